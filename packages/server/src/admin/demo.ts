@@ -1,0 +1,39 @@
+import type { AppContext } from '../http/context.js';
+import { createClient, type ClientMetadata } from './clients.js';
+import { createScope, createTenant } from './tenants.js';
+import { createUser } from './users.js';
+
+/** The seed document's example values, so its URLs and curl work verbatim against the demo. */
+export const DEMO = Object.freeze({
+  tenantId: 'TMPRODB88619984',
+  tenantName: 'Demo Tenant',
+  apiDomain: 'http://localhost:8081',
+  clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
+  clientName: 'Gatehouse Demo SPA',
+  redirectUris: ['https://oauth.pstmn.io/v1/callback', 'http://localhost:5173/callback'],
+  scopes: [
+    { name: 'core.aiservices.read', description: 'Read answers from the AI services' },
+    { name: 'core.aiservices.write', description: 'Create and change content in the AI services' },
+  ],
+  agent: { username: 'agent', password: 'agent-demo-pass', email: 'agent@example.com' },
+  customer: { username: 'customer', password: 'customer-demo-pass', email: 'customer@example.com' },
+});
+
+/** Creates the demo tenant, scopes, client and users on an empty database; otherwise nothing. */
+export async function seedDemo(ctx: AppContext): Promise<{ created: boolean; metadata?: ClientMetadata }> {
+  if ((await ctx.repos.tenants.list()).length > 0) return { created: false };
+  await createTenant(ctx, { id: DEMO.tenantId, name: DEMO.tenantName, apiDomain: DEMO.apiDomain });
+  for (const scope of DEMO.scopes) await createScope(ctx, { tenant: DEMO.tenantId, ...scope });
+  const { metadata } = await createClient(ctx, {
+    tenant: DEMO.tenantId,
+    name: DEMO.clientName,
+    platform: 'spa',
+    resourceType: 'global',
+    redirectUris: [...DEMO.redirectUris],
+    scopes: DEMO.scopes.map((scope) => scope.name),
+    clientId: DEMO.clientId,
+  });
+  await createUser(ctx, { tenant: DEMO.tenantId, actor: 'user', ...DEMO.agent });
+  await createUser(ctx, { tenant: DEMO.tenantId, actor: 'customer', ...DEMO.customer });
+  return { created: true, metadata };
+}

@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createClient, getClientMetadata } from './admin/clients.js';
+import { DEMO, seedDemo } from './admin/demo.js';
+import { AdminInputError } from './admin/errors.js';
+import { rotateKeys } from './admin/keys.js';
+import { createScope, createTenant } from './admin/tenants.js';
+import { createUser } from './admin/users.js';
+import { ConfigError, loadConfig, type GatehouseConfig } from './config.js';
+import { createContext, type AppContext } from './http/context.js';
+import { startServer } from './server.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
+
+const USAGE = `gatehouse <command> [options]   (every command accepts --json and --database)
+
+  start [--port N] [--host H] [--public-url URL] [--demo]
+  migrate
+  tenant create --id ID --name NAME --api-domain URL
+  scope create --tenant ID --name SCOPE --description TEXT
+  client create --tenant ID --name NAME --platform spa|web --resource-type user|customer|global
+                --redirect-uri URI (repeatable) --scope SCOPE (repeatable) [--client-id UUID] [--consent required|skip]
+  client metadata --tenant ID --client-id UUID
+  user create --tenant ID --actor user|customer --username NAME [--email EMAIL] --password-stdin
+  keys rotate --tenant ID
+
+Database: --database or GATEHOUSE_DATABASE (SQLite file path or postgres:// URL), default ./data/gatehouse.sqlite`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+  database: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'public-url': { type: 'string' },
+  demo: { type: 'boolean' },
+  id: { type: 'string' },
+  name: { type: 'string' },
+  'api-domain': { type: 'string' },
+  tenant: { type: 'string' },
+  description: { type: 'string' },
+  platform: { type: 'string' },
+  'resource-type': { type: 'string' },
+  'redirect-uri': { type: 'string', multiple: true },
+  scope: { type: 'string', multiple: true },
+  'client-id': { type: 'string' },
+  consent: { type: 'string' },
+  actor: { type: 'string' },
+  username: { type: 'string' },
+  email: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Command = (ctx: AppContext, flags: Flags) => Promise<{ json: unknown; text: string }>;
+
+const COMMANDS: Record<string, Command> = {
+  'tenant create': async (ctx, flags) => {
+    const tenant = await createTenant(ctx, { id: flags.id, name: flags.name, apiDomain: flags['api-domain'] });
+    return { json: { tenant: { id: tenant.id, name: tenant.name, api_domain: tenant.apiDomain } }, text: `created tenant ${tenant.id}` };
+  },
+  'scope create': async (ctx, flags) => {
+    const scope = await createScope(ctx, { tenant: flags.tenant, name: flags.name, description: flags.description });
+    return { json: { scope }, text: `created scope ${scope.name} in ${scope.tenant}` };
+  },
+  'client create': async (ctx, flags) => {
+    const { client, secret, metadata } = await createClient(ctx, {
+      tenant: flags.tenant,
+      name: flags.name,
+      platform: flags.platform,
+      resourceType: flags['resource-type'],
+      redirectUris: flags['redirect-uri'],
+      scopes: flags.scope,
+      clientId: flags['client-id'],
+      consent: flags.consent,
+    });
+    const text = [`created client ${client.clientId}`, secret ? `client secret (shown once, store it now): ${secret}` : '', formatMetadata(metadata)].filter(Boolean).join('\n');
+    return { json: { client_id: client.clientId, ...(secret ? { client_secret: secret } : {}), metadata }, text };
+  },
+  'client metadata': async (ctx, flags) => {
+    const metadata = await getClientMetadata(ctx, { tenant: flags.tenant, clientId: flags['client-id'] });
+    return { json: { metadata }, text: formatMetadata(metadata) };
+  },
+  'user create': async (ctx, flags) => {
+    if (!flags['password-stdin']) throw new AdminInputError('--password-stdin is required (passwords are never taken from the command line)');
+    const user = await createUser(ctx, { tenant: flags.tenant, actor: flags.actor, username: flags.username, email: flags.email, password: await readPasswordFromStdin() });
+    return { json: { user: { id: user.id, tenant: user.tenantId, actor: user.actor, username: user.username, email: user.email } }, text: `created ${user.actor} ${user.username} (${user.id})` };
+  },
+  'keys rotate': async (ctx, flags) => {
+    const result = await rotateKeys(ctx, { tenant: flags.tenant });
+    return { json: result, text: `new signing key ${result.kid} for ${result.tenant}` };
+  },
+  migrate: async () => ({ json: { migrated: true }, text: 'database is up to date' }),
+};
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    return fail((error as Error).message, argv.includes('--json'));
+  }
+  const { values: flags, positionals } = parsed;
+  const json = flags.json === true;
+  if (flags.help || positionals.length === 0) {
+    process.stdout.write(`${USAGE}\n`);
+    return positionals.length === 0 && !flags.help ? 2 : 0;
+  }
+  const name = positionals[0] === 'start' || positionals[0] === 'migrate' ? positionals[0] : positionals.slice(0, 2).join(' ');
+
+  let config: GatehouseConfig;
+  try {
+    config = loadConfig({ database: flags.database, port: flags.port, host: flags.host, publicUrl: flags['public-url'] });
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message, json);
+    throw error;
+  }
+  if (name === 'start') return start(config, flags.demo === true, json);
+  const command = COMMANDS[name];
+  if (!command) return fail(`unknown command: ${positionals.join(' ')} (see gatehouse --help)`, json);
+
+  const database = openDatabase(config.database);
+  try {
+    await migrateToLatest(database.db);
+    const ctx = await createContext(config, database);
+    const result = await command(ctx, flags);
+    process.stdout.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof AdminInputError) return fail(error.message, json);
+    throw error;
+  } finally {
+    await database.close();
+  }
+}
+
+async function start(config: GatehouseConfig, demo: boolean, json: boolean): Promise<number> {
+  const server = await startServer(config, { seedDemo: demo ? seedDemo : undefined });
+  const lines = [`Gatehouse listening on http://${config.host}:${server.port} (public URL ${config.publicUrl})`, `database: ${describeDatabase(server.database)}`];
+  if (server.demo?.created && server.demo.metadata) {
+    lines.push(
+      '',
+      'Demo data created:',
+      formatMetadata(server.demo.metadata),
+      `  agent (realm ${DEMO.tenantId}-U):    username ${DEMO.agent.username}  password ${DEMO.agent.password}`,
+      `  customer (realm ${DEMO.tenantId}-C): username ${DEMO.customer.username}  password ${DEMO.customer.password}`,
+    );
+  }
+  process.stdout.write(json ? `${JSON.stringify({ listening: `http://${config.host}:${server.port}`, public_url: config.publicUrl, demo: server.demo ?? null })}\n` : `${lines.join('\n')}\n`);
+  return new Promise<number>((resolve) => {
+    const stop = (): void => {
+      void server.close().then(() => resolve(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function describeDatabase(database: DatabaseHandle): string {
+  return database.dialect;
+}
+
+function formatMetadata(metadata: import('./admin/clients.js').ClientMetadata): string {
+  const lines = [`  client_id: ${metadata.client_id} (${metadata.platform}, ${metadata.resource_type})`, `  scopes: ${metadata.scopes.join(' ')}`];
+  for (const realm of Object.values(metadata.realms)) {
+    lines.push(`  realm ${realm.realm}:`, `    Authorization URL: ${realm.authorization_url}`, `    Token URL:         ${realm.token_url}`, `    Domain URL:        ${realm.domain_url}`, `    Metadata URL:      ${realm.metadata_url}`);
+  }
+  return lines.join('\n');
+}
+
+async function readPasswordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+function fail(message: string, json: boolean): number {
+  process.stderr.write(json ? `${JSON.stringify({ error: message })}\n` : `gatehouse: ${message}\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`gatehouse: unexpected error: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,107 @@
+/**
+ * Gatehouse configuration: one defaults object, overridden by environment variables and then by
+ * command-line flags, validated and frozen at start-up. Misconfiguration fails loudly here.
+ */
+export interface GatehouseConfig {
+  /** Address to listen on. Default 127.0.0.1. */
+  readonly host: string;
+  /** TCP port. Default 8080. */
+  readonly port: number;
+  /**
+   * The URL people and clients reach the server at; issuers and every published URL derive from
+   * it, never from request headers. Default http://localhost:{port}.
+   */
+  readonly publicUrl: string;
+  /** SQLite file path or postgres:// URL. Default ./data/gatehouse.sqlite. */
+  readonly database: string;
+  /** Access-token lifetime in seconds. Default 900 (15 minutes). */
+  readonly accessTokenTtlSeconds: number;
+  /** Authorization-code lifetime in seconds. Default 60 (RFC 6749 §4.1.2 recommends at most 10 minutes). */
+  readonly codeTtlSeconds: number;
+  /** How long a person has to sign in and consent, in seconds. Default 600. */
+  readonly pendingAuthorizationTtlSeconds: number;
+  /** Sign-in session lifetime in seconds. Default 28800 (8 hours). */
+  readonly sessionTtlSeconds: number;
+  /** Failed sign-ins per username before throttling. Default 5. */
+  readonly loginMaxFailures: number;
+  /** Window the failures are counted in, and the lock-out length, in seconds. Default 300. */
+  readonly loginFailureWindowSeconds: number;
+  /** How long a replaced signing key stays published after a rotation, in seconds. Default 86400. */
+  readonly retiredKeyPublishSeconds: number;
+  /** Log level for pino. Default info. */
+  readonly logLevel: string;
+}
+
+export const DEFAULT_CONFIG: GatehouseConfig = Object.freeze({
+  host: '127.0.0.1',
+  port: 8080,
+  publicUrl: '',
+  database: './data/gatehouse.sqlite',
+  accessTokenTtlSeconds: 900,
+  codeTtlSeconds: 60,
+  pendingAuthorizationTtlSeconds: 600,
+  sessionTtlSeconds: 28_800,
+  loginMaxFailures: 5,
+  loginFailureWindowSeconds: 300,
+  retiredKeyPublishSeconds: 86_400,
+  logLevel: 'info',
+});
+
+const ENVIRONMENT: Record<string, keyof GatehouseConfig> = {
+  GATEHOUSE_HOST: 'host',
+  GATEHOUSE_PORT: 'port',
+  GATEHOUSE_PUBLIC_URL: 'publicUrl',
+  GATEHOUSE_DATABASE: 'database',
+  GATEHOUSE_DATABASE_URL: 'database',
+  GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS: 'accessTokenTtlSeconds',
+  GATEHOUSE_CODE_TTL_SECONDS: 'codeTtlSeconds',
+  GATEHOUSE_SESSION_TTL_SECONDS: 'sessionTtlSeconds',
+  GATEHOUSE_LOG_LEVEL: 'logLevel',
+};
+
+export class ConfigError extends Error {}
+
+/** Builds the configuration from defaults, environment and explicit overrides (flags). */
+export function loadConfig(overrides: Partial<Record<keyof GatehouseConfig, string | number | undefined>> = {}, env: NodeJS.ProcessEnv = process.env): GatehouseConfig {
+  const raw: Record<string, string | number> = { ...DEFAULT_CONFIG };
+  for (const [variable, key] of Object.entries(ENVIRONMENT)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) raw[key] = value;
+  }
+  return validateConfig(raw);
+}
+
+function validateConfig(raw: Record<string, string | number>): GatehouseConfig {
+  const integer = (key: keyof GatehouseConfig, min: number, max: number): number => {
+    const value = Number(raw[key]);
+    if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${key} must be an integer from ${min} to ${max}, got ${raw[key]}`);
+    return value;
+  };
+  const port = integer('port', 0, 65_535);
+  const publicUrl = String(raw.publicUrl || `http://localhost:${port}`).replace(/\/+$/, '');
+  let parsed: URL;
+  try {
+    parsed = new URL(publicUrl);
+  } catch {
+    throw new ConfigError(`publicUrl is not a URL: ${publicUrl}`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError('publicUrl must be http or https');
+  if (parsed.search || parsed.hash) throw new ConfigError('publicUrl must not have a query or fragment');
+  return Object.freeze({
+    host: String(raw.host),
+    port,
+    publicUrl,
+    database: String(raw.database),
+    accessTokenTtlSeconds: integer('accessTokenTtlSeconds', 30, 86_400),
+    codeTtlSeconds: integer('codeTtlSeconds', 5, 600),
+    pendingAuthorizationTtlSeconds: integer('pendingAuthorizationTtlSeconds', 60, 86_400),
+    sessionTtlSeconds: integer('sessionTtlSeconds', 60, 31_536_000),
+    loginMaxFailures: integer('loginMaxFailures', 1, 1000),
+    loginFailureWindowSeconds: integer('loginFailureWindowSeconds', 1, 86_400),
+    retiredKeyPublishSeconds: integer('retiredKeyPublishSeconds', 0, 31_536_000),
+    logLevel: String(raw.logLevel),
+  });
+}

@@ -1,0 +1,52 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidRequest, OAuthError, ServerError } from '../protocol/errors.js';
+import { InvalidClientBasic } from '../protocol/client-authentication.js';
+import { renderMessagePage } from './pages/message.js';
+import { UnknownRealm } from './realm.js';
+import { setNoStore, setPageHeaders } from './security.js';
+
+/**
+ * The one place OAuth errors become HTTP responses for JSON endpoints (RFC 6749 §5.2,
+ * RFC 6750 §3). Anything that is not an OAuthError is a bug or an outage: logged in full,
+ * answered as a bland server_error, never with a stack trace.
+ */
+export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
+  setNoStore(reply);
+  if (error instanceof InvalidClientBasic) reply.header('WWW-Authenticate', 'Basic realm="gatehouse", charset="UTF-8"');
+  return reply.code(error.status).send({ error: error.error, error_description: error.description });
+}
+
+/** Turns any thrown value into an OAuthError, logging what the client must not see. */
+export function toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
+  if (error instanceof OAuthError) {
+    request.log.info({ oauthError: error.error, detail: error.detail }, error.description);
+    return error;
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  // Fastify's own client errors: unsupported media type, malformed or oversized bodies.
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    request.log.info({ code: fastifyError.code }, fastifyError.message ?? 'bad request');
+    return new InvalidRequest(fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported content type' : 'malformed request');
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return new ServerError('the server could not handle the request');
+}
+
+export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof UnknownRealm) return sendNotFound(request, reply);
+  const oauthError = toOAuthError(error, request);
+  if ((request.routeOptions.config as { html?: boolean } | undefined)?.html) {
+    setPageHeaders(reply);
+    const message = oauthError.status >= 500 ? 'Something went wrong on our side. Please try again.' : oauthError.description;
+    return reply.code(oauthError.status).send(renderMessagePage({ realmLabel: 'Gatehouse', title: oauthError.status >= 500 ? 'Something went wrong' : 'Invalid request', message }));
+  }
+  return sendOAuthError(reply, oauthError);
+}
+
+export function sendNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if ((request.routeOptions.config as { html?: boolean } | undefined)?.html) {
+    setPageHeaders(reply);
+    return reply.code(404).send(renderMessagePage({ realmLabel: 'Gatehouse', title: 'Not found', message: 'There is no sign-in page at this address.' }));
+  }
+  return reply.code(404).send({ error: 'not_found', error_description: 'no such resource' });
+}

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { parseParameters, single } from '../../protocol/authorize/parameters.js';
+import { validateAuthorizationRequest } from '../../protocol/authorize/validate-request.js';
+import { decideNextStep } from '../../protocol/consent.js';
+import { ConsentRequired, InvalidRequest, LoginRequired, UntrustedRedirect } from '../../protocol/errors.js';
+import { BUILT_IN_SCOPES } from '../../protocol/built-in-scopes.js';
+import { browserBinding, currentSession, redirectWithCode, redirectWithError } from '../authorization-flow.js';
+import type { AppContext } from '../context.js';
+import { renderMessagePage } from '../pages/message.js';
+import { realmLabel, resolveRealm } from '../realm.js';
+import { setPageHeaders } from '../security.js';
+
+const PROMPTS = new Set(['none', 'login', 'consent']);
+
+/**
+ * GET {issuer}/oauth2/authorize (RFC 6749 §4.1.1, OAuth 2.1 §4.1.1). Validates the request,
+ * then either answers at once (signed in, consent on record) or parks the request server-side
+ * and sends the person to the login or consent page. Never sends CORS headers.
+ */
+export function registerAuthorizeRoute(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/system/auth/:realm/oauth2/authorize', { config: { html: true } }, async (request, reply) => {
+    const { realm, tenant } = await resolveRealm(ctx, request);
+    const rawQuery = request.raw.url?.split('?')[1] ?? '';
+    const parameters = parseParameters(rawQuery);
+
+    let result;
+    try {
+      result = await validateAuthorizationRequest({ realm, parameters, findClient: (id) => ctx.repos.clients.findById(id), builtInScopes: BUILT_IN_SCOPES });
+    } catch (error) {
+      if (!(error instanceof UntrustedRedirect)) throw error;
+      request.log.info({ reason: error.message }, 'authorization request refused without redirect');
+      setPageHeaders(reply);
+      return reply.code(400).send(renderMessagePage({ realmLabel: realmLabel(realm, tenant), title: error.title, message: error.message }));
+    }
+    if (!result.ok) return redirectWithError(reply, realm, result.redirectUri, result.state, result.error);
+    const { client, request: authorization } = result;
+
+    const prompt = single(parameters, 'prompt');
+    if (prompt !== undefined && !PROMPTS.has(prompt)) {
+      return redirectWithError(reply, realm, authorization.redirectUri, authorization.state, new InvalidRequest('unsupported prompt value'));
+    }
+
+    const signedIn = await currentSession(ctx, request, realm);
+    const grantedScopes = signedIn ? await ctx.repos.consents.grantedScopes(signedIn.user.id, client.clientId) : [];
+    const step = decideNextStep({
+      signedIn: signedIn !== undefined,
+      client,
+      requestedScopes: authorization.scopes,
+      grantedScopes,
+      forceLogin: prompt === 'login',
+      forceConsent: prompt === 'consent',
+    });
+    if (step === 'issue_code' && signedIn) return redirectWithCode(ctx, reply, realm, authorization, signedIn.session);
+    // OIDC Core §3.1.2.1: prompt=none must not show any page.
+    if (prompt === 'none') {
+      const error = step === 'login' ? new LoginRequired('the person is not signed in') : new ConsentRequired('the person has not granted these scopes');
+      return redirectWithError(reply, realm, authorization.redirectUri, authorization.state, error);
+    }
+
+    const now = ctx.clock.nowSeconds();
+    const pendingId = ctx.random.token(24);
+    await ctx.repos.pendingAuthorizations.insert(
+      {
+        ...authorization,
+        id: pendingId,
+        realmId: realm.id,
+        browserHash: browserBinding(ctx, request, reply, realm),
+        csrfToken: ctx.random.token(24),
+        userId: step === 'consent' ? (signedIn?.user.id ?? null) : null,
+        createdAt: now,
+        expiresAt: now + ctx.config.pendingAuthorizationTtlSeconds,
+      },
+      realm.tenantId,
+    );
+    reply.header('Cache-Control', 'no-store');
+    return reply.redirect(`${realm.issuer}/${step === 'consent' ? 'consent' : 'login'}?request=${pendingId}`, 303);
+  });
+}

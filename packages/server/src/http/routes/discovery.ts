@@ -1,0 +1,51 @@
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import { SIGNING_ALGORITHM } from '../../keys/key-manager.js';
+import { BUILT_IN_SCOPES } from '../../protocol/built-in-scopes.js';
+import type { Realm } from '../../protocol/model.js';
+import type { AppContext } from '../context.js';
+import { resolveRealm } from '../realm.js';
+import { applyPublicCors } from '../security.js';
+
+/**
+ * Authorization server metadata (RFC 8414 §2). Every URL derives from the configured public URL,
+ * never from Host or X-Forwarded-* headers, so a forged header cannot redirect clients.
+ */
+export function buildMetadata(realm: Realm, tenantScopes: readonly string[]): Record<string, unknown> {
+  const issuer = realm.issuer;
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/oauth2/authorize`,
+    token_endpoint: `${issuer}/oauth2/token`,
+    jwks_uri: `${issuer}/oauth2/jwks`,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+    scopes_supported: [...new Set([...BUILT_IN_SCOPES, ...tenantScopes])],
+    authorization_response_iss_parameter_supported: true,
+    prompt_values_supported: ['none', 'login', 'consent'],
+    access_token_signing_alg_values_supported: [SIGNING_ALGORITHM],
+  };
+}
+
+export function registerDiscoveryRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const handler: RouteHandlerMethod = async (request, reply) => {
+    const { realm } = await resolveRealm(ctx, request);
+    const scopes = (await ctx.repos.tenants.listScopes(realm.tenantId)).map((scope) => scope.name);
+    applyPublicCors(reply);
+    reply.header('Cache-Control', 'public, max-age=300');
+    return reply.send(buildMetadata(realm, scopes));
+  };
+  // RFC 8414 §3: the well-known suffix is inserted between the host and the issuer's path.
+  app.get('/.well-known/oauth-authorization-server/system/auth/:realm', handler);
+  app.get('/system/auth/:realm/.well-known/openid-configuration', handler);
+  app.get('/system/auth/:realm/.well-known/oauth-authorization-server', handler);
+
+  app.get('/system/auth/:realm/oauth2/jwks', async (request, reply) => {
+    const { tenant } = await resolveRealm(ctx, request);
+    applyPublicCors(reply);
+    reply.header('Cache-Control', 'public, max-age=300');
+    return reply.type('application/jwk-set+json').send(await ctx.keys.publishedKeys(tenant.id));
+  });
+}

@@ -1,0 +1,85 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import type { AccessTokenSigner, Clock } from '../protocol/ports.js';
+import type { SigningKeyRecord, SigningKeyRepository } from '../store/signing-keys.repository.js';
+
+export const SIGNING_ALGORITHM = 'ES256';
+
+export interface KeyManagerOptions {
+  /** How long after a rotation the replaced key stays published, in seconds. */
+  readonly retiredKeyPublishSeconds: number;
+  /** How long a process reuses the active key it read before asking the database again, in seconds. */
+  readonly activeKeyCacheSeconds: number;
+}
+
+interface CachedKey {
+  readonly kid: string;
+  readonly key: CryptoKey;
+  readonly readAt: number;
+}
+
+/**
+ * Per-tenant ES256 signing keys. The private key lives in the database (so every instance signs
+ * with the same key) and in a small per-process cache that is safe to lose. Private parts are
+ * never logged or published.
+ */
+export class KeyManager implements AccessTokenSigner {
+  private readonly cache = new Map<string, CachedKey>();
+
+  constructor(
+    private readonly keys: SigningKeyRepository,
+    private readonly clock: Clock,
+    private readonly options: KeyManagerOptions,
+  ) {}
+
+  /** Adds a new signing key for the tenant; the previous one stays published for a while. */
+  async rotate(tenantId: string): Promise<{ kid: string }> {
+    const now = this.clock.nowSeconds();
+    const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALGORITHM, { extractable: true });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const privateJwk = await exportJWK(privateKey);
+    await this.keys.rotate(
+      { kid, tenantId, alg: SIGNING_ALGORITHM, publicJwk: { ...publicJwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' }, privateJwk, createdAt: now },
+      now + this.options.retiredKeyPublishSeconds,
+    );
+    this.cache.delete(tenantId);
+    return { kid };
+  }
+
+  /** Makes sure the tenant has a signing key (first start). */
+  async ensureKey(tenantId: string): Promise<void> {
+    if (!(await this.keys.findActive(tenantId))) await this.rotate(tenantId);
+  }
+
+  async signAccessToken(tenantId: string, claims: Record<string, unknown>): Promise<string> {
+    return this.sign(tenantId, claims, 'at+jwt');
+  }
+
+  /** Signs a JWT with the tenant's active key; `typ` distinguishes token kinds (RFC 8725 §3.11). */
+  async sign(tenantId: string, claims: Record<string, unknown>, typ: string): Promise<string> {
+    const { kid, key } = await this.activeKey(tenantId);
+    return new SignJWT(claims).setProtectedHeader({ alg: SIGNING_ALGORITHM, typ, kid }).sign(key);
+  }
+
+  /** The JWKS document: public parts of every key whose tokens may still be alive. */
+  async publishedKeys(tenantId: string): Promise<{ keys: JWK[] }> {
+    const records = await this.keys.listPublished(tenantId, this.clock.nowSeconds());
+    return { keys: records.map((record) => record.publicJwk as JWK) };
+  }
+
+  private async activeKey(tenantId: string): Promise<CachedKey> {
+    const now = this.clock.nowSeconds();
+    const cached = this.cache.get(tenantId);
+    if (cached && now - cached.readAt < this.options.activeKeyCacheSeconds) return cached;
+    let record: SigningKeyRecord | undefined = await this.keys.findActive(tenantId);
+    if (!record) {
+      await this.rotate(tenantId);
+      record = await this.keys.findActive(tenantId);
+      if (!record) throw new Error(`no signing key for tenant ${tenantId}`);
+    }
+    const key = cached?.kid === record.kid ? cached.key : ((await importJWK(record.privateJwk as JWK, SIGNING_ALGORITHM)) as CryptoKey);
+    const entry = { kid: record.kid, key, readAt: now };
+    this.cache.set(tenantId, entry);
+    return entry;
+  }
+}

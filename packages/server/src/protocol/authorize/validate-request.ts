@@ -1,0 +1,75 @@
+import { OAuthError, UntrustedRedirect } from '../errors.js';
+import type { AuthorizationRequest, Client, Realm } from '../model.js';
+import { checkClient, checkClientIdParameter } from './client.js';
+import { checkPkceChallenge } from './pkce.js';
+import { first, rejectRepeatedParameters, single, type RawParameters } from './parameters.js';
+import { checkRedirectUri } from './redirect-uri.js';
+import { checkResponseType } from './response-type.js';
+import { checkRequestedScopes } from './scope.js';
+
+/** Parameters whose repetition is an error (RFC 6749 §3.1); unknown parameters are ignored. */
+const KNOWN_PARAMETERS = [
+  'response_type',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'nonce',
+  'prompt',
+  'response_mode',
+] as const;
+
+/** Where an authorization error goes: to the client (redirect) or to the person (page). */
+export type AuthorizationRequestResult =
+  | { readonly ok: true; readonly client: Client; readonly request: AuthorizationRequest }
+  | {
+      readonly ok: false;
+      readonly error: OAuthError;
+      readonly redirectUri: string;
+      readonly state: string | undefined;
+    };
+
+export interface ValidateAuthorizationRequestInput {
+  readonly realm: Realm;
+  readonly parameters: RawParameters;
+  readonly findClient: (clientId: string) => Promise<Client | undefined>;
+  readonly builtInScopes: ReadonlySet<string>;
+}
+
+/**
+ * Validates an authorization request in the order RFC 6749 §4.1.2.1 demands: first what decides
+ * whether we may redirect at all (client, redirect_uri; failures throw UntrustedRedirect for an
+ * error page), then everything else, whose failures go back to the client.
+ */
+export async function validateAuthorizationRequest(input: ValidateAuthorizationRequestInput): Promise<AuthorizationRequestResult> {
+  const { parameters, realm } = input;
+  const clientId = checkClientIdParameter(parameters.get('client_id'));
+  const client = checkClient(await input.findClient(clientId), realm);
+  const redirectUri = checkRedirectUri(parameters.get('redirect_uri'), client);
+  const state = first(parameters, 'state');
+  try {
+    rejectRepeatedParameters(parameters, KNOWN_PARAMETERS);
+    checkResponseType(single(parameters, 'response_type'));
+    const codeChallenge = checkPkceChallenge(single(parameters, 'code_challenge'), single(parameters, 'code_challenge_method'));
+    const scopes = checkRequestedScopes(single(parameters, 'scope'), client, input.builtInScopes);
+    const nonce = single(parameters, 'nonce');
+    return {
+      ok: true,
+      client,
+      request: {
+        clientId,
+        redirectUri,
+        scopes,
+        state,
+        codeChallenge,
+        codeChallengeMethod: 'S256',
+        nonce: nonce === '' ? undefined : nonce,
+      },
+    };
+  } catch (error) {
+    if (error instanceof UntrustedRedirect) throw error;
+    if (error instanceof OAuthError) return { ok: false, error, redirectUri, state };
+    throw error;
+  }
+}
+

@@ -1,0 +1,87 @@
+/** Domain objects shared by the protocol rules. Wire fields stay snake_case; these are camelCase. */
+
+export type Actor = 'user' | 'customer';
+export type Platform = 'spa' | 'web';
+export type ResourceType = 'user' | 'customer' | 'global';
+export type ConsentMode = 'required' | 'skip';
+
+/** A tenant together with one kind of actor: its own issuer, user directory and sessions. */
+export interface Realm {
+  /** `{TENANT}-U` or `{TENANT}-C` */
+  readonly id: string;
+  readonly tenantId: string;
+  readonly actor: Actor;
+  readonly issuer: string;
+}
+
+export interface Tenant {
+  readonly id: string;
+  readonly name: string;
+  /** The API the tenant's access tokens are for: their `aud`. */
+  readonly apiDomain: string;
+}
+
+export interface Client {
+  readonly clientId: string;
+  readonly tenantId: string;
+  readonly name: string;
+  readonly platform: Platform;
+  readonly resourceType: ResourceType;
+  readonly redirectUris: readonly string[];
+  readonly scopes: readonly string[];
+  readonly consentMode: ConsentMode;
+  /** argon2id hash of the client secret; null for public clients. */
+  readonly secretHash: string | null;
+}
+
+export interface User {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly actor: Actor;
+  readonly username: string;
+  readonly email: string | null;
+  readonly passwordHash: string;
+  readonly disabled: boolean;
+}
+
+export interface Session {
+  readonly id: string;
+  readonly realmId: string;
+  readonly userId: string;
+  readonly authTime: number;
+  readonly expiresAt: number;
+}
+
+/** A validated authorization request, kept server-side while the person signs in and consents. */
+export interface AuthorizationRequest {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scopes: readonly string[];
+  readonly state: string | undefined;
+  readonly codeChallenge: string;
+  readonly codeChallengeMethod: 'S256';
+  readonly nonce: string | undefined;
+}
+
+export const ACTOR_SUFFIX: Record<Actor, string> = { user: 'U', customer: 'C' };
+
+const REALM_ID = /^([A-Z0-9]{1,64})-([UC])$/;
+export const TENANT_ID = /^[A-Z0-9]{1,64}$/;
+
+export function realmIdFor(tenantId: string, actor: Actor): string {
+  return `${tenantId}-${ACTOR_SUFFIX[actor]}`;
+}
+
+/** Parses `TMPRODB88619984-U` into tenant and actor, or undefined if it is not a realm id. */
+export function parseRealmId(realmId: string): { tenantId: string; actor: Actor } | undefined {
+  const match = REALM_ID.exec(realmId);
+  if (!match) return undefined;
+  return { tenantId: match[1]!, actor: match[2] === 'U' ? 'user' : 'customer' };
+}
+
+export function clientAllowedInRealm(client: Client, realm: Realm): boolean {
+  return (
+    client.tenantId === realm.tenantId &&
+    (client.resourceType === 'global' || client.resourceType === realm.actor)
+  );
+}

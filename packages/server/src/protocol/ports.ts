@@ -1,0 +1,69 @@
+/**
+ * What the protocol rules need from the outside world. Implemented by `store/` (databases),
+ * `keys/` (signing) and `lib/` (clock, randomness); tests pass in-memory or frozen versions.
+ */
+import type { Actor, AuthorizationRequest, Client } from './model.js';
+
+export interface Clock {
+  /** Seconds since the epoch. */
+  nowSeconds(): number;
+}
+
+export interface Random {
+  /** base64url of `bytes` cryptographically random bytes. */
+  token(bytes: number): string;
+  uuid(): string;
+}
+
+export interface AuthorizationCodeRecord {
+  readonly codeHash: string;
+  readonly realmId: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly userId: string;
+  readonly sessionId: string | null;
+  readonly redirectUri: string;
+  readonly scopes: readonly string[];
+  readonly codeChallenge: string;
+  readonly nonce: string | null;
+  readonly authTime: number;
+  readonly expiresAt: number;
+  readonly consumedAt: number | null;
+  readonly accessTokenJti: string | null;
+}
+
+export interface AuthorizationCodeRepository {
+  insert(record: Omit<AuthorizationCodeRecord, 'consumedAt' | 'accessTokenJti'>): Promise<void>;
+  findByHash(codeHash: string): Promise<AuthorizationCodeRecord | undefined>;
+  /**
+   * Marks the code used and records the jti of the access token it yields, in one atomic
+   * statement. Returns false if the code was already consumed (by a concurrent request too).
+   */
+  consume(codeHash: string, now: number, accessTokenJti: string): Promise<boolean>;
+}
+
+export interface RevokedTokenRepository {
+  revokeAccessToken(jti: string, realmId: string, expiresAt: number): Promise<void>;
+  isAccessTokenRevoked(jti: string): Promise<boolean>;
+}
+
+export interface ClientRepository {
+  findById(clientId: string): Promise<Client | undefined>;
+}
+
+export interface AccessTokenSigner {
+  /** Signs an RFC 9068 access token with the tenant's current key. */
+  signAccessToken(tenantId: string, claims: Record<string, unknown>): Promise<string>;
+}
+
+export interface PendingAuthorization extends AuthorizationRequest {
+  readonly id: string;
+  readonly realmId: string;
+  readonly browserHash: string;
+  readonly csrfToken: string;
+  readonly userId: string | null;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+export type { Actor };

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { ClientMetadata } from './admin/clients.js';
+import type { GatehouseConfig } from './config.js';
+import { buildApp } from './http/app.js';
+import type { AppContext } from './http/context.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly context: AppContext;
+  readonly database: DatabaseHandle;
+  readonly port: number;
+  readonly demo?: { created: boolean; metadata?: ClientMetadata };
+  close(): Promise<void>;
+}
+
+/** Opens and migrates the database, makes sure every tenant has a signing key, and listens. */
+export async function startServer(
+  config: GatehouseConfig,
+  options: { seedDemo?: (ctx: AppContext) => Promise<{ created: boolean; metadata?: ClientMetadata }>; logger?: boolean | Record<string, unknown> } = {},
+): Promise<RunningServer> {
+  const database = openDatabase(config.database);
+  await migrateToLatest(database.db);
+  const { app, context } = await buildApp({ config, database, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  const demo = options.seedDemo ? await options.seedDemo(context) : undefined;
+  for (const tenant of await context.repos.tenants.list()) await context.keys.ensureKey(tenant.id);
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    app,
+    context,
+    database,
+    port,
+    ...(demo ? { demo } : {}),
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}

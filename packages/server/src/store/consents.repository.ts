@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely';
+import { parseScope } from '../protocol/scope.js';
+import type { Database } from './schema.js';
+
+/** What each person has granted each client, so a returning person is not asked again. */
+export class ConsentRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async grantedScopes(userId: string, clientId: string): Promise<string[]> {
+    const row = await this.db.selectFrom('consents').select('scope').where('user_id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
+    return row ? (parseScope(row.scope) ?? []) : [];
+  }
+
+  /** Adds `scopes` to what the person has granted the client (never narrows an earlier grant). */
+  async grant(input: { tenantId: string; realmId: string; userId: string; clientId: string; scopes: readonly string[] }, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('consents').select('scope').where('user_id', '=', input.userId).where('client_id', '=', input.clientId).executeTakeFirst();
+      const merged = [...new Set([...(existing ? existing.scope.split(' ') : []), ...input.scopes])].join(' ');
+      if (existing) {
+        await trx.updateTable('consents').set({ scope: merged, updated_at: now }).where('user_id', '=', input.userId).where('client_id', '=', input.clientId).execute();
+      } else {
+        await trx
+          .insertInto('consents')
+          .values({ tenant_id: input.tenantId, realm_id: input.realmId, user_id: input.userId, client_id: input.clientId, scope: merged, updated_at: now })
+          .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scope: merged, updated_at: now }))
+          .execute();
+      }
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { PendingAuthorization } from '../protocol/ports.js';
+import { parseScope } from '../protocol/scope.js';
+import type { Database, PendingAuthorizationTable } from './schema.js';
+
+/** Authorization requests waiting for the person to sign in and consent; kept server-side. */
+export class PendingAuthorizationRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(pending: PendingAuthorization, tenantId: string): Promise<void> {
+    await this.db
+      .insertInto('pending_authorizations')
+      .values({
+        id: pending.id,
+        realm_id: pending.realmId,
+        tenant_id: tenantId,
+        browser_hash: pending.browserHash,
+        csrf_token: pending.csrfToken,
+        client_id: pending.clientId,
+        redirect_uri: pending.redirectUri,
+        scope: pending.scopes.join(' '),
+        state: pending.state ?? null,
+        code_challenge: pending.codeChallenge,
+        nonce: pending.nonce ?? null,
+        user_id: pending.userId,
+        created_at: pending.createdAt,
+        expires_at: pending.expiresAt,
+        consumed_at: null,
+      })
+      .execute();
+  }
+
+  /** The pending request if it is still open (not expired, not finished). */
+  async findOpen(id: string, realmId: string, now: number): Promise<PendingAuthorization | undefined> {
+    const row = await this.db
+      .selectFrom('pending_authorizations')
+      .selectAll()
+      .where('id', '=', id)
+      .where('realm_id', '=', realmId)
+      .where('expires_at', '>', now)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return row && toPending(row);
+  }
+
+  async attachUser(id: string, userId: string): Promise<void> {
+    await this.db.updateTable('pending_authorizations').set({ user_id: userId }).where('id', '=', id).execute();
+  }
+
+  /** Closes the request in one atomic statement; false if another request closed it first. */
+  async complete(id: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('pending_authorizations')
+      .set({ consumed_at: now })
+      .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+}
+
+function toPending(row: Selectable<PendingAuthorizationTable>): PendingAuthorization {
+  return {
+    id: row.id,
+    realmId: row.realm_id,
+    browserHash: row.browser_hash,
+    csrfToken: row.csrf_token,
+    clientId: row.client_id,
+    redirectUri: row.redirect_uri,
+    scopes: parseScope(row.scope) ?? [],
+    state: row.state ?? undefined,
+    codeChallenge: row.code_challenge,
+    codeChallengeMethod: 'S256',
+    nonce: row.nonce ?? undefined,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}

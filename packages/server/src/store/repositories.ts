@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import { AuthorizationCodeRepository } from './authorization-codes.repository.js';
+import { ClientRepository } from './clients.repository.js';
+import { ConsentRepository } from './consents.repository.js';
+import { LoginFailureRepository } from './login-failures.repository.js';
+import { PendingAuthorizationRepository } from './pending-authorizations.repository.js';
+import { RevokedTokenRepository } from './revoked-tokens.repository.js';
+import type { Database } from './schema.js';
+import { SessionRepository } from './sessions.repository.js';
+import { SigningKeyRepository } from './signing-keys.repository.js';
+import { TenantRepository } from './tenants.repository.js';
+import { UserRepository } from './users.repository.js';
+
+/** Every repository over one database handle. */
+export interface Repositories {
+  readonly tenants: TenantRepository;
+  readonly clients: ClientRepository;
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly pendingAuthorizations: PendingAuthorizationRepository;
+  readonly consents: ConsentRepository;
+  readonly codes: AuthorizationCodeRepository;
+  readonly revokedTokens: RevokedTokenRepository;
+  readonly signingKeys: SigningKeyRepository;
+  readonly loginFailures: LoginFailureRepository;
+}
+
+export function createRepositories(db: Kysely<Database>): Repositories {
+  return {
+    tenants: new TenantRepository(db),
+    clients: new ClientRepository(db),
+    users: new UserRepository(db),
+    sessions: new SessionRepository(db),
+    pendingAuthorizations: new PendingAuthorizationRepository(db),
+    consents: new ConsentRepository(db),
+    codes: new AuthorizationCodeRepository(db),
+    revokedTokens: new RevokedTokenRepository(db),
+    signingKeys: new SigningKeyRepository(db),
+    loginFailures: new LoginFailureRepository(db),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Kysely table types. Columns are snake_case; times are seconds since the epoch (bigint on
+ * PostgreSQL, parsed back to numbers); booleans are 0/1 integers so both dialects agree;
+ * lists (redirect URIs, scopes) are stored as JSON text or space-separated scope strings.
+ */
+import type { Generated } from 'kysely';
+
+export interface TenantTable {
+  id: string;
+  name: string;
+  api_domain: string;
+  created_at: number;
+}
+
+export interface ScopeTable {
+  tenant_id: string;
+  name: string;
+  description: string;
+  created_at: number;
+}
+
+export interface ClientTable {
+  client_id: string;
+  tenant_id: string;
+  name: string;
+  platform: string;
+  resource_type: string;
+  redirect_uris: string;
+  scopes: string;
+  consent_mode: string;
+  secret_hash: string | null;
+  disabled: number;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: string;
+  tenant_id: string;
+  actor: string;
+  username: string;
+  email: string | null;
+  password_hash: string;
+  disabled: number;
+  created_at: number;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  realm_id: string;
+  tenant_id: string;
+  user_id: string;
+  auth_time: number;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface PendingAuthorizationTable {
+  id: string;
+  realm_id: string;
+  tenant_id: string;
+  browser_hash: string;
+  csrf_token: string;
+  client_id: string;
+  redirect_uri: string;
+  scope: string;
+  state: string | null;
+  code_challenge: string;
+  nonce: string | null;
+  user_id: string | null;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface ConsentTable {
+  tenant_id: string;
+  realm_id: string;
+  user_id: string;
+  client_id: string;
+  scope: string;
+  updated_at: number;
+}
+
+export interface AuthorizationCodeTable {
+  code_hash: string;
+  realm_id: string;
+  tenant_id: string;
+  client_id: string;
+  user_id: string;
+  session_id: string | null;
+  redirect_uri: string;
+  scope: string;
+  code_challenge: string;
+  nonce: string | null;
+  auth_time: number;
+  expires_at: number;
+  consumed_at: number | null;
+  access_token_jti: string | null;
+  created_at: number;
+}
+
+export interface RevokedAccessTokenTable {
+  jti: string;
+  realm_id: string;
+  expires_at: number;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  tenant_id: string;
+  alg: string;
+  public_jwk: string;
+  private_jwk: string;
+  created_at: number;
+  /** Set when a newer key takes over: the key stays published until then. */
+  retire_at: number | null;
+}
+
+export interface LoginFailureTable {
+  realm_id: string;
+  username_key: string;
+  failures: number;
+  window_start: number;
+}
+
+export interface Database {
+  tenants: TenantTable;
+  scopes: ScopeTable;
+  clients: ClientTable;
+  users: UserTable;
+  sessions: SessionTable;
+  pending_authorizations: PendingAuthorizationTable;
+  consents: ConsentTable;
+  authorization_codes: AuthorizationCodeTable;
+  revoked_access_tokens: RevokedAccessTokenTable;
+  signing_keys: SigningKeyTable;
+  login_failures: LoginFailureTable;
+}
+
+export type { Generated };

@@ -1,0 +1,74 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface SigningKeyRecord {
+  readonly kid: string;
+  readonly tenantId: string;
+  readonly alg: string;
+  readonly publicJwk: Record<string, unknown>;
+  readonly privateJwk: Record<string, unknown>;
+  readonly createdAt: number;
+  readonly retireAt: number | null;
+}
+
+export class SigningKeyRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Adds a key that signs from now on; keys it replaces get `retireAt` (they stay published
+   * until then so tokens they signed keep verifying). One transaction: never two active keys.
+   */
+  async rotate(key: Omit<SigningKeyRecord, 'retireAt'>, retireOthersAt: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('signing_keys').set({ retire_at: retireOthersAt }).where('tenant_id', '=', key.tenantId).where('retire_at', 'is', null).execute();
+      await trx
+        .insertInto('signing_keys')
+        .values({
+          kid: key.kid,
+          tenant_id: key.tenantId,
+          alg: key.alg,
+          public_jwk: JSON.stringify(key.publicJwk),
+          private_jwk: JSON.stringify(key.privateJwk),
+          created_at: key.createdAt,
+          retire_at: null,
+        })
+        .execute();
+    });
+  }
+
+  /** The signing key: the newest key not scheduled to retire. */
+  async findActive(tenantId: string): Promise<SigningKeyRecord | undefined> {
+    const row = await this.db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('retire_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  /** Keys to publish: the active one and those whose tokens may still be alive. */
+  async listPublished(tenantId: string, now: number): Promise<SigningKeyRecord[]> {
+    const rows = await this.db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where((eb) => eb.or([eb('retire_at', 'is', null), eb('retire_at', '>', now)]))
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map(toRecord);
+  }
+}
+
+function toRecord(row: { kid: string; tenant_id: string; alg: string; public_jwk: string; private_jwk: string; created_at: number; retire_at: number | null }): SigningKeyRecord {
+  return {
+    kid: row.kid,
+    tenantId: row.tenant_id,
+    alg: row.alg,
+    publicJwk: JSON.parse(row.public_jwk) as Record<string, unknown>,
+    privateJwk: JSON.parse(row.private_jwk) as Record<string, unknown>,
+    createdAt: row.created_at,
+    retireAt: row.retire_at,
+  };
+}
