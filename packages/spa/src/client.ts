@@ -1,0 +1,247 @@
+import * as oauth from 'oauth4webapi';
+import { IssuerMismatchError, LoginRequiredError, OAuthError, StateMismatchError } from './errors.js';
+import { resolveConfig } from './lib/config.js';
+import { createEmitter } from './lib/emitter.js';
+import { decodeJwtPayload } from './lib/jwt.js';
+import { oauthError, toGatehouseError } from './lib/map-error.js';
+import { discoverMetadata, httpOptions, staticMetadata } from './lib/metadata.js';
+import { createSerializer } from './lib/serialize.js';
+import { createSessionStore, normalizeScope, type CachedAccessToken, type Session } from './lib/session-store.js';
+import { createTransactionStore } from './lib/transactions.js';
+import type {
+  AccessTokenClaims,
+  GatehouseClientOptions,
+  GatehouseEventName,
+  GatehouseListener,
+  GetAccessTokenOptions,
+  LoginOptions,
+  LogoutOptions,
+} from './types.js';
+
+/** A configured Gatehouse sign-in client; see {@link createGatehouseClient}. */
+export interface GatehouseClient {
+  /** The issuer callbacks must come from (RFC 9207). */
+  readonly issuer: string;
+  /** Starts a sign-in and returns the authorization URL, for custom navigation (popup, tests). */
+  buildAuthorizeUrl<AppState = unknown>(options?: LoginOptions<AppState>): Promise<string>;
+  /** Starts a sign-in and sends the browser to Gatehouse. */
+  loginWithRedirect<AppState = unknown>(options?: LoginOptions<AppState>): Promise<void>;
+  /** Completes a sign-in on the redirect URI: validates the callback and redeems the code. */
+  handleRedirectCallback<AppState = unknown>(url?: string): Promise<{ appState: AppState | undefined }>;
+  /** A valid access token, from the cache or refreshed; `LoginRequiredError` when there is none. */
+  getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
+  /** Whether there is a session that can still produce an access token. */
+  isAuthenticated(): Promise<boolean>;
+  /** The current access token's claims, decoded but not verified; undefined when signed out. */
+  getClaims(): Promise<AccessTokenClaims | undefined>;
+  /** Clears the session, revokes the refresh token, and ends the Gatehouse session if supported. */
+  logout(options?: LogoutOptions): Promise<void>;
+  /** Subscribes to an event; returns a function that unsubscribes. */
+  on<E extends GatehouseEventName>(name: E, listener: GatehouseListener<E>): () => void;
+  off<E extends GatehouseEventName>(name: E, listener: GatehouseListener<E>): void;
+}
+
+/**
+ * Creates a client for one Gatehouse realm. With `issuer`, the endpoints come from discovery
+ * (`${issuer}/.well-known/openid-configuration`); with `authorizationUrl` and `tokenUrl`, from
+ * those URLs, and the issuer is derived from the authorization URL unless given. Options are
+ * validated here, so a misconfiguration fails at start-up with a `ConfigurationError`.
+ */
+export async function createGatehouseClient(options: GatehouseClientOptions): Promise<GatehouseClient> {
+  const config = resolveConfig(options);
+  const as =
+    options.authorizationUrl !== undefined || options.tokenUrl !== undefined
+      ? staticMetadata(options as Extract<GatehouseClientOptions, { tokenUrl: string }>)
+      : await discoverMetadata(options.issuer, config.fetch);
+
+  const { clientId, fetch, location, now } = config;
+  const client: oauth.Client = { client_id: clientId };
+  // Public client: the token endpoint identifies it by client_id alone (OAuth 2.1 §2.4).
+  const clientAuth = oauth.None();
+  const tokenEndpoint = as.token_endpoint as string;
+  const storeKey = `gatehouse.session.${clientId}.${as.issuer}`;
+  const transactions = createTransactionStore(config.storage, clientId);
+  const sessions = createSessionStore(config.tokenStore, storeKey);
+  const serialize = createSerializer(config.locks, storeKey);
+  const events = createEmitter();
+  const leewayMs = config.leewaySeconds * 1000;
+
+  const isExpired = (token: CachedAccessToken) => token.expiresAt !== null && token.expiresAt <= now();
+  const isFresh = (token: CachedAccessToken) => token.expiresAt === null || token.expiresAt - leewayMs > now();
+
+  /** `expires_in` counts from when the request was sent, so `startedAt` is taken before it. */
+  function cacheToken(tokens: oauth.TokenEndpointResponse, scope: string, startedAt: number): CachedAccessToken {
+    const exp = decodeJwtPayload(tokens.access_token)?.exp;
+    const expiresAt = typeof tokens.expires_in === 'number' ? startedAt + tokens.expires_in * 1000 : typeof exp === 'number' ? exp * 1000 : null;
+    return { accessToken: tokens.access_token, expiresAt, scope };
+  }
+
+  /** RFC 9207 §2.4: reject a callback whose `iss` is absent (when the server sends it) or foreign. */
+  function checkIssuer(params: URLSearchParams): void {
+    const values = params.getAll('iss');
+    if (values.length > 1) throw new IssuerMismatchError('the callback has more than one iss parameter');
+    const [iss] = values;
+    if (iss === undefined) {
+      if (as.authorization_response_iss_parameter_supported) {
+        throw new IssuerMismatchError(`the callback has no iss parameter, but ${as.issuer} always sends one (RFC 9207)`);
+      }
+    } else if (iss !== as.issuer) {
+      throw new IssuerMismatchError(`the callback comes from issuer ${iss}, expected ${as.issuer}`);
+    }
+  }
+
+  async function buildAuthorizeUrl<AppState>({ appState, scope = config.scope }: LoginOptions<AppState> = {}): Promise<string> {
+    const codeVerifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const url = new URL(as.authorization_endpoint as string);
+    url.searchParams.set('client_id', clientId);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('redirect_uri', config.redirectUri);
+    url.searchParams.set('scope', scope);
+    url.searchParams.set('state', state);
+    url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
+    url.searchParams.set('code_challenge_method', 'S256');
+    transactions.save({ state, codeVerifier, redirectUri: config.redirectUri, scope, appState, createdAt: now() });
+    return url.href;
+  }
+
+  async function handleRedirectCallback<AppState>(callbackUrl: string = location.href): Promise<{ appState: AppState | undefined }> {
+    const params = new URL(callbackUrl).searchParams;
+    const states = params.getAll('state');
+    if (states.length !== 1 || !states[0]) throw new StateMismatchError('the callback has no single state parameter');
+    // Taking the transaction deletes it: whatever happens next, this callback cannot be replayed.
+    const tx = transactions.take(states[0]);
+    if (!tx) {
+      throw new StateMismatchError('the callback state matches no pending sign-in in this tab: it was already handled, forged, or started in another tab');
+    }
+    checkIssuer(params);
+    const error = params.get('error');
+    if (error) throw oauthError(error, params.get('error_description') ?? undefined);
+
+    const startedAt = now();
+    let tokens: oauth.TokenEndpointResponse;
+    try {
+      const validated = oauth.validateAuthResponse(as, client, params, tx.state);
+      const response = await oauth.authorizationCodeGrantRequest(
+        as, client, clientAuth, validated, tx.redirectUri, tx.codeVerifier, httpOptions(tokenEndpoint, fetch),
+      );
+      tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
+    } catch (err) {
+      throw toGatehouseError(err);
+    }
+    const scope = tokens.scope ?? tx.scope;
+    const session: Session = { scope, refreshToken: tokens.refresh_token, tokens: { '': cacheToken(tokens, scope, startedAt) } };
+    // Under the refresh lock, so a refresh of the previous session cannot overwrite this one.
+    await serialize(() => sessions.write(session));
+    return { appState: tx.appState as AppState | undefined };
+  }
+
+  /** '' for the scopes granted at sign-in, else the normalised narrower scope. */
+  function scopeKey(session: Session, scope: string | undefined): string {
+    if (scope === undefined) return '';
+    const normalized = normalizeScope(scope);
+    return normalized === normalizeScope(session.scope) ? '' : normalized;
+  }
+
+  /** Runs under the refresh lock; re-reads the store, which another tab may have just updated. */
+  async function refreshLocked(key: string): Promise<string> {
+    const session = await sessions.read();
+    if (!session) throw new LoginRequiredError('not signed in');
+    const cached = session.tokens[key];
+    if (cached && isFresh(cached)) return cached.accessToken;
+    if (!session.refreshToken) {
+      if (cached && !isExpired(cached)) return cached.accessToken;
+      throw new LoginRequiredError(
+        cached ? 'the access token expired and the server issued no refresh token' : `a token for scope "${key}" needs a refresh token; sign in with that scope`,
+      );
+    }
+    const startedAt = now();
+    let tokens: oauth.TokenEndpointResponse;
+    try {
+      const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, session.refreshToken, {
+        ...httpOptions(tokenEndpoint, fetch),
+        additionalParameters: key ? { scope: key } : undefined,
+      });
+      tokens = await oauth.processRefreshTokenResponse(as, client, response);
+    } catch (err) {
+      const error = toGatehouseError(err);
+      // RFC 6749 §5.2: the refresh token is expired, revoked, or already used; the session is over.
+      if (error instanceof OAuthError && error.error === 'invalid_grant') {
+        await sessions.clear();
+        events.emit('loggedOut', { reason: 'session_expired' });
+        throw new LoginRequiredError('the server refused the refresh token; sign in again', { cause: error });
+      }
+      throw error;
+    }
+    const token = cacheToken(tokens, tokens.scope ?? (key || session.scope), startedAt);
+    await sessions.write({
+      ...session,
+      // Rotation (OAuth 2.1 §4.3.1): the old refresh token is spent once a new one is issued.
+      refreshToken: tokens.refresh_token ?? session.refreshToken,
+      tokens: { ...session.tokens, [key]: token },
+    });
+    events.emit('tokenRefreshed', { requestedScope: key, expiresAt: token.expiresAt });
+    return token.accessToken;
+  }
+
+  async function getAccessToken({ scope }: GetAccessTokenOptions = {}): Promise<string> {
+    const session = await sessions.read();
+    if (!session) throw new LoginRequiredError('not signed in');
+    const key = scopeKey(session, scope);
+    const cached = session.tokens[key];
+    if (cached && isFresh(cached)) return cached.accessToken;
+    if (cached) events.emit('tokenExpiring', { requestedScope: key, expiresAt: cached.expiresAt });
+    return serialize(() => refreshLocked(key));
+  }
+
+  async function logout({ returnTo }: LogoutOptions = {}): Promise<void> {
+    const session = await serialize(async () => {
+      const current = await sessions.read();
+      await sessions.clear();
+      return current;
+    });
+    events.emit('loggedOut', { reason: 'logout' });
+    // Best effort (RFC 7009 §2): the local session is already gone whatever the server says.
+    if (session?.refreshToken && as.revocation_endpoint) {
+      try {
+        const response = await oauth.revocationRequest(as, client, clientAuth, session.refreshToken, {
+          ...httpOptions(as.revocation_endpoint, fetch),
+          additionalParameters: { token_type_hint: 'refresh_token' },
+        });
+        await oauth.processRevocationResponse(response);
+      } catch (err) {
+        events.emit('error', toGatehouseError(err));
+      }
+    }
+    if (as.end_session_endpoint) {
+      const url = new URL(as.end_session_endpoint);
+      url.searchParams.set('client_id', clientId);
+      if (returnTo) url.searchParams.set('post_logout_redirect_uri', returnTo);
+      location.assign(url.href);
+    } else if (returnTo) {
+      location.assign(returnTo);
+    }
+  }
+
+  return {
+    issuer: as.issuer,
+    buildAuthorizeUrl,
+    async loginWithRedirect(options) {
+      location.assign(await buildAuthorizeUrl(options));
+    },
+    handleRedirectCallback,
+    getAccessToken,
+    async isAuthenticated() {
+      const session = await sessions.read();
+      const token = session?.tokens[''];
+      return !!session && (!!session.refreshToken || (!!token && !isExpired(token)));
+    },
+    async getClaims() {
+      const token = (await sessions.read())?.tokens[''];
+      return token ? (decodeJwtPayload(token.accessToken) as AccessTokenClaims | undefined) : undefined;
+    },
+    logout,
+    on: events.on,
+    off: events.off,
+  };
+}

@@ -1,0 +1,155 @@
+import type { GatehouseError } from './errors.js';
+
+/** The part of the Web Storage API the SDK uses; `sessionStorage` and `localStorage` fit. */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/**
+ * Where the signed-in session (access tokens, refresh token) is kept. Values are opaque strings
+ * owned by the SDK. Methods may be async, e.g. for an IndexedDB-backed store.
+ */
+export interface TokenStore {
+  get(key: string): string | null | undefined | Promise<string | null | undefined>;
+  set(key: string, value: string): void | Promise<void>;
+  remove(key: string): void | Promise<void>;
+}
+
+/**
+ * The part of the Web Locks API the SDK uses (`navigator.locks`). The callback runs while no other
+ * holder of a lock with the same name, in any tab of the origin, runs its own.
+ */
+export interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+/** The part of `window.location` the SDK uses. */
+export interface LocationLike {
+  readonly href: string;
+  assign(url: string): void;
+}
+
+interface CommonOptions {
+  /** The client ID from the client application's metadata. */
+  clientId: string;
+  /** Where Gatehouse sends the browser back to; must be registered for the client, exactly. */
+  redirectUri: string;
+  /** Space-separated scopes requested by `loginWithRedirect()` unless it is given its own. */
+  scope: string;
+  /**
+   * Where the session is kept. Default is `'memory'`: lost on reload, out of reach of other tabs,
+   * and the hardest for injected scripts to find. `'session'` (sessionStorage, per tab) and
+   * `'local'` (localStorage, shared by every tab of the origin) survive reloads but are readable by
+   * any script running on the page, so an XSS flaw leaks the refresh token. Only a store shared
+   * across tabs (`'local'` or a custom one) lets tabs coordinate refresh-token rotation.
+   */
+  tokenStore?: 'memory' | 'session' | 'local' | TokenStore;
+  /**
+   * Seconds before its expiry at which a cached access token is no longer handed out but
+   * refreshed. Default is 30 (30 seconds).
+   */
+  leewaySeconds?: number;
+  /** Fetch implementation for discovery, token, and revocation requests. Default is global `fetch`. */
+  fetch?: typeof fetch;
+  /** Where pending sign-ins (PKCE verifier, state) wait for the callback. Default is `sessionStorage`. */
+  storage?: StorageLike;
+  /**
+   * Lock manager serialising refreshes across tabs. Default is `navigator.locks` when present;
+   * `null` disables cross-tab locking (refreshes are still serialised within the page).
+   */
+  locks?: LockManagerLike | null;
+  /** Used to navigate and to read the callback URL. Default is `window.location`. */
+  location?: LocationLike;
+  /** Clock in milliseconds since the epoch. Default is `Date.now`. */
+  now?: () => number;
+}
+
+/** Configure from the issuer's metadata (`${issuer}/.well-known/openid-configuration`). */
+export interface DiscoveryClientOptions extends CommonOptions {
+  /** The realm's issuer, e.g. `https://auth.example.com/system/auth/TENANT-U`. */
+  issuer: string;
+  authorizationUrl?: undefined;
+  tokenUrl?: undefined;
+}
+
+/**
+ * Configure from the "Authorization URL" and "Token URL" listed in the client application's
+ * metadata, without a discovery request.
+ */
+export interface StaticClientOptions extends CommonOptions {
+  /** e.g. `https://auth.example.com/system/auth/TENANT-U/oauth2/authorize` */
+  authorizationUrl: string;
+  /** e.g. `https://auth.example.com/system/auth/TENANT-U/oauth2/token` */
+  tokenUrl: string;
+  /**
+   * The issuer the callback's `iss` parameter must equal (RFC 9207). Default: `authorizationUrl`
+   * with its trailing `/oauth2/authorize` removed; any other authorization URL needs this option.
+   */
+  issuer?: string;
+  /** RFC 7009 revocation endpoint; without it `logout()` does not revoke the refresh token. */
+  revocationUrl?: string;
+  /** RP-initiated logout endpoint; without it `logout()` only clears the local session. */
+  endSessionUrl?: string;
+}
+
+export type GatehouseClientOptions = DiscoveryClientOptions | StaticClientOptions;
+
+export interface LoginOptions<AppState = unknown> {
+  /** Any JSON-serialisable value, returned by `handleRedirectCallback()` (e.g. the route to restore). */
+  appState?: AppState;
+  /** Scopes for this sign-in instead of the client's default `scope`. */
+  scope?: string;
+}
+
+export interface GetAccessTokenOptions {
+  /**
+   * A narrower set of the granted scopes. The token for it is obtained with the refresh token
+   * (RFC 6749 §6) and cached separately. Default: the scopes granted at sign-in.
+   */
+  scope?: string;
+}
+
+export interface LogoutOptions {
+  /** Where Gatehouse should send the browser after ending its session (`post_logout_redirect_uri`). */
+  returnTo?: string;
+}
+
+/**
+ * Claims of a Gatehouse access token (RFC 9068), decoded but NOT verified: fine for display and
+ * for deciding what UI to show, never for authorization decisions (the API verifies the token).
+ */
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  iat: number;
+  scope: string;
+  client_id: string;
+  tenant_id?: string;
+  actor?: string;
+  [claim: string]: unknown;
+}
+
+export interface TokenEventDetail {
+  /** The scope the token was requested for ('' means the scopes granted at sign-in). */
+  requestedScope: string;
+  /** Expiry of the token, in milliseconds since the epoch, or null when the server did not say. */
+  expiresAt: number | null;
+}
+
+export interface GatehouseEvents {
+  /** `getAccessToken()` found the cached token inside the leeway window and will refresh it. */
+  tokenExpiring: TokenEventDetail;
+  /** This page obtained a new access token with the refresh token. */
+  tokenRefreshed: TokenEventDetail;
+  /** The session was cleared: by `logout()`, or because the server refused the refresh token. */
+  loggedOut: { reason: 'logout' | 'session_expired' };
+  /** A failure the SDK could not throw to a caller, e.g. a failed best-effort revocation. */
+  error: GatehouseError;
+}
+
+export type GatehouseEventName = keyof GatehouseEvents;
+export type GatehouseListener<E extends GatehouseEventName> = (detail: GatehouseEvents[E]) => void;
