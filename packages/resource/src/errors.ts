@@ -1,0 +1,71 @@
+/**
+ * Every error code this package can produce, so that `switch (err.code)` narrows.
+ *
+ * The first three are the RFC 6750 §3.1 Bearer error codes. `temporarily_unavailable` means the
+ * token could not be checked at all (the issuer's key set could not be fetched): it is our fault
+ * or the authorization server's, not the client's, so it is answered with 503.
+ */
+export type ResourceErrorCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'temporarily_unavailable';
+
+/**
+ * Base class of the errors thrown by verification. `message` (also `description`) is safe to send
+ * to the client as `error_description`; `detail` explains the failure for logs only.
+ */
+export abstract class ResourceError extends Error {
+  abstract readonly code: ResourceErrorCode;
+  abstract readonly status: 400 | 401 | 403 | 503;
+  /** Extra context for logs (never sent to the client). */
+  readonly detail: string | undefined;
+
+  constructor(description: string, options?: { detail?: string; cause?: unknown }) {
+    super(description, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.detail = options?.detail;
+  }
+
+  /** Human-readable text for the `error_description` field. */
+  get description(): string {
+    return this.message;
+  }
+}
+
+/** The request itself is malformed, e.g. two credentials in the Authorization header (400). */
+export class InvalidRequestError extends ResourceError {
+  readonly code = 'invalid_request' as const;
+  readonly status = 400 as const;
+}
+
+/** The access token is expired, revoked, malformed, or invalid for other reasons (401). */
+export class InvalidTokenError extends ResourceError {
+  readonly code = 'invalid_token' as const;
+  readonly status = 401 as const;
+}
+
+/** The token is valid but lacks scopes the resource requires (403). */
+export class InsufficientScopeError extends ResourceError {
+  readonly code = 'insufficient_scope' as const;
+  readonly status = 403 as const;
+  /** Every scope the resource requires (RFC 6750 §3 `scope` attribute), not only the missing ones. */
+  readonly requiredScopes: readonly string[];
+  /** Scopes the token carried. */
+  readonly grantedScopes: readonly string[];
+
+  constructor(requiredScopes: readonly string[], grantedScopes: readonly string[]) {
+    const missing = requiredScopes.filter((scope) => !grantedScopes.includes(scope));
+    super('The access token does not grant the required scope', {
+      detail: `missing scopes: ${missing.join(' ')}`,
+    });
+    this.requiredScopes = Object.freeze([...requiredScopes]);
+    this.grantedScopes = Object.freeze([...grantedScopes]);
+  }
+}
+
+/** The token could not be checked because the issuer's keys are unreachable (503). */
+export class TemporarilyUnavailableError extends ResourceError {
+  readonly code = 'temporarily_unavailable' as const;
+  readonly status = 503 as const;
+}
