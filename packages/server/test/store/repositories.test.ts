@@ -1,0 +1,150 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/database.js';
+import { createRepositories, type Repositories } from '../../src/store/repositories.js';
+import { openTestDatabase, testDialects } from '../support/harness.js';
+
+const TENANT = 'T1';
+const NOW = 1_800_000_000;
+
+for (const dialect of testDialects('repository tests')) {
+  describe(`repositories on ${dialect}`, () => {
+    let database: DatabaseHandle;
+    let cleanup: () => Promise<void>;
+    let repos: Repositories;
+    beforeEach(async () => {
+      ({ database, cleanup } = await openTestDatabase(dialect));
+      repos = createRepositories(database.db);
+      await repos.tenants.insert({ id: TENANT, name: 'T one', apiDomain: 'https://api.t1.test' }, NOW);
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    it('migrating again is a no-op', async () => {
+      await migrateToLatest(database.db);
+      expect(await repos.tenants.findById(TENANT)).toEqual({ id: TENANT, name: 'T one', apiDomain: 'https://api.t1.test' });
+    });
+
+    it('stores tenants and their scope catalogue', async () => {
+      await repos.tenants.insertScope(TENANT, { name: 'b.read', description: 'Read B' }, NOW);
+      await repos.tenants.insertScope(TENANT, { name: 'a.read', description: 'Read A' }, NOW);
+      expect(await repos.tenants.listScopes(TENANT)).toEqual([
+        { name: 'a.read', description: 'Read A' },
+        { name: 'b.read', description: 'Read B' },
+      ]);
+      await expect(repos.tenants.insertScope(TENANT, { name: 'a.read', description: 'again' }, NOW)).rejects.toThrow();
+    });
+
+    it('round-trips a client with its redirect URIs and scopes', async () => {
+      const client = {
+        clientId: '6f1c2a9e-0000-4000-8000-000000000001',
+        tenantId: TENANT,
+        name: 'App',
+        platform: 'spa' as const,
+        resourceType: 'global' as const,
+        redirectUris: ['https://app.test/cb', 'http://localhost:3000/cb'],
+        scopes: ['a.read'],
+        consentMode: 'required' as const,
+        secretHash: null,
+      };
+      await repos.clients.insert(client, NOW);
+      expect(await repos.clients.findById(client.clientId)).toEqual(client);
+      expect(await repos.clients.listByTenant(TENANT)).toEqual([client]);
+      expect(await repos.clients.findById('6f1c2a9e-0000-4000-8000-000000000002')).toBeUndefined();
+    });
+
+    it('keeps usernames unique per tenant and actor, not across actors', async () => {
+      const user = { id: 'u1', tenantId: TENANT, actor: 'user' as const, username: 'sam', email: null, passwordHash: 'h', disabled: false };
+      await repos.users.insert(user, NOW);
+      await repos.users.insert({ ...user, id: 'u2', actor: 'customer' }, NOW);
+      await expect(repos.users.insert({ ...user, id: 'u3' }, NOW)).rejects.toThrow();
+      expect(await repos.users.findByUsername(TENANT, 'user', 'sam')).toEqual(user);
+      expect((await repos.users.findByUsername(TENANT, 'customer', 'sam'))?.id).toBe('u2');
+      expect(await repos.users.findById(TENANT, 'u1')).toEqual(user);
+      expect(await repos.users.findById('OTHER', 'u1')).toBeUndefined();
+    });
+
+    it('finds sessions only while they are live and only in their realm', async () => {
+      await repos.sessions.insert('h1', { realmId: 'T1-U', tenantId: TENANT, userId: 'u1', authTime: NOW, expiresAt: NOW + 100 }, NOW);
+      expect(await repos.sessions.findActive('h1', 'T1-U', NOW + 99)).toEqual({ id: 'h1', realmId: 'T1-U', userId: 'u1', authTime: NOW, expiresAt: NOW + 100 });
+      expect(await repos.sessions.findActive('h1', 'T1-U', NOW + 100)).toBeUndefined();
+      expect(await repos.sessions.findActive('h1', 'T1-C', NOW)).toBeUndefined();
+      await repos.sessions.delete('h1');
+      expect(await repos.sessions.findActive('h1', 'T1-U', NOW)).toBeUndefined();
+    });
+
+    it('completes a pending authorization exactly once, even concurrently', async () => {
+      await repos.pendingAuthorizations.insert(
+        {
+          id: 'p1',
+          realmId: 'T1-U',
+          browserHash: 'b',
+          csrfToken: 'c',
+          clientId: 'client',
+          redirectUri: 'https://app.test/cb',
+          scopes: ['a.read', 'b.read'],
+          state: 'xyz',
+          codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          codeChallengeMethod: 'S256',
+          nonce: undefined,
+          userId: null,
+          createdAt: NOW,
+          expiresAt: NOW + 600,
+        },
+        TENANT,
+      );
+      await repos.pendingAuthorizations.attachUser('p1', 'u1');
+      const open = await repos.pendingAuthorizations.findOpen('p1', 'T1-U', NOW);
+      expect(open).toMatchObject({ userId: 'u1', scopes: ['a.read', 'b.read'], state: 'xyz', nonce: undefined });
+      expect(await repos.pendingAuthorizations.findOpen('p1', 'T1-U', NOW + 600)).toBeUndefined();
+      const results = await Promise.all(Array.from({ length: 10 }, () => repos.pendingAuthorizations.complete('p1', NOW)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await repos.pendingAuthorizations.findOpen('p1', 'T1-U', NOW)).toBeUndefined();
+    });
+
+    it('merges consent grants and never narrows them', async () => {
+      const grant = { tenantId: TENANT, realmId: 'T1-U', userId: 'u1', clientId: 'c1' };
+      expect(await repos.consents.grantedScopes('u1', 'c1')).toEqual([]);
+      await repos.consents.grant({ ...grant, scopes: ['a.read'] }, NOW);
+      await repos.consents.grant({ ...grant, scopes: ['b.read', 'a.read'] }, NOW);
+      expect((await repos.consents.grantedScopes('u1', 'c1')).sort()).toEqual(['a.read', 'b.read']);
+      expect(await repos.consents.grantedScopes('u1', 'c2')).toEqual([]);
+    });
+
+    it('counts login failures in a window that restarts once it has passed', async () => {
+      await repos.loginFailures.recordFailure('T1-U', 'sam', NOW, 300);
+      await repos.loginFailures.recordFailure('T1-U', 'sam', NOW + 10, 300);
+      expect(await repos.loginFailures.get('T1-U', 'sam')).toEqual({ failures: 2, windowStart: NOW });
+      await repos.loginFailures.recordFailure('T1-U', 'sam', NOW + 300, 300);
+      expect(await repos.loginFailures.get('T1-U', 'sam')).toEqual({ failures: 1, windowStart: NOW + 300 });
+      await repos.loginFailures.clear('T1-U', 'sam');
+      expect(await repos.loginFailures.get('T1-U', 'sam')).toBeUndefined();
+    });
+
+    it('records revoked access tokens idempotently', async () => {
+      await repos.revokedTokens.revokeAccessToken('j1', 'T1-U', NOW + 900);
+      await repos.revokedTokens.revokeAccessToken('j1', 'T1-U', NOW + 900);
+      expect(await repos.revokedTokens.isAccessTokenRevoked('j1')).toBe(true);
+      expect(await repos.revokedTokens.isAccessTokenRevoked('j2')).toBe(false);
+    });
+
+    it('rotates signing keys: one active key, retired keys published until they retire', async () => {
+      const key = (kid: string, createdAt: number) => ({ kid, tenantId: TENANT, alg: 'ES256', publicJwk: { kid }, privateJwk: { kid, d: 'secret' }, createdAt });
+      await repos.signingKeys.rotate(key('k1', NOW), NOW);
+      await repos.signingKeys.rotate(key('k2', NOW + 1), NOW + 100);
+      expect((await repos.signingKeys.findActive(TENANT))?.kid).toBe('k2');
+      expect((await repos.signingKeys.listPublished(TENANT, NOW + 99)).map((k) => k.kid)).toEqual(['k2', 'k1']);
+      expect((await repos.signingKeys.listPublished(TENANT, NOW + 100)).map((k) => k.kid)).toEqual(['k2']);
+    });
+
+    it('deletes expired authorization codes', async () => {
+      const base = { realmId: 'T1-U', tenantId: TENANT, clientId: 'c', userId: 'u', sessionId: null, redirectUri: 'https://app.test/cb', scopes: ['a'], codeChallenge: 'x', nonce: null, authTime: NOW };
+      await repos.codes.insert({ ...base, codeHash: 'old', expiresAt: NOW });
+      await repos.codes.insert({ ...base, codeHash: 'new', expiresAt: NOW + 60 });
+      expect(await repos.codes.deleteExpired(NOW + 1)).toBe(1);
+      expect(await repos.codes.findByHash('old')).toBeUndefined();
+      expect(await repos.codes.findByHash('new')).toBeDefined();
+    });
+  });
+}
