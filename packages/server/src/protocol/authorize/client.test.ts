@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { UntrustedRedirect } from '../errors.js';
+import type { Client, Realm } from '../model.js';
+import { checkClient, checkClientIdParameter } from './client.js';
+
+const realm: Realm = { id: 'ACME-U', tenantId: 'ACME', actor: 'user', issuer: 'https://auth.example.com/system/auth/ACME-U' };
+const client: Client = {
+  clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
+  tenantId: 'ACME',
+  name: 'App',
+  platform: 'spa',
+  resourceType: 'user',
+  redirectUris: ['https://app.example.com/cb'],
+  scopes: [],
+  consentMode: 'required',
+  secretHash: null,
+};
+
+describe('checkClientIdParameter', () => {
+  it('returns the single client_id', () => {
+    expect(checkClientIdParameter([client.clientId])).toBe(client.clientId);
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['without values', []],
+    ['empty', ['']],
+    ['repeated', [client.clientId, client.clientId]],
+  ])('throws UntrustedRedirect when client_id is %s', (_label, values) => {
+    expect(() => checkClientIdParameter(values)).toThrow(UntrustedRedirect);
+  });
+});
+
+describe('checkClient', () => {
+  it('returns a client allowed in the realm', () => {
+    expect(checkClient(client, realm)).toBe(client);
+  });
+
+  it('throws UntrustedRedirect "Unknown application" for an unknown client or one of another actor', () => {
+    expect(() => checkClient(undefined, realm)).toThrow(new UntrustedRedirect('Unknown application', 'The application that sent you here is not registered for this sign-in page.'));
+    expect(() => checkClient({ ...client, resourceType: 'customer' }, realm)).toThrow(UntrustedRedirect);
+    expect(() => checkClient({ ...client, tenantId: 'OTHER' }, realm)).toThrow(UntrustedRedirect);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { AuthorizationRequest, Realm } from '../model.js';
+import type { AuthorizationCodeRecord, AuthorizationCodeRepository } from '../ports.js';
+import { hashOpaqueSecret } from '../secrets.js';
+import { buildAuthorizationResponseUrl, issueAuthorizationCode } from './issue-code.js';
+
+const realm: Realm = { id: 'ACME-U', tenantId: 'ACME', actor: 'user', issuer: 'https://auth.example.com/system/auth/ACME-U' };
+const request: AuthorizationRequest = {
+  clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
+  redirectUri: 'https://app.example.com/cb',
+  scopes: ['core.read'],
+  state: 'xyz',
+  codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+  codeChallengeMethod: 'S256',
+  nonce: undefined,
+};
+
+describe('issueAuthorizationCode', () => {
+  it('stores only the SHA-256 of a 32-byte random code, bound to the request, expiring after codeTtlSeconds', async () => {
+    const inserted: Omit<AuthorizationCodeRecord, 'consumedAt' | 'accessTokenJti'>[] = [];
+    const codes: AuthorizationCodeRepository = {
+      insert: async (record) => void inserted.push(record),
+      findByHash: async () => undefined,
+      consume: async () => false,
+    };
+    const requestedBytes: number[] = [];
+    const code = await issueAuthorizationCode(
+      {
+        codes,
+        clock: { nowSeconds: () => 1_000 },
+        random: { token: (bytes) => (requestedBytes.push(bytes), 'random-code'), uuid: () => 'uuid' },
+        codeTtlSeconds: 60,
+      },
+      { realm, request, userId: 'user-1', sessionId: 'session-1', authTime: 990 },
+    );
+    expect(code).toBe('random-code');
+    expect(requestedBytes).toEqual([32]);
+    expect(inserted).toEqual([
+      {
+        codeHash: hashOpaqueSecret('random-code'),
+        realmId: 'ACME-U',
+        tenantId: 'ACME',
+        clientId: request.clientId,
+        userId: 'user-1',
+        sessionId: 'session-1',
+        redirectUri: 'https://app.example.com/cb',
+        scopes: ['core.read'],
+        codeChallenge: request.codeChallenge,
+        nonce: null,
+        authTime: 990,
+        expiresAt: 1_060,
+      },
+    ]);
+  });
+});
+
+describe('buildAuthorizationResponseUrl', () => {
+  it('appends the parameters to the registered URI and leaves out undefined ones', () => {
+    expect(buildAuthorizationResponseUrl('https://app.example.com/cb', { code: 'abc', state: undefined, iss: 'https://auth.example.com/system/auth/ACME-U' })).toBe(
+      'https://app.example.com/cb?code=abc&iss=https%3A%2F%2Fauth.example.com%2Fsystem%2Fauth%2FACME-U',
+    );
+  });
+
+  it('keeps a query already in the registered URI, exactly as written', () => {
+    expect(buildAuthorizationResponseUrl('https://app.example.com/cb?tenant=a%2Fb', { code: 'abc' })).toBe('https://app.example.com/cb?tenant=a%2Fb&code=abc');
+  });
+
+  it('encodes state so that the client reads it back byte for byte', () => {
+    const url = new URL(buildAuthorizationResponseUrl('https://app.example.com/cb', { code: 'abc', state: 'a b&c=d%+é' }));
+    expect(url.searchParams.get('state')).toBe('a b&c=d%+é');
+    expect(url.searchParams.getAll('code')).toEqual(['abc']);
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { clientAllowedInRealm, parseRealmId, realmIdFor, TENANT_ID, type Client, type Realm, type ResourceType } from './model.js';
+
+function client(overrides: Partial<Client> = {}): Client {
+  return {
+    clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
+    tenantId: 'TMPRODB88619984',
+    name: 'Demo SPA',
+    platform: 'spa',
+    resourceType: 'global',
+    redirectUris: ['https://oauth.pstmn.io/v1/callback'],
+    scopes: ['core.aiservices.read'],
+    consentMode: 'required',
+    secretHash: null,
+    ...overrides,
+  };
+}
+
+function realm(tenantId: string, actor: 'user' | 'customer'): Realm {
+  const id = realmIdFor(tenantId, actor);
+  return { id, tenantId, actor, issuer: `https://auth.example.com/system/auth/${id}` };
+}
+
+describe('realmIdFor', () => {
+  it('appends -U for the user actor and -C for the customer actor', () => {
+    expect(realmIdFor('TMPRODB88619984', 'user')).toBe('TMPRODB88619984-U');
+    expect(realmIdFor('TMPRODB88619984', 'customer')).toBe('TMPRODB88619984-C');
+  });
+});
+
+describe('parseRealmId', () => {
+  it('parses the seed user realm TMPRODB88619984-U', () => {
+    expect(parseRealmId('TMPRODB88619984-U')).toEqual({ tenantId: 'TMPRODB88619984', actor: 'user' });
+  });
+
+  it('parses the seed customer realm TMPRODB88619984-C', () => {
+    expect(parseRealmId('TMPRODB88619984-C')).toEqual({ tenantId: 'TMPRODB88619984', actor: 'customer' });
+  });
+
+  it('accepts tenant ids of 1 and 64 characters', () => {
+    expect(parseRealmId('A-U')).toEqual({ tenantId: 'A', actor: 'user' });
+    expect(parseRealmId(`${'9'.repeat(64)}-C`)).toEqual({ tenantId: '9'.repeat(64), actor: 'customer' });
+  });
+
+  it.each([
+    ['a 65-character tenant id', `${'A'.repeat(65)}-U`],
+    ['an unknown actor suffix', 'TMPRODB88619984-X'],
+    ['a lower-case actor suffix', 'TMPRODB88619984-u'],
+    ['a lower-case tenant id', 'tmprodb88619984-U'],
+    ['no suffix', 'TMPRODB88619984'],
+    ['no tenant', '-U'],
+    ['two suffixes', 'TMPRODB88619984-U-C'],
+    ['a trailing slash', 'TMPRODB88619984-U/'],
+    ['a trailing newline', 'TMPRODB88619984-U\n'],
+    ['path traversal', '..-U'],
+    ['the empty string', ''],
+  ])('refuses %s', (_label, realmId) => {
+    expect(parseRealmId(realmId)).toBeUndefined();
+  });
+
+  it('round-trips with realmIdFor', () => {
+    expect(parseRealmId(realmIdFor('ACME1', 'customer'))).toEqual({ tenantId: 'ACME1', actor: 'customer' });
+  });
+});
+
+describe('TENANT_ID', () => {
+  it('accepts upper-case letters and digits only, 1 to 64 of them', () => {
+    expect(TENANT_ID.test('TMPRODB88619984')).toBe(true);
+    expect(TENANT_ID.test('A'.repeat(64))).toBe(true);
+    expect(TENANT_ID.test('A'.repeat(65))).toBe(false);
+    expect(TENANT_ID.test('')).toBe(false);
+    expect(TENANT_ID.test('acme')).toBe(false);
+    expect(TENANT_ID.test('ACME-1')).toBe(false);
+  });
+});
+
+describe('clientAllowedInRealm', () => {
+  it.each<[ResourceType, boolean, boolean]>([
+    ['global', true, true],
+    ['user', true, false],
+    ['customer', false, true],
+  ])('a %s client of the tenant is allowed in its user realm: %s, in its customer realm: %s', (resourceType, inUserRealm, inCustomerRealm) => {
+    const c = client({ resourceType });
+    expect(clientAllowedInRealm(c, realm('TMPRODB88619984', 'user'))).toBe(inUserRealm);
+    expect(clientAllowedInRealm(c, realm('TMPRODB88619984', 'customer'))).toBe(inCustomerRealm);
+  });
+
+  it('refuses a global client in a realm of another tenant', () => {
+    expect(clientAllowedInRealm(client({ resourceType: 'global' }), realm('OTHERTENANT', 'user'))).toBe(false);
+    expect(clientAllowedInRealm(client({ resourceType: 'global' }), realm('OTHERTENANT', 'customer'))).toBe(false);
+  });
+
+  it('compares tenant ids exactly (a tenant whose id is a prefix is another tenant)', () => {
+    expect(clientAllowedInRealm(client({ tenantId: 'ACME1' }), realm('ACME', 'user'))).toBe(false);
+  });
+});

@@ -1,0 +1,169 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hashSecret, verifySecret } from '../lib/passwords.js';
+import type { Realm, User } from './model.js';
+import { signIn, type SignInDeps } from './sign-in.js';
+
+const T0 = 1_750_000_000;
+const MAX_FAILURES = 3;
+const WINDOW_SECONDS = 300;
+
+const USER_REALM: Realm = { id: 'TMPRODB88619984-U', tenantId: 'TMPRODB88619984', actor: 'user', issuer: 'https://auth.example.com/system/auth/TMPRODB88619984-U' };
+const CUSTOMER_REALM: Realm = { id: 'TMPRODB88619984-C', tenantId: 'TMPRODB88619984', actor: 'customer', issuer: 'https://auth.example.com/system/auth/TMPRODB88619984-C' };
+
+const ALICE_PASSWORD = 'alice-correct-password';
+const BOB_PASSWORD = 'bob-correct-password';
+
+let alice: User;
+let bob: User;
+let dummyPasswordHash: string;
+
+beforeAll(async () => {
+  const [aliceHash, bobHash, dummyHash] = await Promise.all([hashSecret(ALICE_PASSWORD), hashSecret(BOB_PASSWORD), hashSecret('dummy-password-nobody-has')]);
+  alice = { id: 'user-alice', tenantId: 'TMPRODB88619984', actor: 'user', username: 'alice', email: 'alice@example.com', passwordHash: aliceHash, disabled: false };
+  bob = { id: 'user-bob', tenantId: 'TMPRODB88619984', actor: 'user', username: 'bob', email: null, passwordHash: bobHash, disabled: true };
+  dummyPasswordHash = dummyHash;
+});
+
+/** The same windowing as LoginFailureRepository: a failure after the window starts a new one at 1. */
+function createFailureStore() {
+  const rows = new Map<string, { failures: number; windowStart: number }>();
+  const key = (realmId: string, usernameKey: string): string => `${realmId}\u0000${usernameKey}`;
+  return {
+    rows,
+    peek: (realmId: string, usernameKey: string) => rows.get(key(realmId, usernameKey)),
+    async get(realmId: string, usernameKey: string) {
+      const row = rows.get(key(realmId, usernameKey));
+      return row && { ...row };
+    },
+    async recordFailure(realmId: string, usernameKey: string, now: number, windowSeconds: number) {
+      const row = rows.get(key(realmId, usernameKey));
+      if (!row || row.windowStart <= now - windowSeconds) rows.set(key(realmId, usernameKey), { failures: 1, windowStart: now });
+      else rows.set(key(realmId, usernameKey), { failures: row.failures + 1, windowStart: row.windowStart });
+    },
+    async clear(realmId: string, usernameKey: string) {
+      rows.delete(key(realmId, usernameKey));
+    },
+  };
+}
+
+function setup() {
+  const clock = { now: T0, nowSeconds(): number { return this.now; } };
+  const failures = createFailureStore();
+  const verifiedHashes: string[] = [];
+  const lookedUp: string[] = [];
+  const deps: SignInDeps = {
+    findUser: async (username) => {
+      lookedUp.push(username);
+      return [alice, bob].find((user) => user.username === username);
+    },
+    verifyPassword: async (hash, password) => {
+      verifiedHashes.push(hash);
+      return verifySecret(hash, password);
+    },
+    dummyPasswordHash,
+    failures,
+    clock,
+    maxFailures: MAX_FAILURES,
+    failureWindowSeconds: WINDOW_SECONDS,
+  };
+  const attempt = (username: string, password: string, realm: Realm = USER_REALM) => signIn(deps, realm, username, password);
+  return { clock, failures, verifiedHashes, lookedUp, attempt };
+}
+
+describe('signIn', () => {
+  it('signs in a known, enabled user with the right password', async () => {
+    const { attempt } = setup();
+    expect(await attempt('alice', ALICE_PASSWORD)).toEqual({ ok: true, user: alice });
+  });
+
+  it('answers an unknown user exactly as it answers a wrong password', async () => {
+    const { attempt } = setup();
+    const unknownUser = await attempt('mallory', ALICE_PASSWORD);
+    const wrongPassword = await attempt('alice', 'not-the-password');
+    expect(unknownUser).toEqual({ ok: false, reason: 'invalid_credentials' });
+    expect(wrongPassword).toEqual(unknownUser);
+  });
+
+  it('verifies the dummy argon2 hash for an unknown user so the work done is the same', async () => {
+    const { attempt, verifiedHashes } = setup();
+    await attempt('mallory', 'whatever-password');
+    await attempt('alice', 'not-the-password');
+    expect(verifiedHashes).toEqual([dummyPasswordHash, alice.passwordHash]);
+  });
+
+  it('refuses a disabled user with the right password, with the same answer as a wrong password', async () => {
+    const { attempt, failures } = setup();
+    expect(await attempt('bob', BOB_PASSWORD)).toEqual({ ok: false, reason: 'invalid_credentials' });
+    expect(failures.peek(USER_REALM.id, 'bob')).toEqual({ failures: 1, windowStart: T0 });
+  });
+
+  it('counts failures per realm under the trimmed, lower-cased username', async () => {
+    const { attempt, failures } = setup();
+    await attempt(' Alice ', 'wrong-1');
+    await attempt('ALICE', 'wrong-2');
+    expect(failures.peek(USER_REALM.id, 'alice')).toEqual({ failures: 2, windowStart: T0 });
+    expect(failures.peek(CUSTOMER_REALM.id, 'alice')).toBeUndefined();
+  });
+
+  it(`throttles a username after ${MAX_FAILURES} failures, even with the right password, until the window ends`, async () => {
+    const { attempt, clock } = setup();
+    for (const offset of [0, 10, 20]) {
+      clock.now = T0 + offset;
+      expect(await attempt('alice', `wrong-${offset}`)).toEqual({ ok: false, reason: 'invalid_credentials' });
+    }
+    clock.now = T0 + 30;
+    expect(await attempt('alice', ALICE_PASSWORD)).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 270 });
+    clock.now = T0 + WINDOW_SECONDS - 1;
+    expect(await attempt('alice', ALICE_PASSWORD)).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 1 });
+    clock.now = T0 + WINDOW_SECONDS;
+    expect(await attempt('alice', ALICE_PASSWORD)).toEqual({ ok: true, user: alice });
+  });
+
+  it('does not look up the user, verify a password or count a failure while throttled', async () => {
+    const { attempt, clock, failures, verifiedHashes, lookedUp } = setup();
+    for (let i = 0; i < MAX_FAILURES; i += 1) await attempt('alice', `wrong-${i}`);
+    verifiedHashes.length = 0;
+    lookedUp.length = 0;
+    clock.now = T0 + 100;
+    expect(await attempt('alice', 'wrong-again')).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 200 });
+    expect(verifiedHashes).toEqual([]);
+    expect(lookedUp).toEqual([]);
+    expect(failures.peek(USER_REALM.id, 'alice')).toEqual({ failures: MAX_FAILURES, windowStart: T0 });
+  });
+
+  it('throttles unknown usernames too, so throttling does not reveal which accounts exist', async () => {
+    const { attempt } = setup();
+    for (let i = 0; i < MAX_FAILURES; i += 1) await attempt('mallory', `guess-${i}`);
+    expect(await attempt('mallory', 'guess-again')).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: WINDOW_SECONDS });
+  });
+
+  it('throttles only the attacked username in the attacked realm', async () => {
+    const { attempt } = setup();
+    for (let i = 0; i < MAX_FAILURES; i += 1) await attempt('alice', `wrong-${i}`);
+    expect(await attempt('mallory', 'guess')).toEqual({ ok: false, reason: 'invalid_credentials' });
+    expect(await attempt('alice', 'wrong-in-other-realm', CUSTOMER_REALM)).toEqual({ ok: false, reason: 'invalid_credentials' });
+  });
+
+  it('forgets failures older than the window: a failure after it starts a new count at one', async () => {
+    const { attempt, clock, failures } = setup();
+    await attempt('alice', 'wrong-1');
+    await attempt('alice', 'wrong-2');
+    clock.now = T0 + WINDOW_SECONDS;
+    await attempt('alice', 'wrong-3');
+    expect(failures.peek(USER_REALM.id, 'alice')).toEqual({ failures: 1, windowStart: T0 + WINDOW_SECONDS });
+    clock.now = T0 + WINDOW_SECONDS + 1;
+    await attempt('alice', 'wrong-4');
+    expect(await attempt('alice', ALICE_PASSWORD)).toEqual({ ok: true, user: alice });
+  });
+
+  it('clears the failure count after a successful sign-in', async () => {
+    const { attempt, failures } = setup();
+    await attempt('alice', 'wrong-1');
+    await attempt('alice', 'wrong-2');
+    expect(await attempt('alice', ALICE_PASSWORD)).toEqual({ ok: true, user: alice });
+    expect(failures.peek(USER_REALM.id, 'alice')).toBeUndefined();
+    await attempt('alice', 'wrong-3');
+    await attempt('alice', 'wrong-4');
+    expect(await attempt('alice', ALICE_PASSWORD)).toEqual({ ok: true, user: alice });
+  });
+});
