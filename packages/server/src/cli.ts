@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createClient, getClientMetadata } from './admin/clients.js';
+import { createClient, getClientMetadata, setClientDisabled } from './admin/clients.js';
 import { DEMO, seedDemo } from './admin/demo.js';
 import { AdminInputError } from './admin/errors.js';
 import { rotateKeys } from './admin/keys.js';
 import { createScope, createTenant } from './admin/tenants.js';
-import { createUser } from './admin/users.js';
+import { createUser, revokeConsent, setUserDisabled, setUserPassword } from './admin/users.js';
 import { ConfigError, loadConfig, type GatehouseConfig } from './config.js';
 import { createContext, type AppContext } from './http/context.js';
 import { startServer } from './server.js';
@@ -19,8 +19,14 @@ const USAGE = `gatehouse <command> [options]   (every command accepts --json and
   scope create --tenant ID --name SCOPE --description TEXT
   client create --tenant ID --name NAME --platform spa|web --resource-type user|customer|global
                 --redirect-uri URI (repeatable) --scope SCOPE (repeatable) [--client-id UUID] [--consent required|skip]
+                [--post-logout-redirect-uri URI (repeatable)] [--refresh-tokens on|off]
+                [--refresh-absolute-ttl SECONDS] [--refresh-idle-ttl SECONDS] [--refresh-grace SECONDS]
   client metadata --tenant ID --client-id UUID
+  client disable|enable --tenant ID --client-id UUID
   user create --tenant ID --actor user|customer --username NAME [--email EMAIL] --password-stdin
+  user set-password --tenant ID --actor user|customer --username NAME --password-stdin
+  user disable|enable --tenant ID --actor user|customer --username NAME
+  consent revoke --tenant ID --actor user|customer --username NAME --client-id UUID
   keys rotate --tenant ID
 
 Database: --database or GATEHOUSE_DATABASE (SQLite file path or postgres:// URL), default ./data/gatehouse.sqlite`;
@@ -48,6 +54,11 @@ const OPTIONS = {
   username: { type: 'string' },
   email: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  'post-logout-redirect-uri': { type: 'string', multiple: true },
+  'refresh-tokens': { type: 'string' },
+  'refresh-absolute-ttl': { type: 'string' },
+  'refresh-idle-ttl': { type: 'string' },
+  'refresh-grace': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -72,6 +83,11 @@ const COMMANDS: Record<string, Command> = {
       scopes: flags.scope,
       clientId: flags['client-id'],
       consent: flags.consent,
+      postLogoutRedirectUris: flags['post-logout-redirect-uri'],
+      refreshTokens: flags['refresh-tokens'],
+      refreshAbsoluteTtlSeconds: flags['refresh-absolute-ttl'],
+      refreshIdleTtlSeconds: flags['refresh-idle-ttl'],
+      refreshGraceSeconds: flags['refresh-grace'],
     });
     const text = [`created client ${client.clientId}`, secret ? `client secret (shown once, store it now): ${secret}` : '', formatMetadata(metadata)].filter(Boolean).join('\n');
     return { json: { client_id: client.clientId, ...(secret ? { client_secret: secret } : {}), metadata }, text };
@@ -79,6 +95,31 @@ const COMMANDS: Record<string, Command> = {
   'client metadata': async (ctx, flags) => {
     const metadata = await getClientMetadata(ctx, { tenant: flags.tenant, clientId: flags['client-id'] });
     return { json: { metadata }, text: formatMetadata(metadata) };
+  },
+  'client disable': async (ctx, flags) => {
+    const result = await setClientDisabled(ctx, { tenant: flags.tenant, clientId: flags['client-id'] }, true);
+    return { json: result, text: `disabled client ${result.client_id}` };
+  },
+  'client enable': async (ctx, flags) => {
+    const result = await setClientDisabled(ctx, { tenant: flags.tenant, clientId: flags['client-id'] }, false);
+    return { json: result, text: `enabled client ${result.client_id}` };
+  },
+  'user disable': async (ctx, flags) => {
+    const result = await setUserDisabled(ctx, { tenant: flags.tenant, actor: flags.actor, username: flags.username }, true);
+    return { json: result, text: `disabled ${flags.username}: sessions ended, refresh tokens revoked` };
+  },
+  'user enable': async (ctx, flags) => {
+    const result = await setUserDisabled(ctx, { tenant: flags.tenant, actor: flags.actor, username: flags.username }, false);
+    return { json: result, text: `enabled ${flags.username}` };
+  },
+  'user set-password': async (ctx, flags) => {
+    if (!flags['password-stdin']) throw new AdminInputError('--password-stdin is required (passwords are never taken from the command line)');
+    const result = await setUserPassword(ctx, { tenant: flags.tenant, actor: flags.actor, username: flags.username, password: await readPasswordFromStdin() });
+    return { json: result, text: `password changed for ${flags.username}: sessions ended, refresh tokens revoked` };
+  },
+  'consent revoke': async (ctx, flags) => {
+    const result = await revokeConsent(ctx, { tenant: flags.tenant, actor: flags.actor, username: flags.username, clientId: flags['client-id'] });
+    return { json: result, text: `consent of ${flags.username} for ${result.client_id} revoked with its refresh tokens` };
   },
   'user create': async (ctx, flags) => {
     if (!flags['password-stdin']) throw new AdminInputError('--password-stdin is required (passwords are never taken from the command line)');
@@ -143,6 +184,7 @@ async function start(config: GatehouseConfig, demo: boolean, json: boolean): Pro
       formatMetadata(server.demo.metadata),
       `  agent (realm ${DEMO.tenantId}-U):    username ${DEMO.agent.username}  password ${DEMO.agent.password}`,
       `  customer (realm ${DEMO.tenantId}-C): username ${DEMO.customer.username}  password ${DEMO.customer.password}`,
+      `  demo API introspection client: ${DEMO.apiClient.clientId} (secret ${DEMO.apiClient.secret}; demo only)`,
     );
   }
   process.stdout.write(json ? `${JSON.stringify({ listening: `http://${config.host}:${server.port}`, public_url: config.publicUrl, demo: server.demo ?? null })}\n` : `${lines.join('\n')}\n`);

@@ -16,6 +16,8 @@ export interface GatehouseConfig {
   readonly database: string;
   /** Access-token lifetime in seconds. Default 900 (15 minutes). */
   readonly accessTokenTtlSeconds: number;
+  /** id_token lifetime in seconds. Default 300 (5 minutes): it is read once, at sign-in. */
+  readonly idTokenTtlSeconds: number;
   /** Authorization-code lifetime in seconds. Default 60 (RFC 6749 §4.1.2 recommends at most 10 minutes). */
   readonly codeTtlSeconds: number;
   /** How long a person has to sign in and consent, in seconds. Default 600. */
@@ -38,6 +40,7 @@ export const DEFAULT_CONFIG: GatehouseConfig = Object.freeze({
   publicUrl: '',
   database: './data/gatehouse.sqlite',
   accessTokenTtlSeconds: 900,
+  idTokenTtlSeconds: 300,
   codeTtlSeconds: 60,
   pendingAuthorizationTtlSeconds: 600,
   sessionTtlSeconds: 28_800,
@@ -55,6 +58,7 @@ const ENVIRONMENT: Record<string, keyof GatehouseConfig> = {
   GATEHOUSE_DATABASE_URL: 'database',
   GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS: 'accessTokenTtlSeconds',
   GATEHOUSE_CODE_TTL_SECONDS: 'codeTtlSeconds',
+  GATEHOUSE_ID_TOKEN_TTL_SECONDS: 'idTokenTtlSeconds',
   GATEHOUSE_SESSION_TTL_SECONDS: 'sessionTtlSeconds',
   GATEHOUSE_LOG_LEVEL: 'logLevel',
 };
@@ -95,7 +99,8 @@ function validateConfig(raw: Record<string, string | number>): GatehouseConfig {
     port,
     publicUrl,
     database: String(raw.database),
-    accessTokenTtlSeconds: integer('accessTokenTtlSeconds', 30, 86_400),
+    accessTokenTtlSeconds: integer('accessTokenTtlSeconds', 1, 86_400),
+    idTokenTtlSeconds: integer('idTokenTtlSeconds', 30, 86_400),
     codeTtlSeconds: integer('codeTtlSeconds', 5, 600),
     pendingAuthorizationTtlSeconds: integer('pendingAuthorizationTtlSeconds', 60, 86_400),
     sessionTtlSeconds: integer('sessionTtlSeconds', 60, 31_536_000),

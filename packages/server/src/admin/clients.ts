@@ -1,6 +1,6 @@
 import type { AppContext } from '../http/context.js';
 import { issuerFor } from '../http/realm.js';
-import { realmIdFor, type Actor, type Client, type ConsentMode, type Platform, type ResourceType, type Tenant } from '../protocol/model.js';
+import { DEFAULT_REFRESH_POLICY, realmIdFor, type Actor, type Client, type ConsentMode, type Platform, type RefreshTokenPolicy, type ResourceType, type Tenant } from '../protocol/model.js';
 import { redirectUriRejection } from '../protocol/redirect-uri-policy.js';
 import { AdminInputError } from './errors.js';
 import { requireTenant } from './tenants.js';
@@ -16,6 +16,14 @@ export interface CreateClientInput {
   scopes?: string[];
   clientId?: string;
   consent?: string;
+  postLogoutRedirectUris?: string[];
+  /** `on` or `off`; default on for spa, off for web. */
+  refreshTokens?: string;
+  refreshAbsoluteTtlSeconds?: string | number;
+  refreshIdleTtlSeconds?: string | number;
+  refreshGraceSeconds?: string | number;
+  /** Only for seeding the demo: a known secret instead of a generated one. */
+  clientSecret?: string;
 }
 
 export interface RealmMetadata {
@@ -37,6 +45,8 @@ export interface ClientMetadata {
   readonly redirect_uris: readonly string[];
   readonly scopes: readonly string[];
   readonly consent: ConsentMode;
+  readonly post_logout_redirect_uris: readonly string[];
+  readonly refresh_tokens: { readonly enabled: boolean; readonly absolute_ttl_seconds: number; readonly idle_ttl_seconds: number; readonly grace_seconds: number };
   readonly realms: { readonly user?: RealmMetadata; readonly customer?: RealmMetadata };
 }
 
@@ -57,6 +67,12 @@ export async function createClient(ctx: AppContext, input: CreateClientInput): P
     const reason = redirectUriRejection(uri);
     if (reason) throw new AdminInputError(`--redirect-uri ${uri} ${reason}`);
   }
+  const postLogoutRedirectUris = [...new Set(input.postLogoutRedirectUris ?? [])];
+  for (const uri of postLogoutRedirectUris) {
+    const reason = redirectUriRejection(uri);
+    if (reason) throw new AdminInputError(`--post-logout-redirect-uri ${uri} ${reason}`);
+  }
+  const refreshTokens = refreshPolicy(platform, input);
   const scopes = [...new Set(input.scopes ?? [])];
   const catalogue = new Set((await ctx.repos.tenants.listScopes(tenant.id)).map((scope) => scope.name));
   const unknown = scopes.filter((scope) => !catalogue.has(scope));
@@ -65,7 +81,7 @@ export async function createClient(ctx: AppContext, input: CreateClientInput): P
   if (!UUID.test(clientId)) throw new AdminInputError('--client-id must be a lower-case UUID');
   if (await ctx.repos.clients.findById(clientId)) throw new AdminInputError(`client ${clientId} already exists`);
 
-  const secret = platform === 'web' ? ctx.random.token(32) : undefined;
+  const secret = platform === 'web' ? (input.clientSecret ?? ctx.random.token(32)) : undefined;
   const client: Client = {
     clientId,
     tenantId: tenant.id,
@@ -76,6 +92,9 @@ export async function createClient(ctx: AppContext, input: CreateClientInput): P
     scopes,
     consentMode,
     secretHash: secret ? await ctx.passwords.hash(secret) : null,
+    postLogoutRedirectUris,
+    refreshTokens,
+    disabled: false,
   };
   await ctx.repos.clients.insert(client, ctx.clock.nowSeconds());
   return { client, ...(secret ? { secret } : {}), metadata: clientMetadata(ctx.config.publicUrl, tenant, client) };
@@ -110,11 +129,44 @@ export function clientMetadata(publicUrl: string, tenant: Tenant, client: Client
     redirect_uris: client.redirectUris,
     scopes: client.scopes,
     consent: client.consentMode,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
+    refresh_tokens: {
+      enabled: client.refreshTokens.enabled,
+      absolute_ttl_seconds: client.refreshTokens.absoluteTtlSeconds,
+      idle_ttl_seconds: client.refreshTokens.idleTtlSeconds,
+      grace_seconds: client.refreshTokens.graceSeconds,
+    },
     realms: {
       ...(client.resourceType !== 'customer' ? { user: realmMetadata('user') } : {}),
       ...(client.resourceType !== 'user' ? { customer: realmMetadata('customer') } : {}),
     },
   };
+}
+
+/** Disabling a client stops its sign-ins and every grant it holds; enabling lets new ones start. */
+export async function setClientDisabled(ctx: AppContext, input: { tenant?: string; clientId?: string }, disabled: boolean): Promise<{ client_id: string; disabled: boolean }> {
+  const tenant = await requireTenant(ctx, input.tenant);
+  const client = input.clientId ? await ctx.repos.clients.findById(input.clientId) : undefined;
+  if (!client || client.tenantId !== tenant.id) throw new AdminInputError(`unknown client ${input.clientId ?? ''} in tenant ${tenant.id}`);
+  await ctx.repos.clients.setDisabled(client.clientId, disabled);
+  return { client_id: client.clientId, disabled };
+}
+
+function refreshPolicy(platform: Platform, input: CreateClientInput): RefreshTokenPolicy {
+  const defaults = DEFAULT_REFRESH_POLICY[platform];
+  const enabled = input.refreshTokens === undefined ? defaults.enabled : oneOf(input.refreshTokens, ['on', 'off'], '--refresh-tokens') === 'on';
+  const seconds = (value: string | number | undefined, fallback: number, flag: string, min: number): number => {
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > 31_536_000) throw new AdminInputError(`${flag} must be a whole number of seconds from ${min} to 31536000`);
+    return parsed;
+  };
+  const absoluteTtlSeconds = seconds(input.refreshAbsoluteTtlSeconds, defaults.absoluteTtlSeconds, '--refresh-absolute-ttl', 60);
+  const idleTtlSeconds = seconds(input.refreshIdleTtlSeconds, Math.min(defaults.idleTtlSeconds, absoluteTtlSeconds), '--refresh-idle-ttl', 60);
+  const graceSeconds = seconds(input.refreshGraceSeconds, defaults.graceSeconds, '--refresh-grace', 0);
+  if (idleTtlSeconds > absoluteTtlSeconds) throw new AdminInputError('--refresh-idle-ttl must not exceed --refresh-absolute-ttl');
+  if (graceSeconds > 60) throw new AdminInputError('--refresh-grace must be at most 60 seconds');
+  return { enabled, absoluteTtlSeconds, idleTtlSeconds, graceSeconds };
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T {

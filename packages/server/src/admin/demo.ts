@@ -15,6 +15,9 @@ export const DEMO = Object.freeze({
     { name: 'core.aiservices.read', description: 'Read answers from the AI services' },
     { name: 'core.aiservices.write', description: 'Create and change content in the AI services' },
   ],
+  postLogoutRedirectUris: ['http://localhost:5173/'],
+  /** A confidential client for the demo API's introspection calls (a fixed secret: demo only). */
+  apiClient: { clientId: '5e1f0b7a-9c3d-4e2f-8a1b-2c3d4e5f6a7b', name: 'Gatehouse Demo API', secret: 'demo-api-introspection-secret' },
   agent: { username: 'agent', password: 'agent-demo-pass', email: 'agent@example.com' },
   customer: { username: 'customer', password: 'customer-demo-pass', email: 'customer@example.com' },
 });
@@ -32,6 +35,17 @@ export async function seedDemo(ctx: AppContext): Promise<{ created: boolean; met
     redirectUris: [...DEMO.redirectUris],
     scopes: DEMO.scopes.map((scope) => scope.name),
     clientId: DEMO.clientId,
+    postLogoutRedirectUris: [...DEMO.postLogoutRedirectUris],
+  });
+  await createClient(ctx, {
+    tenant: DEMO.tenantId,
+    name: DEMO.apiClient.name,
+    platform: 'web',
+    resourceType: 'global',
+    redirectUris: ['http://localhost:8081/unused'],
+    scopes: [],
+    clientId: DEMO.apiClient.clientId,
+    clientSecret: DEMO.apiClient.secret,
   });
   await createUser(ctx, { tenant: DEMO.tenantId, actor: 'user', ...DEMO.agent });
   await createUser(ctx, { tenant: DEMO.tenantId, actor: 'customer', ...DEMO.customer });

@@ -8,7 +8,11 @@ import { registerAuthorizeRoute } from './routes/authorize.js';
 import { registerConsentRoutes } from './routes/consent.js';
 import { registerDiscoveryRoutes } from './routes/discovery.js';
 import { registerLoginRoutes } from './routes/login.js';
+import { registerIntrospectionRoute } from './routes/introspect.js';
+import { registerLogoutRoute } from './routes/logout.js';
+import { registerRevocationRoute } from './routes/revoke.js';
 import { registerTokenRoute } from './routes/token.js';
+import { registerUserInfoRoute } from './routes/userinfo.js';
 
 export interface BuildAppOptions {
   readonly config: GatehouseConfig;
@@ -52,5 +56,9 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   registerLoginRoutes(app, context);
   registerConsentRoutes(app, context);
   registerTokenRoute(app, context);
+  registerRevocationRoute(app, context);
+  registerIntrospectionRoute(app, context);
+  registerUserInfoRoute(app, context);
+  registerLogoutRoute(app, context);
   return { app, context };
 }

@@ -85,3 +85,19 @@ export function redirectWithError(reply: FastifyReply, realm: Realm, redirectUri
   reply.header('Cache-Control', 'no-store');
   return reply.redirect(location, 303);
 }
+
+/**
+ * A CSRF token for the sign-out confirmation, derived from the session cookie: only a page that
+ * could read our HttpOnly cookie's derived value (our own page) can post it back.
+ */
+export function sessionCsrfToken(request: FastifyRequest, purpose: string): string | undefined {
+  const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
+  return cookie ? hashOpaqueSecret(`${purpose}:${cookie}`) : undefined;
+}
+
+/** Ends the realm session: deletes it, clears the cookie and revokes its refresh tokens. */
+export async function endSession(ctx: AppContext, reply: FastifyReply, realm: Realm, session: Session): Promise<void> {
+  await ctx.repos.sessions.delete(session.id);
+  await ctx.repos.refreshTokens.revokeFamilies({ sessionId: session.id }, ctx.clock.nowSeconds());
+  appendCookie(reply, serializeCookie(SESSION_COOKIE, '', { path: realmCookiePath(ctx, realm), secure: cookiesSecure(ctx), maxAgeSeconds: 0 }));
+}

@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import type { AccessTokenSigner, Clock } from '../protocol/ports.js';
 import type { SigningKeyRecord, SigningKeyRepository } from '../store/signing-keys.repository.js';
 
@@ -24,6 +24,7 @@ interface CachedKey {
  */
 export class KeyManager implements AccessTokenSigner {
   private readonly cache = new Map<string, CachedKey>();
+  private readonly verificationKeys = new Map<string, { keys: ReturnType<typeof createLocalJWKSet>; readAt: number }>();
 
   constructor(
     private readonly keys: SigningKeyRepository,
@@ -43,6 +44,7 @@ export class KeyManager implements AccessTokenSigner {
       now + this.options.retiredKeyPublishSeconds,
     );
     this.cache.delete(tenantId);
+    this.verificationKeys.delete(tenantId);
     return { kid };
   }
 
@@ -65,6 +67,31 @@ export class KeyManager implements AccessTokenSigner {
   async publishedKeys(tenantId: string): Promise<{ keys: JWK[] }> {
     const records = await this.keys.listPublished(tenantId, this.clock.nowSeconds());
     return { keys: records.map((record) => record.publicJwk as JWK) };
+  }
+
+  /**
+   * Verifies a JWT this server signed for the tenant (signature, typ, iss; exp unless
+   * `allowExpired`). Returns the payload, or undefined for any token that does not verify.
+   */
+  async verify(tenantId: string, token: string, expected: { typ: string; issuer: string; allowExpired?: boolean }): Promise<JWTPayload | undefined> {
+    const now = this.clock.nowSeconds();
+    let cached = this.verificationKeys.get(tenantId);
+    if (!cached || now - cached.readAt >= this.options.activeKeyCacheSeconds) {
+      cached = { keys: createLocalJWKSet(await this.publishedKeys(tenantId)), readAt: now };
+      this.verificationKeys.set(tenantId, cached);
+    }
+    try {
+      const { payload } = await jwtVerify(token, cached.keys, {
+        algorithms: [SIGNING_ALGORITHM],
+        typ: expected.typ,
+        issuer: expected.issuer,
+        currentDate: new Date(now * 1000),
+        ...(expected.allowExpired ? { clockTolerance: Number.MAX_SAFE_INTEGER } : {}),
+      });
+      return payload;
+    } catch {
+      return undefined;
+    }
   }
 
   private async activeKey(tenantId: string): Promise<CachedKey> {

@@ -1,5 +1,5 @@
 import { InvalidClient, InvalidRequest } from './errors.js';
-import { clientAllowedInRealm, type Client, type Realm } from './model.js';
+import { clientBelongsToRealm, type Client, type Realm } from './model.js';
 import { single, type RawParameters } from './authorize/parameters.js';
 
 export interface ClientCredentialsInput {
@@ -22,7 +22,8 @@ export class InvalidClientBasic extends InvalidClient {}
  * Identifies and authenticates the client at the token endpoint (RFC 6749 §2.3, §3.2.1).
  * Public (`spa`) clients identify with `client_id` alone and must not send a secret;
  * confidential (`web`) clients authenticate with client_secret_basic or client_secret_post.
- * Using more than one method in one request is an error (RFC 6749 §2.3).
+ * Using more than one method in one request is an error (RFC 6749 §2.3). A disabled client still
+ * authenticates here; each grant then refuses it with invalid_grant.
  */
 export async function authenticateClient(
   deps: ClientAuthenticationDeps,
@@ -42,7 +43,7 @@ export async function authenticateClient(
   if (clientId === undefined || clientId === '') throw new InvalidRequest('missing required parameter client_id');
 
   const client = await deps.findClient(clientId);
-  if (!client || !clientAllowedInRealm(client, realm)) throw new Failure('client authentication failed', `unknown client ${clientId} in ${realm.id}`);
+  if (!client || !clientBelongsToRealm(client, realm)) throw new Failure('client authentication failed', `unknown client ${clientId} in ${realm.id}`);
 
   const secret = basic?.secret ?? bodySecret;
   if (client.secretHash === null) {

@@ -32,7 +32,28 @@ export interface Client {
   readonly consentMode: ConsentMode;
   /** argon2id hash of the client secret; null for public clients. */
   readonly secretHash: string | null;
+  /** Exact URIs end_session may send the person back to (OIDC RP-Initiated Logout §3). */
+  readonly postLogoutRedirectUris: readonly string[];
+  readonly refreshTokens: RefreshTokenPolicy;
+  /** A disabled client is refused everywhere; its grants stop working at once. */
+  readonly disabled: boolean;
 }
+
+/** Per-client refresh-token rules (RFC 9700 §4.14, OAuth 2.1 §4.3). */
+export interface RefreshTokenPolicy {
+  readonly enabled: boolean;
+  /** Lifetime of a rotation family from the code exchange; rotation never extends it. */
+  readonly absoluteTtlSeconds: number;
+  /** A refresh token unused for this long expires. */
+  readonly idleTtlSeconds: number;
+  /** Seconds after a rotation in which a duplicate refresh gets the same answer; 0 = off. */
+  readonly graceSeconds: number;
+}
+
+export const DEFAULT_REFRESH_POLICY: Readonly<Record<Platform, RefreshTokenPolicy>> = Object.freeze({
+  spa: { enabled: true, absoluteTtlSeconds: 604_800, idleTtlSeconds: 86_400, graceSeconds: 0 },
+  web: { enabled: false, absoluteTtlSeconds: 604_800, idleTtlSeconds: 86_400, graceSeconds: 0 },
+});
 
 export interface User {
   readonly id: string;
@@ -42,6 +63,8 @@ export interface User {
   readonly email: string | null;
   readonly passwordHash: string;
   readonly disabled: boolean;
+  /** When the password was last set; refresh tokens older than this stop working. */
+  readonly passwordChangedAt: number;
 }
 
 export interface Session {
@@ -79,9 +102,12 @@ export function parseRealmId(realmId: string): { tenantId: string; actor: Actor 
   return { tenantId: match[1]!, actor: match[2] === 'U' ? 'user' : 'customer' };
 }
 
+/** The client is registered for this realm's tenant and actor (enabled or not). */
+export function clientBelongsToRealm(client: Client, realm: Realm): boolean {
+  return client.tenantId === realm.tenantId && (client.resourceType === 'global' || client.resourceType === realm.actor);
+}
+
+/** The client may start authorization requests in this realm. */
 export function clientAllowedInRealm(client: Client, realm: Realm): boolean {
-  return (
-    client.tenantId === realm.tenantId &&
-    (client.resourceType === 'global' || client.resourceType === realm.actor)
-  );
+  return !client.disabled && clientBelongsToRealm(client, realm);
 }

@@ -42,6 +42,41 @@ export interface AuthorizationCodeRepository {
   consume(codeHash: string, now: number, accessTokenJti: string): Promise<boolean>;
 }
 
+export interface RefreshTokenRecord {
+  readonly tokenHash: string;
+  /** All tokens rotated from one code exchange share a family; reuse revokes the family. */
+  readonly familyId: string;
+  readonly realmId: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly userId: string;
+  readonly sessionId: string | null;
+  readonly codeHash: string | null;
+  /** The scopes granted to the family (a refresh may ask for fewer; the grant keeps them all). */
+  readonly scopes: readonly string[];
+  readonly authTime: number;
+  readonly familyCreatedAt: number;
+  readonly familyExpiresAt: number;
+  readonly idleExpiresAt: number;
+  readonly createdAt: number;
+  readonly rotatedAt: number | null;
+  readonly revokedAt: number | null;
+  readonly accessTokenJti: string | null;
+  readonly accessTokenExpiresAt: number | null;
+  readonly successorSealed: string | null;
+}
+
+export type RefreshFamilySelector = { familyId: string } | { codeHash: string } | { sessionId: string } | { userId: string; clientId?: string };
+
+export interface RefreshTokenRepository {
+  insert(record: RefreshTokenRecord): Promise<void>;
+  findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** Atomically marks `previousHash` rotated and stores its successor; false if it was not live. */
+  rotate(previousHash: string, now: number, successorSealed: string | null, successor: RefreshTokenRecord): Promise<boolean>;
+  /** Revokes the selected families and the live access tokens issued with them. */
+  revokeFamilies(selector: RefreshFamilySelector, now: number): Promise<number>;
+}
+
 export interface RevokedTokenRepository {
   revokeAccessToken(jti: string, realmId: string, expiresAt: number): Promise<void>;
   isAccessTokenRevoked(jti: string): Promise<boolean>;

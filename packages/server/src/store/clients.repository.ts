@@ -18,16 +18,26 @@ export class ClientRepository {
         scopes: JSON.stringify(client.scopes),
         consent_mode: client.consentMode,
         secret_hash: client.secretHash,
-        disabled: 0,
+        disabled: client.disabled ? 1 : 0,
         created_at: now,
+        refresh_tokens: client.refreshTokens.enabled ? 1 : 0,
+        refresh_absolute_ttl_seconds: client.refreshTokens.absoluteTtlSeconds,
+        refresh_idle_ttl_seconds: client.refreshTokens.idleTtlSeconds,
+        refresh_grace_seconds: client.refreshTokens.graceSeconds,
+        post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris),
       })
       .execute();
   }
 
-  /** Disabled clients are treated as unknown everywhere. */
+  /** Disabled clients are returned too (with `disabled: true`): callers decide what that means. */
   async findById(clientId: string): Promise<Client | undefined> {
-    const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).where('disabled', '=', 0).executeTakeFirst();
+    const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
     return row && toClient(row);
+  }
+
+  async setDisabled(clientId: string, disabled: boolean): Promise<boolean> {
+    const result = await this.db.updateTable('clients').set({ disabled: disabled ? 1 : 0 }).where('client_id', '=', clientId).executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 
   async listByTenant(tenantId: string): Promise<Client[]> {
@@ -47,5 +57,13 @@ function toClient(row: Selectable<ClientTable>): Client {
     scopes: JSON.parse(row.scopes) as string[],
     consentMode: row.consent_mode as ConsentMode,
     secretHash: row.secret_hash,
+    postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
+    refreshTokens: {
+      enabled: row.refresh_tokens !== 0,
+      absoluteTtlSeconds: row.refresh_absolute_ttl_seconds,
+      idleTtlSeconds: row.refresh_idle_ttl_seconds,
+      graceSeconds: row.refresh_grace_seconds,
+    },
+    disabled: row.disabled !== 0,
   };
 }

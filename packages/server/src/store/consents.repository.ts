@@ -11,6 +11,10 @@ export class ConsentRepository {
     return row ? (parseScope(row.scope) ?? []) : [];
   }
 
+  async revoke(userId: string, clientId: string): Promise<void> {
+    await this.db.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
+  }
+
   /** Adds `scopes` to what the person has granted the client (never narrows an earlier grant). */
   async grant(input: { tenantId: string; realmId: string; userId: string; clientId: string; scopes: readonly string[] }, now: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {

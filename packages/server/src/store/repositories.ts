@@ -4,6 +4,7 @@ import { ClientRepository } from './clients.repository.js';
 import { ConsentRepository } from './consents.repository.js';
 import { LoginFailureRepository } from './login-failures.repository.js';
 import { PendingAuthorizationRepository } from './pending-authorizations.repository.js';
+import { RefreshTokenRepository } from './refresh-tokens.repository.js';
 import { RevokedTokenRepository } from './revoked-tokens.repository.js';
 import type { Database } from './schema.js';
 import { SessionRepository } from './sessions.repository.js';
@@ -23,6 +24,7 @@ export interface Repositories {
   readonly revokedTokens: RevokedTokenRepository;
   readonly signingKeys: SigningKeyRepository;
   readonly loginFailures: LoginFailureRepository;
+  readonly refreshTokens: RefreshTokenRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -37,5 +39,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     revokedTokens: new RevokedTokenRepository(db),
     signingKeys: new SigningKeyRepository(db),
     loginFailures: new LoginFailureRepository(db),
+    refreshTokens: new RefreshTokenRepository(db),
   };
 }

@@ -31,6 +31,11 @@ export interface ClientTable {
   secret_hash: string | null;
   disabled: number;
   created_at: number;
+  refresh_tokens: number;
+  refresh_absolute_ttl_seconds: number;
+  refresh_idle_ttl_seconds: number;
+  refresh_grace_seconds: number;
+  post_logout_redirect_uris: string;
 }
 
 export interface UserTable {
@@ -42,6 +47,7 @@ export interface UserTable {
   password_hash: string;
   disabled: number;
   created_at: number;
+  password_changed_at: number;
 }
 
 export interface SessionTable {
@@ -123,6 +129,29 @@ export interface LoginFailureTable {
   window_start: number;
 }
 
+export interface RefreshTokenTable {
+  token_hash: string;
+  family_id: string;
+  realm_id: string;
+  tenant_id: string;
+  client_id: string;
+  user_id: string;
+  session_id: string | null;
+  code_hash: string | null;
+  scope: string;
+  auth_time: number;
+  family_created_at: number;
+  family_expires_at: number;
+  idle_expires_at: number;
+  created_at: number;
+  rotated_at: number | null;
+  revoked_at: number | null;
+  access_token_jti: string | null;
+  access_token_expires_at: number | null;
+  /** With a grace window: the successor's token response, sealed with a key only the old token gives. */
+  successor_sealed: string | null;
+}
+
 export interface Database {
   tenants: TenantTable;
   scopes: ScopeTable;
@@ -135,6 +164,7 @@ export interface Database {
   revoked_access_tokens: RevokedAccessTokenTable;
   signing_keys: SigningKeyTable;
   login_failures: LoginFailureTable;
+  refresh_tokens: RefreshTokenTable;
 }
 
 export type { Generated };

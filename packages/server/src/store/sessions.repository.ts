@@ -32,6 +32,11 @@ export class SessionRepository {
     return row && { id: row.id_hash, realmId: row.realm_id, userId: row.user_id, authTime: row.auth_time, expiresAt: row.expires_at };
   }
 
+  /** Ends every session of a person (password change, account disabled). */
+  async deleteByUser(userId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+
   async delete(idHash: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
   }

@@ -17,6 +17,7 @@ export class UserRepository {
         password_hash: user.passwordHash,
         disabled: user.disabled ? 1 : 0,
         created_at: now,
+        password_changed_at: user.passwordChangedAt,
       })
       .execute();
   }
@@ -30,6 +31,14 @@ export class UserRepository {
       .where('username', '=', username)
       .executeTakeFirst();
     return row && toUser(row);
+  }
+
+  async setDisabled(tenantId: string, id: string, disabled: boolean): Promise<void> {
+    await this.db.updateTable('users').set({ disabled: disabled ? 1 : 0 }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+  }
+
+  async setPasswordHash(tenantId: string, id: string, passwordHash: string, now: number): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
   }
 
   async findById(tenantId: string, id: string): Promise<User | undefined> {
@@ -47,5 +56,6 @@ function toUser(row: Selectable<UserTable>): User {
     email: row.email,
     passwordHash: row.password_hash,
     disabled: row.disabled !== 0,
+    passwordChangedAt: row.password_changed_at,
   };
 }

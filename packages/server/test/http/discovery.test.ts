@@ -26,12 +26,18 @@ describe('discovery (RFC 8414)', () => {
         token_endpoint: `${ISSUER_U}/oauth2/token`,
         jwks_uri: `${ISSUER_U}/oauth2/jwks`,
         response_types_supported: ['code'],
-        grant_types_supported: ['authorization_code'],
+        userinfo_endpoint: `${ISSUER_U}/oauth2/userinfo`,
+        revocation_endpoint: `${ISSUER_U}/oauth2/revoke`,
+        introspection_endpoint: `${ISSUER_U}/oauth2/introspect`,
+        end_session_endpoint: `${ISSUER_U}/oauth2/logout`,
+        grant_types_supported: ['authorization_code', 'refresh_token'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['ES256'],
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
         authorization_response_iss_parameter_supported: true,
       });
-      expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['core.aiservices.read', 'core.aiservices.write']));
+      expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'offline_access', 'core.aiservices.read', 'core.aiservices.write']));
     });
   }
 

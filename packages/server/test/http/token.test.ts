@@ -57,7 +57,8 @@ describe('token endpoint: authorization_code grant', () => {
     expect(response.headers.pragma).toBe('no-cache');
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     const body = response.json();
-    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'scope', 'token_type']);
+    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'scope', 'token_type']);
+    expect(body.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(body.token_type).toBe('Bearer');
     expect(body.expires_in).toBe(900);
     expect(body.scope).toBe('core.aiservices.read core.aiservices.write');

@@ -47,15 +47,20 @@ for (const dialect of testDialects('repository tests')) {
         scopes: ['a.read'],
         consentMode: 'required' as const,
         secretHash: null,
+        postLogoutRedirectUris: ['https://app.test/'],
+        refreshTokens: { enabled: true, absoluteTtlSeconds: 1000, idleTtlSeconds: 100, graceSeconds: 5 },
+        disabled: false,
       };
       await repos.clients.insert(client, NOW);
       expect(await repos.clients.findById(client.clientId)).toEqual(client);
       expect(await repos.clients.listByTenant(TENANT)).toEqual([client]);
       expect(await repos.clients.findById('6f1c2a9e-0000-4000-8000-000000000002')).toBeUndefined();
+      await repos.clients.setDisabled(client.clientId, true);
+      expect(await repos.clients.findById(client.clientId)).toEqual({ ...client, disabled: true });
     });
 
     it('keeps usernames unique per tenant and actor, not across actors', async () => {
-      const user = { id: 'u1', tenantId: TENANT, actor: 'user' as const, username: 'sam', email: null, passwordHash: 'h', disabled: false };
+      const user = { id: 'u1', tenantId: TENANT, actor: 'user' as const, username: 'sam', email: null, passwordHash: 'h', disabled: false, passwordChangedAt: NOW };
       await repos.users.insert(user, NOW);
       await repos.users.insert({ ...user, id: 'u2', actor: 'customer' }, NOW);
       await expect(repos.users.insert({ ...user, id: 'u3' }, NOW)).rejects.toThrow();

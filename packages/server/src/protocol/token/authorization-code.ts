@@ -1,21 +1,16 @@
 import { required, single } from '../authorize/parameters.js';
-import { mintAccessToken } from '../access-token.js';
 import { InvalidGrant } from '../errors.js';
 import { verifyS256 } from '../pkce.js';
-import type { AccessTokenSigner, AuthorizationCodeRecord, AuthorizationCodeRepository, Clock, Random, RevokedTokenRepository } from '../ports.js';
+import type { AuthorizationCodeRecord, AuthorizationCodeRepository, RefreshTokenRepository, RevokedTokenRepository } from '../ports.js';
 import { hashOpaqueSecret } from '../secrets.js';
-import { formatScope } from '../scope.js';
 import type { GrantHandler, TokenRequest, TokenResponse } from './grant.js';
+import { checkGrantStillValid, type GrantCheckDeps } from './grant-checks.js';
+import { mintTokens, newRefreshToken, type TokenIssuerDeps } from './issue-tokens.js';
 
-export interface AuthorizationCodeGrantDeps {
+export interface AuthorizationCodeGrantDeps extends TokenIssuerDeps, GrantCheckDeps {
   readonly codes: AuthorizationCodeRepository;
   readonly revokedTokens: RevokedTokenRepository;
-  readonly signer: AccessTokenSigner;
-  readonly clock: Clock;
-  readonly random: Random;
-  readonly accessTokenTtlSeconds: number;
-  /** Revokes refresh tokens issued from a code when the code is replayed (token lifecycle). */
-  readonly revokeRefreshTokensFromCode?: (codeHash: string) => Promise<void>;
+  readonly refreshTokens: RefreshTokenRepository;
 }
 
 /**
@@ -23,7 +18,7 @@ export interface AuthorizationCodeGrantDeps {
  * Every check that fails answers invalid_grant without telling which one failed. The code is
  * consumed with one atomic statement after all checks pass, so of N concurrent redemptions
  * exactly one succeeds; a valid redemption of an already used code revokes what the first one
- * issued (RFC 6749 §4.1.2, RFC 9700 §4.5).
+ * issued, access and refresh tokens alike (RFC 6749 §4.1.2, RFC 9700 §4.5).
  */
 export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantHandler {
   return async (request: TokenRequest): Promise<TokenResponse> => {
@@ -48,6 +43,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
       throw new InvalidGrant('authorization code was already used', 'code replay: tokens issued from it revoked');
     }
     if (record.expiresAt <= now) throw new InvalidGrant('authorization code expired');
+    await checkGrantStillValid(deps, { client, tenantId: realm.tenantId, userId: record.userId, scopes: [], grantedAt: record.authTime });
 
     const jti = deps.random.token(16);
     if (!(await deps.codes.consume(codeHash, now, jti))) {
@@ -56,21 +52,38 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
       throw new InvalidGrant('authorization code was already used', 'concurrent code redemption lost the race');
     }
 
-    const accessToken = await mintAccessToken(deps, {
-      realm,
-      tenant,
+    const grant = { realm, tenant, client, userId: record.userId, scopes: record.scopes, authTime: record.authTime, jti };
+    const { response, accessTokenExpiresAt } = await mintTokens(deps, grant, { nonce: record.nonce });
+    if (!client.refreshTokens.enabled) return response;
+
+    const policy = client.refreshTokens;
+    const refresh = newRefreshToken(deps.random, {
+      familyId: deps.random.token(16),
+      realmId: realm.id,
+      tenantId: realm.tenantId,
       clientId: client.clientId,
       userId: record.userId,
+      sessionId: record.sessionId,
+      codeHash,
       scopes: record.scopes,
       authTime: record.authTime,
-      jti,
-      ttlSeconds: deps.accessTokenTtlSeconds,
+      familyCreatedAt: now,
+      familyExpiresAt: now + policy.absoluteTtlSeconds,
+      idleExpiresAt: Math.min(now + policy.idleTtlSeconds, now + policy.absoluteTtlSeconds),
+      createdAt: now,
+      accessTokenJti: jti,
+      accessTokenExpiresAt,
     });
-    return { access_token: accessToken.token, token_type: 'Bearer', expires_in: accessToken.expiresIn, scope: formatScope(record.scopes) };
+    await deps.refreshTokens.insert(refresh.record);
+    // A replay racing this exchange deny-lists our jti before or after we stored the family; if
+    // before, it could not see the family yet, so we revoke it ourselves.
+    // The response still goes out (it was issued, then revoked, as if the replay came later).
+    if (await deps.revokedTokens.isAccessTokenRevoked(jti)) await deps.refreshTokens.revokeFamilies({ familyId: refresh.record.familyId }, now);
+    return { ...response, refresh_token: refresh.token };
   };
 }
 
 async function revokeTokensIssuedFrom(deps: AuthorizationCodeGrantDeps, record: AuthorizationCodeRecord, now: number): Promise<void> {
   if (record.accessTokenJti) await deps.revokedTokens.revokeAccessToken(record.accessTokenJti, record.realmId, now + deps.accessTokenTtlSeconds);
-  await deps.revokeRefreshTokensFromCode?.(record.codeHash);
+  await deps.refreshTokens.revokeFamilies({ codeHash: record.codeHash }, now);
 }
