@@ -114,3 +114,43 @@ export function exchangeCode(app: FastifyInstance, issuer: string, form: Record<
     payload: new URLSearchParams(form).toString(),
   });
 }
+
+/** Signs in (fresh browser), consents, and exchanges the code: the whole token response. */
+export async function obtainTokens(
+  app: FastifyInstance,
+  issuer: string,
+  params: Record<string, string>,
+  credentials: { username: string; password: string },
+  browser: TestBrowser = new TestBrowser(app),
+): Promise<Record<string, string | number>> {
+  const redirect = await signInAndAllow(browser, issuer, params, credentials);
+  const code = redirectParams(redirect).get('code');
+  if (!code) throw new Error(`no code in ${String(redirect.headers.location)}`);
+  const response = await exchangeCode(app, issuer, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: params.redirect_uri!,
+    client_id: params.client_id!,
+    code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+  });
+  if (response.statusCode !== 200) throw new Error(`token exchange answered ${response.statusCode}: ${response.body}`);
+  return response.json();
+}
+
+/** POSTs a form to one of the realm's endpoints (token, revoke, introspect, userinfo). */
+export function postForm(app: FastifyInstance, issuer: string, path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method: 'POST',
+    url: `${new URL(issuer).pathname}${path}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: new URLSearchParams(form).toString(),
+  });
+}
+
+export function basicAuth(clientId: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+}
+
+export function jwtPayload(token: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+}

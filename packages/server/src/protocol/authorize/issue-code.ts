@@ -46,6 +46,8 @@ export function buildAuthorizationResponseUrl(redirectUri: string, parameters: R
   for (const [name, value] of Object.entries(parameters)) {
     if (value !== undefined) query.append(name, value);
   }
+  const encoded = query.toString();
+  if (encoded === '') return redirectUri;
   // Appended rather than rebuilt through URL, so the registered URI is kept exactly as written.
-  return `${redirectUri}${redirectUri.includes('?') ? '&' : '?'}${query.toString()}`;
+  return `${redirectUri}${redirectUri.includes('?') ? '&' : '?'}${encoded}`;
 }
