@@ -145,6 +145,55 @@ for (const [actor, realmSuffix, credentials] of [
   });
 }
 
+describe('OpenID Connect and the token lifecycle over a real socket, checked by oauth4webapi', () => {
+  it('validates the id_token (nonce, at_hash), refreshes with rotation, reads userinfo and revokes', async () => {
+    const issuer = new URL(`${publicUrl}/system/auth/${DEMO.tenantId}-U`);
+    const insecure = { [oauth.allowInsecureRequests]: true };
+    const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }));
+    const client: oauth.Client = { client_id: DEMO.clientId, id_token_signed_response_alg: 'ES256' };
+    const redirectUri = 'http://localhost:5173/callback';
+    const codeVerifier = oauth.generateRandomCodeVerifier();
+    const state = oauth.generateRandomState();
+    const nonce = oauth.generateRandomNonce();
+    const authorizationUrl = new URL(as.authorization_endpoint!);
+    authorizationUrl.search = new URLSearchParams({
+      client_id: client.client_id,
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope: 'openid profile email core.aiservices.read',
+      state,
+      nonce,
+      code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+    }).toString();
+
+    const jar = new CookieJar();
+    const loginPage = await (await browse(jar, (await browse(jar, authorizationUrl.href)).headers.get('location')!)).text();
+    const afterLogin = await browse(jar, `${issuer.href}/login`, { request: hidden(loginPage, 'request'), csrf_token: hidden(loginPage, 'csrf_token'), ...DEMO.agent });
+    const consentPage = await (await browse(jar, afterLogin.headers.get('location')!)).text();
+    const callback = await browse(jar, `${issuer.href}/consent`, { request: hidden(consentPage, 'request'), csrf_token: hidden(consentPage, 'csrf_token'), decision: 'allow' });
+    const params = oauth.validateAuthResponse(as, client, new URL(callback.headers.get('location')!), state);
+
+    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, codeVerifier, insecure);
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
+    const idClaims = oauth.getValidatedIdTokenClaims(tokens)!;
+    expect(idClaims.nonce).toBe(nonce);
+    expect(idClaims.aud).toBe(DEMO.clientId);
+    expect(tokens.refresh_token).toBeTruthy();
+
+    const userInfo = await oauth.processUserInfoResponse(as, client, idClaims.sub, await oauth.userInfoRequest(as, client, tokens.access_token, insecure));
+    expect(userInfo).toEqual({ sub: idClaims.sub, preferred_username: DEMO.agent.username, email: DEMO.agent.email, email_verified: false });
+
+    const refreshed = await oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure));
+    expect(refreshed.refresh_token).toBeTruthy();
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+
+    await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, oauth.None(), refreshed.refresh_token!, insecure));
+    const afterRevoke = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshed.refresh_token!, insecure);
+    await expect(oauth.processRefreshTokenResponse(as, client, afterRevoke)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
 describe('discovery over a real socket', () => {
   it('serves the OpenID-style document that oauth4webapi accepts', async () => {
     const issuer = new URL(`${publicUrl}/system/auth/${DEMO.tenantId}-U`);
