@@ -1,10 +1,11 @@
 import * as oauth from 'oauth4webapi';
-import { IssuerMismatchError, LoginRequiredError, OAuthError, StateMismatchError } from './errors.js';
+import { ConfigurationError, IssuerMismatchError, LoginRequiredError, OAuthError, StateMismatchError } from './errors.js';
 import { resolveConfig } from './lib/config.js';
 import { createEmitter } from './lib/emitter.js';
 import { decodeJwtPayload } from './lib/jwt.js';
 import { oauthError, toGatehouseError } from './lib/map-error.js';
 import { discoverMetadata, httpOptions, staticMetadata } from './lib/metadata.js';
+import { buildEndSessionUrl, requestsOpenId } from './lib/openid.js';
 import { createSerializer } from './lib/serialize.js';
 import { createSessionStore, normalizeScope, type CachedAccessToken, type Session } from './lib/session-store.js';
 import { createTransactionStore } from './lib/transactions.js';
@@ -14,8 +15,10 @@ import type {
   GatehouseEventName,
   GatehouseListener,
   GetAccessTokenOptions,
+  IdTokenClaims,
   LoginOptions,
   LogoutOptions,
+  UserInfo,
 } from './types.js';
 
 /** A configured Gatehouse sign-in client; see {@link createGatehouseClient}. */
@@ -34,6 +37,10 @@ export interface GatehouseClient {
   isAuthenticated(): Promise<boolean>;
   /** The current access token's claims, decoded but not verified; undefined when signed out. */
   getClaims(): Promise<AccessTokenClaims | undefined>;
+  /** The ID token's claims checked at sign-in; undefined when signed out or signed in without `openid`. */
+  getUser(): Promise<IdTokenClaims | undefined>;
+  /** Asks the userinfo endpoint about the signed-in user, with the access token; needs `openid`. */
+  fetchUserInfo(): Promise<UserInfo>;
   /** Clears the session, revokes the refresh token, and ends the Gatehouse session if supported. */
   logout(options?: LogoutOptions): Promise<void>;
   /** Subscribes to an event; returns a function that unsubscribes. */
@@ -55,7 +62,16 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
       : await discoverMetadata(options.issuer, config.fetch);
 
   const { clientId, fetch, location, now } = config;
-  const client: oauth.Client = { client_id: clientId };
+  /**
+   * Gatehouse signs ID tokens with ES256 only, so that is pinned whatever the metadata says
+   * (OIDC Core §3.1.3.7 step 7). oauth4webapi checks `exp` against `Date.now()`; the skew makes it
+   * use the `now` option instead, like every other time decision of the SDK.
+   */
+  const oauthClient = (): oauth.Client => ({
+    client_id: clientId,
+    id_token_signed_response_alg: 'ES256',
+    [oauth.clockSkew]: Math.floor(now() / 1000) - Math.floor(Date.now() / 1000),
+  });
   // Public client: the token endpoint identifies it by client_id alone (OAuth 2.1 §2.4).
   const clientAuth = oauth.None();
   const tokenEndpoint = as.token_endpoint as string;
@@ -101,7 +117,10 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     url.searchParams.set('state', state);
     url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
     url.searchParams.set('code_challenge_method', 'S256');
-    transactions.save({ state, codeVerifier, redirectUri: config.redirectUri, scope, appState, createdAt: now() });
+    // OIDC Core §3.1.2.1: binds the ID token to this sign-in, so a token injected from another cannot pass.
+    const nonce = requestsOpenId(scope) ? oauth.generateRandomNonce() : undefined;
+    if (nonce) url.searchParams.set('nonce', nonce);
+    transactions.save({ state, codeVerifier, redirectUri: config.redirectUri, scope, nonce, appState, createdAt: now() });
     return url.href;
   }
 
@@ -121,16 +140,25 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     const startedAt = now();
     let tokens: oauth.TokenEndpointResponse;
     try {
-      const validated = oauth.validateAuthResponse(as, client, params, tx.state);
+      const validated = oauth.validateAuthResponse(as, oauthClient(), params, tx.state);
       const response = await oauth.authorizationCodeGrantRequest(
-        as, client, clientAuth, validated, tx.redirectUri, tx.codeVerifier, httpOptions(tokenEndpoint, fetch),
+        as, oauthClient(), clientAuth, validated, tx.redirectUri, tx.codeVerifier, httpOptions(tokenEndpoint, fetch),
       );
-      tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
+      // With a nonce the ID token is required and must echo it; without, an ID token that comes
+      // anyway is still checked and must carry no nonce.
+      tokens = await oauth.processAuthorizationCodeResponse(
+        as, oauthClient(), response, tx.nonce ? { expectedNonce: tx.nonce, requireIdToken: true } : undefined,
+      );
     } catch (err) {
       throw toGatehouseError(err);
     }
     const scope = tokens.scope ?? tx.scope;
-    const session: Session = { scope, refreshToken: tokens.refresh_token, tokens: { '': cacheToken(tokens, scope, startedAt) } };
+    const session: Session = {
+      scope,
+      refreshToken: tokens.refresh_token,
+      idToken: tokens.id_token,
+      tokens: { '': cacheToken(tokens, scope, startedAt) },
+    };
     // Under the refresh lock, so a refresh of the previous session cannot overwrite this one.
     await serialize(() => sessions.write(session));
     return { appState: tx.appState as AppState | undefined };
@@ -158,11 +186,11 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     const startedAt = now();
     let tokens: oauth.TokenEndpointResponse;
     try {
-      const response = await oauth.refreshTokenGrantRequest(as, client, clientAuth, session.refreshToken, {
+      const response = await oauth.refreshTokenGrantRequest(as, oauthClient(), clientAuth, session.refreshToken, {
         ...httpOptions(tokenEndpoint, fetch),
         additionalParameters: key ? { scope: key } : undefined,
       });
-      tokens = await oauth.processRefreshTokenResponse(as, client, response);
+      tokens = await oauth.processRefreshTokenResponse(as, oauthClient(), response);
     } catch (err) {
       const error = toGatehouseError(err);
       // RFC 6749 §5.2: the refresh token is expired, revoked, or already used; the session is over.
@@ -174,6 +202,8 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
       throw error;
     }
     const token = cacheToken(tokens, tokens.scope ?? (key || session.scope), startedAt);
+    // The ID token from sign-in is kept: it holds that sign-in's nonce and auth_time, and
+    // Gatehouse sends none on refresh.
     await sessions.write({
       ...session,
       // Rotation (OAuth 2.1 §4.3.1): the old refresh token is spent once a new one is issued.
@@ -194,7 +224,23 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     return serialize(() => refreshLocked(key));
   }
 
-  async function logout({ returnTo }: LogoutOptions = {}): Promise<void> {
+  async function fetchUserInfo(): Promise<UserInfo> {
+    const session = await sessions.read();
+    if (!session) throw new LoginRequiredError('not signed in');
+    const sub = session.idToken ? decodeJwtPayload(session.idToken)?.sub : undefined;
+    if (typeof sub !== 'string') throw new ConfigurationError('fetchUserInfo() needs a sign-in whose scope includes openid');
+    if (!as.userinfo_endpoint) throw new ConfigurationError(`issuer ${as.issuer} has no userinfo_endpoint; pass options.userinfoUrl`);
+    const accessToken = await getAccessToken();
+    try {
+      const response = await oauth.userInfoRequest(as, oauthClient(), accessToken, httpOptions(as.userinfo_endpoint, fetch));
+      // OIDC Core §5.3.4: the answer must be about the user the ID token names.
+      return (await oauth.processUserInfoResponse(as, oauthClient(), sub, response)) as UserInfo;
+    } catch (err) {
+      throw toGatehouseError(err);
+    }
+  }
+
+  async function logout({ returnTo, state = oauth.generateRandomState() }: LogoutOptions = {}): Promise<void> {
     const session = await serialize(async () => {
       const current = await sessions.read();
       await sessions.clear();
@@ -204,7 +250,7 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     // Best effort (RFC 7009 §2): the local session is already gone whatever the server says.
     if (session?.refreshToken && as.revocation_endpoint) {
       try {
-        const response = await oauth.revocationRequest(as, client, clientAuth, session.refreshToken, {
+        const response = await oauth.revocationRequest(as, oauthClient(), clientAuth, session.refreshToken, {
           ...httpOptions(as.revocation_endpoint, fetch),
           additionalParameters: { token_type_hint: 'refresh_token' },
         });
@@ -214,10 +260,7 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
       }
     }
     if (as.end_session_endpoint) {
-      const url = new URL(as.end_session_endpoint);
-      url.searchParams.set('client_id', clientId);
-      if (returnTo) url.searchParams.set('post_logout_redirect_uri', returnTo);
-      location.assign(url.href);
+      location.assign(buildEndSessionUrl(as.end_session_endpoint, { clientId, idToken: session?.idToken, returnTo, state }));
     } else if (returnTo) {
       location.assign(returnTo);
     }
@@ -240,6 +283,11 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
       const token = (await sessions.read())?.tokens[''];
       return token ? (decodeJwtPayload(token.accessToken) as AccessTokenClaims | undefined) : undefined;
     },
+    async getUser() {
+      const idToken = (await sessions.read())?.idToken;
+      return idToken ? (decodeJwtPayload(idToken) as IdTokenClaims | undefined) : undefined;
+    },
+    fetchUserInfo,
     logout,
     on: events.on,
     off: events.off,

@@ -18,6 +18,7 @@ export type {
   GatehouseEvents,
   GatehouseListener,
   GetAccessTokenOptions,
+  IdTokenClaims,
   LocationLike,
   LockManagerLike,
   LoginOptions,
@@ -26,4 +27,5 @@ export type {
   StorageLike,
   TokenEventDetail,
   TokenStore,
+  UserInfo,
 } from './types.js';

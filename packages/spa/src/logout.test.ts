@@ -23,9 +23,38 @@ describe('logout', () => {
     expect(h.server.revocationRequests).toEqual([
       { token: h.server.issuedRefreshTokens[0], token_type_hint: 'refresh_token', client_id: CLIENT_ID },
     ]);
-    expect(h.location.assigned).toEqual([
-      `${h.server.issuer}/oauth2/logout?client_id=${CLIENT_ID}&post_logout_redirect_uri=${encodeURIComponent('https://app.example.test/bye')}`,
-    ]);
+    expect(h.location.assigned).toHaveLength(1);
+    const endSession = new URL(h.location.assigned[0]!);
+    expect(`${endSession.origin}${endSession.pathname}`).toBe(`${h.server.issuer}/oauth2/logout`);
+    expect([...endSession.searchParams.keys()]).toEqual(['client_id', 'post_logout_redirect_uri', 'state']);
+    expect(endSession.searchParams.get('client_id')).toBe(CLIENT_ID);
+    expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe('https://app.example.test/bye');
+    expect(endSession.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('makes the revoked refresh token useless at the server: a later refresh with it is refused with invalid_grant', async () => {
+    h = await startHarness({ revocationEndpoint: true, endSessionEndpoint: true });
+    const client = await h.newClient();
+    await h.signIn(client);
+    await client.logout();
+
+    const response = await fetch(`${h.server.issuer}/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0]!, client_id: CLIENT_ID }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('passes a state of the caller to the end-session endpoint with returnTo, and a fresh random one each time otherwise', async () => {
+    h = await startHarness({ revocationEndpoint: true, endSessionEndpoint: true });
+    const client = await h.newClient();
+    await client.logout({ returnTo: 'https://app.example.test/bye', state: 'from-settings' });
+    await client.logout({ returnTo: 'https://app.example.test/bye' });
+    await client.logout({ returnTo: 'https://app.example.test/bye' });
+    const states = h.location.assigned.map((url) => new URL(url).searchParams.get('state'));
+    expect(states[0]).toBe('from-settings');
+    expect(states[1]).not.toBe(states[2]);
   });
 
   it('sends only client_id to the end-session endpoint without returnTo', async () => {

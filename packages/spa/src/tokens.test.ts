@@ -164,6 +164,54 @@ describe('getAccessToken', () => {
     expect(refreshRequests()).toHaveLength(1);
   });
 
+  it('after a stolen, already-rotated refresh token is replayed, the server revokes the family and the next refresh signs out every tab sharing the store', async () => {
+    h = await startHarness({ expiresInSeconds: 300 });
+    const store = sharedTokenStore();
+    const locks = memoryLocks();
+    const tabA = await h.newClient({ tokenStore: store, locks });
+    const tabB = await h.newClient({ tokenStore: store, locks });
+    await h.signIn(tabA);
+    h.clock.advanceSeconds(280);
+    await tabA.getAccessToken(); // rotation: issuedRefreshTokens[0] is spent, [1] is current
+    const events = recordEvents(tabA);
+
+    const replay = await fetch(`${h.server.issuer}/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0]!, client_id: CLIENT_ID }),
+    });
+    expect([replay.status, await replay.json()]).toEqual([400, { error: 'invalid_grant', error_description: 'refresh token unknown, revoked, or already used' }]);
+    h.clock.advanceSeconds(280);
+
+    await expect(tabA.getAccessToken()).rejects.toBeInstanceOf(LoginRequiredError);
+    expect(refreshRequests().map((r) => r.refresh_token)).toEqual([
+      h.server.issuedRefreshTokens[0],
+      h.server.issuedRefreshTokens[0],
+      h.server.issuedRefreshTokens[1],
+    ]);
+    expect(events).toEqual([
+      ['tokenExpiring', { requestedScope: '', expiresAt: Date.UTC(2025, 0, 1) + 580_000 }],
+      ['loggedOut', { reason: 'session_expired' }],
+    ]);
+    expect(store.items.size).toBe(0);
+    expect(await tabB.isAuthenticated()).toBe(false);
+    await expect(tabB.getAccessToken()).rejects.toBeInstanceOf(LoginRequiredError);
+  });
+
+  it('logout in one tab signs out every tab sharing the store', async () => {
+    h = await startHarness();
+    const store = sharedTokenStore();
+    const locks = memoryLocks();
+    const tabA = await h.newClient({ tokenStore: store, locks });
+    const tabB = await h.newClient({ tokenStore: store, locks });
+    await h.signIn(tabA);
+    expect(await tabB.getAccessToken()).toBe(await tabA.getAccessToken());
+
+    await tabA.logout();
+
+    await expect(tabB.getAccessToken()).rejects.toBeInstanceOf(LoginRequiredError);
+    expect(refreshRequests()).toEqual([]);
+  });
+
   it('keeps the session when the refresh fails for a network error, throwing GatehouseError network_error', async () => {
     h = await startHarness();
     const client = await h.newClient();

@@ -51,7 +51,7 @@ interface CommonOptions {
    * refreshed. Default is 30 (30 seconds).
    */
   leewaySeconds?: number;
-  /** Fetch implementation for discovery, token, and revocation requests. Default is global `fetch`. */
+  /** Fetch implementation for discovery, token, revocation, and userinfo requests. Default is global `fetch`. */
   fetch?: typeof fetch;
   /** Where pending sign-ins (PKCE verifier, state) wait for the callback. Default is `sessionStorage`. */
   storage?: StorageLike;
@@ -92,6 +92,8 @@ export interface StaticClientOptions extends CommonOptions {
   revocationUrl?: string;
   /** RP-initiated logout endpoint; without it `logout()` only clears the local session. */
   endSessionUrl?: string;
+  /** OpenID Connect userinfo endpoint; without it `fetchUserInfo()` throws a `ConfigurationError`. */
+  userinfoUrl?: string;
 }
 
 export type GatehouseClientOptions = DiscoveryClientOptions | StaticClientOptions;
@@ -112,8 +114,16 @@ export interface GetAccessTokenOptions {
 }
 
 export interface LogoutOptions {
-  /** Where Gatehouse should send the browser after ending its session (`post_logout_redirect_uri`). */
+  /**
+   * Where Gatehouse should send the browser after ending its session (`post_logout_redirect_uri`);
+   * it must be registered for the client, exactly.
+   */
   returnTo?: string;
+  /**
+   * Sent with `returnTo` and given back on it as `?state=…` (OpenID Connect RP-Initiated Logout
+   * §2). Default is a fresh random value; pass your own to recognise the return.
+   */
+  state?: string;
 }
 
 /**
@@ -130,6 +140,34 @@ export interface AccessTokenClaims {
   client_id: string;
   tenant_id?: string;
   actor?: string;
+  [claim: string]: unknown;
+}
+
+/**
+ * Claims of the ID token Gatehouse issued at sign-in when `openid` was requested. The SDK checked
+ * them on the code exchange (issuer, audience = this client, expiry, `nonce`, ES256 header) before
+ * keeping the token; see the README for what is and is not verified.
+ */
+export interface IdTokenClaims {
+  iss: string;
+  /** The user id, the same as the access token's `sub`. */
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  iat: number;
+  /** When the user last authenticated at Gatehouse, in seconds since the epoch. */
+  auth_time?: number;
+  nonce?: string;
+  at_hash?: string;
+  [claim: string]: unknown;
+}
+
+/** The userinfo endpoint's answer (OIDC Core §5.3.2); `sub` is checked against the ID token's. */
+export interface UserInfo {
+  sub: string;
+  preferred_username?: string;
+  email?: string;
+  email_verified?: boolean;
   [claim: string]: unknown;
 }
 

@@ -60,6 +60,7 @@ export function staticMetadata(options: StaticClientOptions): oauth.Authorizatio
     token_endpoint: parseEndpoint('tokenUrl', options.tokenUrl).href,
     revocation_endpoint: optional('revocationUrl', options.revocationUrl),
     end_session_endpoint: optional('endSessionUrl', options.endSessionUrl),
+    userinfo_endpoint: optional('userinfoUrl', options.userinfoUrl),
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
   };
@@ -82,6 +83,7 @@ export async function discoverMetadata(issuerOption: string, fetchImpl: typeof f
   parseEndpoint('metadata token_endpoint', as.token_endpoint);
   if (as.revocation_endpoint !== undefined) parseEndpoint('metadata revocation_endpoint', as.revocation_endpoint);
   if (as.end_session_endpoint !== undefined) parseEndpoint('metadata end_session_endpoint', as.end_session_endpoint);
+  if (as.userinfo_endpoint !== undefined) parseEndpoint('metadata userinfo_endpoint', as.userinfo_endpoint);
   const methods = as.code_challenge_methods_supported;
   if (methods !== undefined && !methods.includes('S256')) {
     throw new ConfigurationError(`issuer ${as.issuer} does not support S256 PKCE (code_challenge_methods_supported)`);

@@ -10,12 +10,14 @@ export interface CachedAccessToken {
 
 /**
  * What the token store holds for a signed-in user: the scopes granted at sign-in, the refresh
- * token when the server issued one, and access tokens keyed by requested scope ('' = the granted
- * scopes; other keys are narrower scopes obtained by refresh).
+ * token when the server issued one, the ID token validated at sign-in (when `openid` was
+ * requested), and access tokens keyed by requested scope ('' = the granted scopes; other keys are
+ * narrower scopes obtained by refresh).
  */
 export interface Session {
   scope: string;
   refreshToken?: string;
+  idToken?: string;
   tokens: Record<string, CachedAccessToken>;
 }
 

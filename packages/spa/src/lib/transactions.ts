@@ -6,6 +6,8 @@ export interface PendingTransaction {
   codeVerifier: string;
   redirectUri: string;
   scope: string;
+  /** Sent when the scope includes `openid`; the ID token must echo it (OIDC Core §3.1.2.1). */
+  nonce?: string;
   appState?: unknown;
   /** Milliseconds since the epoch; kept for diagnostics. */
   createdAt: number;

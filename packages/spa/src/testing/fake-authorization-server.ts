@@ -1,15 +1,20 @@
 // A stand-in for a Gatehouse realm, over real HTTP on 127.0.0.1: discovery, an authorization
-// endpoint that redirects with code/state/iss, a token endpoint that checks PKCE S256 and rotates
-// refresh tokens (a reused one is refused), and a revocation endpoint. Test-only; not built.
+// endpoint that redirects with code/state/iss, a token endpoint that checks PKCE S256, rotates
+// refresh tokens (a reused one is refused and revokes its family) and issues ES256 ID tokens when
+// `openid` is granted, a revocation endpoint, and a userinfo endpoint. Test-only; not built.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 
 export const CLIENT_ID = 'spa-client';
 export const REDIRECT_URI = 'https://app.example.test/callback';
 export const AUDIENCE = 'https://api.example.test';
 export const SUBJECT = 'user-42';
+/** `auth_time` of every ID token: when the fake user "signed in", seconds since the epoch. */
+export const AUTH_TIME = Date.UTC(2024, 11, 31, 23, 0, 0) / 1000;
+/** What the userinfo endpoint says about SUBJECT. */
+export const USER_PROFILE = { preferred_username: 'ada', email: 'ada@example.test', email_verified: true };
 
 export interface FakeServerOptions {
   /** Shared test clock, milliseconds since the epoch: signs `iat`/`exp`. */
@@ -26,11 +31,26 @@ interface IssuedCode {
   redirectUri: string;
   scope: string;
   challenge: string;
+  nonce: string | undefined;
 }
 
+/** Every refresh token rotated from one code exchange shares a family (RFC 9700 §4.14.2). */
 interface RefreshGrant {
   scope: string;
   used: boolean;
+  family: number;
+}
+
+interface IssuedAccessToken {
+  scope: string;
+  family: number;
+}
+
+/** Changes to the next ID token: claims merged over the genuine ones (undefined removes one), or no ID token at all. */
+export interface IdTokenTampering {
+  claims?: Record<string, unknown>;
+  header?: Record<string, unknown>;
+  omit?: boolean;
 }
 
 export interface FakeAuthorizationServer {
@@ -42,6 +62,12 @@ export interface FakeAuthorizationServer {
   readonly revocationRequests: Record<string, string>[];
   /** Authorization request parameters received, in order. */
   readonly authorizationRequests: Record<string, string>[];
+  /** Authorization headers received by the userinfo endpoint, in order. */
+  readonly userinfoRequests: Array<{ method: string; authorization: string | undefined }>;
+  /** ID tokens issued, in order. */
+  readonly issuedIdTokens: string[];
+  /** The realm's public key, to verify what the server signed. */
+  readonly publicKey: CryptoKey;
   /** Refresh tokens issued, in order. */
   readonly issuedRefreshTokens: string[];
   /** Plays the user agent: GETs the authorization URL and returns the redirect's Location. */
@@ -50,6 +76,10 @@ export interface FakeAuthorizationServer {
   denyNextAuthorization(): void;
   /** Server-side end of every refresh token (expiry, admin revocation). */
   revokeAllRefreshTokens(): void;
+  /** Applies to the next ID token only. */
+  tamperNextIdToken(tampering: IdTokenTampering): void;
+  /** The userinfo endpoint answers with this `sub` from now on. */
+  setUserinfoSubject(sub: string): void;
   close(): Promise<void>;
 }
 
@@ -68,20 +98,56 @@ async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
 
 export async function startFakeAuthorizationServer(options: FakeServerOptions): Promise<FakeAuthorizationServer> {
   const { now, realm = 'TEST-U', expiresInSeconds = 300, issueRefreshTokens = true } = options;
-  const { privateKey } = await generateKeyPair('ES256');
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
   const codes = new Map<string, IssuedCode>();
   const refreshTokens = new Map<string, RefreshGrant>();
+  const accessTokens = new Map<string, IssuedAccessToken>();
   const tokenRequests: Record<string, string>[] = [];
   const revocationRequests: Record<string, string>[] = [];
   const authorizationRequests: Record<string, string>[] = [];
+  const userinfoRequests: Array<{ method: string; authorization: string | undefined }> = [];
   const issuedRefreshTokens: string[] = [];
+  const issuedIdTokens: string[] = [];
   let denyNext = false;
+  let idTokenTampering: IdTokenTampering | undefined;
+  let userinfoSubject = SUBJECT;
   let jti = 0;
+  let families = 0;
   let origin = '';
   let issuer = '';
   const base = `/system/auth/${realm}`;
 
-  async function issueTokens(scope: string): Promise<Record<string, unknown>> {
+  /** Ends a whole grant: its refresh tokens and the access tokens issued from them. */
+  function revokeFamily(family: number): void {
+    for (const [token, grant] of refreshTokens) if (grant.family === family) refreshTokens.delete(token);
+    for (const [token, issued] of accessTokens) if (issued.family === family) accessTokens.delete(token);
+  }
+
+  /** The ID token Gatehouse issues on the code exchange when `openid` was granted. */
+  async function issueIdToken(accessToken: string, nonce: string | undefined, tampering: IdTokenTampering): Promise<string> {
+    const iat = Math.floor(now() / 1000);
+    const genuine = {
+      iss: issuer,
+      sub: SUBJECT,
+      aud: CLIENT_ID,
+      exp: iat + expiresInSeconds,
+      iat,
+      auth_time: AUTH_TIME,
+      nonce,
+      // OIDC Core §3.1.3.6: left half of the SHA-256 of the access token.
+      at_hash: b64u(createHash('sha256').update(accessToken).digest().subarray(0, 16)),
+    };
+    const claims = Object.fromEntries(Object.entries({ ...genuine, ...tampering.claims }).filter(([, v]) => v !== undefined));
+    const header = { alg: 'ES256', typ: 'JWT', kid: 'realm-key-1', ...tampering.header };
+    const idToken =
+      header.alg === 'none'
+        ? `${b64u(Buffer.from(JSON.stringify(header)))}.${b64u(Buffer.from(JSON.stringify(claims)))}.`
+        : await new SignJWT(claims).setProtectedHeader(header).sign(privateKey);
+    issuedIdTokens.push(idToken);
+    return idToken;
+  }
+
+  async function issueTokens(scope: string, family: number, idToken?: { nonce: string | undefined }): Promise<Record<string, unknown>> {
     const iat = Math.floor(now() / 1000);
     const accessToken = await new SignJWT({ scope, client_id: CLIENT_ID, tenant_id: realm.slice(0, -2), actor: 'user' })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
@@ -92,10 +158,16 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       .setExpirationTime(iat + expiresInSeconds)
       .setJti(`at-${++jti}`)
       .sign(privateKey);
+    accessTokens.set(accessToken, { scope, family });
     const body: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresInSeconds, scope };
+    if (idToken && scope.split(' ').includes('openid')) {
+      const tampering = idTokenTampering ?? {};
+      idTokenTampering = undefined;
+      if (!tampering.omit) body.id_token = await issueIdToken(accessToken, idToken.nonce, tampering);
+    }
     if (issueRefreshTokens) {
       const refreshToken = b64u(randomBytes(32));
-      refreshTokens.set(refreshToken, { scope, used: false });
+      refreshTokens.set(refreshToken, { scope, used: false, family });
       issuedRefreshTokens.push(refreshToken);
       body.refresh_token = refreshToken;
     }
@@ -112,11 +184,13 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       if (!issued || issued.clientId !== form.client_id || issued.redirectUri !== form.redirect_uri || issued.challenge !== challenge) {
         return json(res, 400, { error: 'invalid_grant', error_description: 'code, client, redirect_uri or code_verifier mismatch' });
       }
-      return json(res, 200, await issueTokens(issued.scope));
+      return json(res, 200, await issueTokens(issued.scope, ++families, { nonce: issued.nonce }));
     }
     if (form.grant_type === 'refresh_token') {
       const grant = form.refresh_token ? refreshTokens.get(form.refresh_token) : undefined;
       if (!grant || grant.used || form.client_id !== CLIENT_ID) {
+        // Reuse of a rotated token: someone else holds the family, so all of it dies.
+        if (grant?.used) revokeFamily(grant.family);
         return json(res, 400, { error: 'invalid_grant', error_description: 'refresh token unknown, revoked, or already used' });
       }
       grant.used = true;
@@ -125,9 +199,9 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       if (!requested.split(' ').every((s) => granted.has(s))) {
         return json(res, 400, { error: 'invalid_scope', error_description: 'scope exceeds the grant' });
       }
-      const body = await issueTokens(requested);
+      const body = await issueTokens(requested, grant.family);
       // The rotated refresh token keeps the whole grant's scope, not the narrowed one.
-      if (typeof body.refresh_token === 'string') refreshTokens.set(body.refresh_token, { scope: grant.scope, used: false });
+      if (typeof body.refresh_token === 'string') refreshTokens.set(body.refresh_token, { scope: grant.scope, used: false, family: grant.family });
       return json(res, 200, body);
     }
     return json(res, 400, { error: 'unsupported_grant_type' });
@@ -152,13 +226,31 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       redirect.searchParams.set('error_description', 'The user declined');
     } else {
       const code = b64u(randomBytes(16));
-      codes.set(code, { clientId: CLIENT_ID, redirectUri: REDIRECT_URI, scope: params.scope!, challenge: params.code_challenge! });
+      codes.set(code, { clientId: CLIENT_ID, redirectUri: REDIRECT_URI, scope: params.scope!, challenge: params.code_challenge!, nonce: params.nonce });
       redirect.searchParams.set('code', code);
     }
     redirect.searchParams.set('state', params.state!);
     redirect.searchParams.set('iss', issuer);
     res.writeHead(302, { location: redirect.href });
     res.end();
+  }
+
+  /** OIDC Core §5.3: a bearer access token carrying `openid`; RFC 6750 §3 challenges otherwise. */
+  function userinfo(req: IncomingMessage, res: ServerResponse): void {
+    const authorization = req.headers.authorization;
+    userinfoRequests.push({ method: req.method ?? '', authorization });
+    const issued = authorization?.startsWith('Bearer ') ? accessTokens.get(authorization.slice(7)) : undefined;
+    if (!issued) {
+      res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token", error_description="The access token is not active"' });
+      res.end();
+      return;
+    }
+    if (!issued.scope.split(' ').includes('openid')) {
+      res.writeHead(403, { 'www-authenticate': 'Bearer error="insufficient_scope", scope="openid"' });
+      res.end();
+      return;
+    }
+    json(res, 200, { sub: userinfoSubject, ...USER_PROFILE });
   }
 
   const server = createServer((req, res) => {
@@ -173,6 +265,10 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
           jwks_uri: `${issuer}/jwks`,
           ...(options.revocationEndpoint ? { revocation_endpoint: `${issuer}/oauth2/revoke` } : {}),
           ...(options.endSessionEndpoint ? { end_session_endpoint: `${issuer}/oauth2/logout` } : {}),
+          userinfo_endpoint: `${issuer}/oauth2/userinfo`,
+          id_token_signing_alg_values_supported: ['ES256'],
+          subject_types_supported: ['public'],
+          scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
           response_types_supported: ['code'],
           grant_types_supported: ['authorization_code', 'refresh_token'],
           code_challenge_methods_supported: ['S256'],
@@ -182,12 +278,14 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       }
       if (route === `GET ${base}/oauth2/authorize`) return authorizeEndpoint(url, res);
       if (route === `POST ${base}/oauth2/token`) return token(req, res);
+      if (route === `GET ${base}/oauth2/userinfo` || route === `POST ${base}/oauth2/userinfo`) return userinfo(req, res);
       if (route === `POST ${base}/oauth2/revoke` && options.revocationEndpoint) {
         const form = await readForm(req);
         revocationRequests.push(form);
-        if (form.token) refreshTokens.delete(form.token);
-        res.writeHead(200).end();
-        return;
+        const grant = form.token ? refreshTokens.get(form.token) : undefined;
+        if (grant) revokeFamily(grant.family);
+        // RFC 7009 §2.2: 200 whether or not the token was known.
+        return json(res, 200, {});
       }
       json(res, 404, { error: 'not_found' });
     };
@@ -203,7 +301,10 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
     tokenRequests,
     revocationRequests,
     authorizationRequests,
+    userinfoRequests,
     issuedRefreshTokens,
+    issuedIdTokens,
+    publicKey,
     async authorize(authorizationUrl) {
       const response = await fetch(authorizationUrl, { redirect: 'manual' });
       const location = response.headers.get('location');
@@ -212,6 +313,8 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
     },
     denyNextAuthorization: () => void (denyNext = true),
     revokeAllRefreshTokens: () => refreshTokens.clear(),
+    tamperNextIdToken: (tampering) => void (idTokenTampering = tampering),
+    setUserinfoSubject: (sub) => void (userinfoSubject = sub),
     close: () =>
       new Promise<void>((resolve) => {
         if (!server.listening) return resolve();

@@ -5,6 +5,8 @@ import { fakeLocation, memoryStorage, testClock, type FakeLocation, type MemoryS
 import { CLIENT_ID, REDIRECT_URI, startFakeAuthorizationServer, type FakeAuthorizationServer, type FakeServerOptions } from './fake-authorization-server.js';
 
 export const SCOPE = 'core.aiservices.read core.aiservices.write';
+/** SCOPE plus OpenID Connect. */
+export const OPENID_SCOPE = `openid profile email ${SCOPE}`;
 
 export interface Harness {
   server: FakeAuthorizationServer;
