@@ -47,10 +47,11 @@ export type AuthenticationResult =
  * | malformed header, several credentials | 400 | `…, error="invalid_request", error_description="…"` |
  * | invalid, expired, badly signed token | 401 | `…, error="invalid_token", error_description="…"` |
  * | missing scope | 403 | `…, error="insufficient_scope", error_description="…", scope="…"` |
- * | issuer's keys unreachable | 503 | `Bearer realm="…"` |
+ * | token introspection reports inactive (revoked) | 401 | `…, error="invalid_token", error_description="…"` |
+ * | issuer's keys or introspection endpoint unreachable | 503 | `Bearer realm="…"` |
  *
  * Other errors (bugs, bad options) are thrown, for the framework to answer with 500. Like
- * {@link verifyAccessToken}, this does NOT check revocation.
+ * {@link verifyAccessToken}, this checks revocation only when the verifier has `introspection`.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3 The WWW-Authenticate Response Header Field
  */

@@ -2,8 +2,9 @@
  * Every error code this package can produce, so that `switch (err.code)` narrows.
  *
  * The first three are the RFC 6750 §3.1 Bearer error codes. `temporarily_unavailable` means the
- * token could not be checked at all (the issuer's key set could not be fetched): it is our fault
- * or the authorization server's, not the client's, so it is answered with 503.
+ * token could not be checked at all (the issuer's key set or introspection endpoint could not be
+ * reached): it is our fault or the authorization server's, not the client's, so it is answered
+ * with 503.
  */
 export type ResourceErrorCode =
   | 'invalid_request'
@@ -39,7 +40,7 @@ export class InvalidRequestError extends ResourceError {
   readonly status = 400 as const;
 }
 
-/** The access token is expired, revoked, malformed, or invalid for other reasons (401). */
+/** The access token is expired, revoked (seen by introspection), malformed, or invalid for other reasons (401). */
 export class InvalidTokenError extends ResourceError {
   readonly code = 'invalid_token' as const;
   readonly status = 401 as const;
@@ -64,7 +65,7 @@ export class InsufficientScopeError extends ResourceError {
   }
 }
 
-/** The token could not be checked because the issuer's keys are unreachable (503). */
+/** The token could not be checked because the issuer's keys or introspection endpoint are unreachable (503). */
 export class TemporarilyUnavailableError extends ResourceError {
   readonly code = 'temporarily_unavailable' as const;
   readonly status = 503 as const;

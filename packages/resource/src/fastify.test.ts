@@ -148,3 +148,50 @@ describe('gatehouseAuth refuses at start-up', () => {
     expect(gatehouseAuth({ verifier: first.verifier }).verifier).toBe(first.verifier);
   });
 });
+
+describe('gatehouseAuth with introspection', () => {
+  async function apiFor(introspectionSecret: string) {
+    const introIssuer = server.issuer(`INTRO-${introspectionSecret}-U`);
+    server.publish(introIssuer, [key]);
+    server.serveIntrospection(introIssuer, { clientId: 'reports-api', clientSecret: 'api-secret-1' });
+    const auth = gatehouseAuth({
+      issuer: introIssuer,
+      audience: AUDIENCE,
+      now: clock.now,
+      introspection: { clientId: 'reports-api', clientSecret: introspectionSecret },
+    });
+    const api = Fastify();
+    api.get('/v1/answers', { preHandler: auth.requireScopes('core.aiservices.read') }, async (request) => ({ sub: request.gatehouse?.sub }));
+    await api.ready();
+    const bearer = async () => `Bearer ${await signAccessToken(key, accessTokenClaims(introIssuer, clock.seconds()))}`;
+    return { api, bearer };
+  }
+
+  it('lets an active token through and answers the same token 401 invalid_token once it is revoked', async () => {
+    const { api, bearer } = await apiFor('api-secret-1');
+    const authorization = await bearer();
+    const ok = await api.inject({ method: 'GET', url: '/v1/answers', headers: { authorization } });
+    expect([ok.statusCode, ok.json()]).toEqual([200, { sub: USER_ID }]);
+
+    server.revoke(authorization.slice('Bearer '.length));
+    const revoked = await api.inject({ method: 'GET', url: '/v1/answers', headers: { authorization } });
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.headers['www-authenticate']).toBe(
+      'Bearer realm="https://api.example.test", error="invalid_token", error_description="The access token was revoked"',
+    );
+    expect(revoked.json()).toEqual({ error: 'invalid_token', error_description: 'The access token was revoked' });
+    await api.close();
+  });
+
+  it('answers 503 with a bare challenge when the introspection endpoint refuses the API credentials', async () => {
+    const { api, bearer } = await apiFor('wrong-secret');
+    const response = await api.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: await bearer() } });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="https://api.example.test"');
+    expect(response.json()).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: 'The access token cannot be verified at the moment',
+    });
+    await api.close();
+  });
+});

@@ -37,7 +37,8 @@ export interface GatehouseAuth {
  * reason (`debug` for client errors, `error` when the issuer's keys are unreachable).
  *
  * Options are validated here, so a misconfigured API fails at start-up, and scopes are validated
- * when the route is declared. Like {@link verifyAccessToken}, this does NOT check revocation.
+ * when the route is declared. Like {@link verifyAccessToken}, this checks revocation only with the
+ * `introspection` option.
  *
  * @example
  * const auth = gatehouseAuth({ issuer, audience: 'https://api.example.test' });

@@ -1,4 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
+import { describeError, rejectOnAbort } from './bounded-request.js';
 import { TemporarilyUnavailableError } from './errors.js';
 
 /**
@@ -34,7 +35,7 @@ export async function fetchJwks(url: string, fetchImpl: FetchLike, timeoutMs: nu
     body = await Promise.race([requestJson(url, fetchImpl, signal), rejectOnAbort(signal)]);
   } catch (err) {
     if (err instanceof TemporarilyUnavailableError) throw err;
-    const reason = signal.aborted ? `timed out after ${timeoutMs} ms` : describe(err);
+    const reason = signal.aborted ? `timed out after ${timeoutMs} ms` : describeError(err);
     throw new TemporarilyUnavailableError(UNAVAILABLE, { detail: `GET ${url} failed: ${reason}`, cause: err });
   }
   if (!isKeySet(body)) {
@@ -59,12 +60,6 @@ async function requestJson(url: string, fetchImpl: FetchLike, signal: AbortSigna
   return response.json();
 }
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-}
-
 function isKeySet(value: unknown): value is JSONWebKeySet {
   return (
     typeof value === 'object' &&
@@ -72,8 +67,4 @@ function isKeySet(value: unknown): value is JSONWebKeySet {
     Array.isArray((value as { keys?: unknown }).keys) &&
     (value as { keys: unknown[] }).keys.every((key) => typeof key === 'object' && key !== null)
   );
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

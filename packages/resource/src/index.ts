@@ -9,6 +9,10 @@ export { createJwksStore, JWKS_STORE_DEFAULTS } from './jwks-store.js';
 export type { JwksStore, JwksStoreOptions } from './jwks-store.js';
 export type { FetchLike } from './fetch-jwks.js';
 
+export { INTROSPECTION_DEFAULTS } from './introspection.js';
+export type { IntrospectionOptions } from './introspection.js';
+export type { IntrospectionFetchLike } from './fetch-introspection.js';
+
 export {
   ResourceError,
   InvalidRequestError,

@@ -35,3 +35,37 @@ export function readHttpUrl(value: unknown, name: string): string {
   }
   return value;
 }
+
+export function readNonEmptyString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${name} must be a non-empty string`);
+  return value;
+}
+
+/**
+ * Resolves an "address per issuer" option: a string (only with a single issuer), a function of
+ * the issuer, or, when absent, `${issuer}${defaultPath}`. Every address is checked at start-up.
+ */
+export function readPerIssuerUrls(
+  issuers: readonly string[],
+  option: unknown,
+  name: string,
+  defaultPath: string,
+): ReadonlyMap<string, string> {
+  if (typeof option === 'string' && issuers.length > 1) {
+    throw new TypeError(`${name} as a string needs a single issuer; pass a function (issuer) => uri for several`);
+  }
+  if (option !== undefined && typeof option !== 'string' && typeof option !== 'function') {
+    throw new TypeError(`${name} must be a string or a function`);
+  }
+  const urls = new Map<string, string>();
+  for (const issuer of issuers) {
+    const url =
+      option === undefined
+        ? `${issuer.replace(/\/$/, '')}${defaultPath}`
+        : typeof option === 'string'
+          ? option
+          : (option as (issuer: string) => unknown)(issuer);
+    urls.set(issuer, readHttpUrl(url, `${name} for ${issuer}`));
+  }
+  return urls;
+}

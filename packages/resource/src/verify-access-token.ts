@@ -2,9 +2,10 @@ import { jwtVerify, type JWTPayload } from 'jose';
 import { toAccessTokenClaims, type AccessTokenClaims } from './claims.js';
 import { InsufficientScopeError, InvalidTokenError } from './errors.js';
 import { ACCESS_TOKEN_ALGORITHM, checkTokenHeader, readTrustedIssuer } from './inspect-unverified-token.js';
+import { createIntrospector, type IntrospectionOptions } from './introspection.js';
 import { createJwksStore, type JwksStore } from './jwks-store.js';
 import { mapJoseError } from './map-jose-error.js';
-import { readFunction, readHttpUrl, readSeconds } from './options.js';
+import { readFunction, readHttpUrl, readPerIssuerUrls, readSeconds } from './options.js';
 import { assertRequiredScopes } from './scope.js';
 
 /** Trust exactly one issuer, or several (e.g. the `-U` and `-C` realms of a tenant). */
@@ -36,6 +37,13 @@ export type VerifierOptions = IssuerOptions & {
    * `${issuer}/oauth2/jwks`, the address Gatehouse publishes in its discovery document.
    */
   jwksUri?: string | ((issuer: string) => string);
+  /**
+   * Also ask the issuer, after local verification, whether the token is still active (RFC 7662),
+   * so a revoked token is refused before its `exp`. Off by default: it costs a request to the
+   * authorization server per verification (see `cacheSeconds`) and makes the API depend on the
+   * server being reachable (503 when it is not).
+   */
+  introspection?: IntrospectionOptions;
   /** Clock in milliseconds since the epoch. Default is `Date.now`; tests pass a fake one. */
   now?: () => number;
 };
@@ -81,10 +89,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     VERIFIER_DEFAULTS.clockToleranceSeconds,
     { allowZero: true },
   );
-  const jwksUris = readJwksUris(issuers, options.jwksUri);
+  const jwksUris = readPerIssuerUrls(issuers, options.jwksUri, 'jwksUri', '/oauth2/jwks');
   const store = options.jwks ?? createJwksStore();
   if (typeof store.getKey !== 'function') throw new TypeError('jwks must be a store made by createJwksStore()');
   const now = readFunction(options.now, 'now', Date.now);
+  const introspector = createIntrospector(options.introspection, issuers, now);
   const trusted: ReadonlySet<string> = new Set(issuers);
 
   async function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<AccessTokenClaims> {
@@ -112,6 +121,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
       throw new InvalidTokenError('The access token was issued in the future', { detail: `iat ${payload.iat}` });
     }
     const claims = toAccessTokenClaims(payload);
+    // Only a token that passed every local check costs a request; a revoked token is 401 even
+    // when it also lacks a scope.
+    if (introspector !== undefined) await introspector.assertActive(token, claims);
     if (!requiredScopes.every((scope) => claims.scopes.includes(scope))) {
       throw new InsufficientScopeError(requiredScopes, claims.scopes);
     }
@@ -129,20 +141,22 @@ const sharedStore = createJwksStore();
  * Checks, in order: the `typ` header is `at+jwt` (or `application/at+jwt`); `alg` is ES256; the
  * unverified `iss` is one of the trusted issuers (only then is its key set fetched); the signature
  * against that issuer's JWKS; `iss` and `aud`; `exp`, `nbf` and `iat` with the clock tolerance;
- * presence and type of `sub`, `client_id`, `jti`, `iat`, `exp`, `tenant_id`, `actor`; and that
- * the token grants every required scope.
+ * presence and type of `sub`, `client_id`, `jti`, `iat`, `exp`, `tenant_id`, `actor`; with the
+ * `introspection` option, that the issuer still reports the token active (RFC 7662); and that the
+ * token grants every required scope.
  *
- * Throws `InvalidTokenError` (401) for any token problem, `InsufficientScopeError` (403) when a
- * scope is missing, `TemporarilyUnavailableError` (503) when the key set cannot be fetched, and
- * `TypeError` for bad options.
+ * Throws `InvalidTokenError` (401) for any token problem, including a token introspection reports
+ * inactive; `InsufficientScopeError` (403) when a scope is missing; `TemporarilyUnavailableError`
+ * (503) when the key set or the introspection endpoint cannot be reached; and `TypeError` for bad
+ * options.
  *
- * This does NOT check revocation: a token stays valid until `exp` even after the user logs out or
- * an administrator revokes it (an opt-in introspection check, RFC 7662, will be added). It does
- * NOT check sender constraints (DPoP, mTLS), nor that `tenant_id` or `sub` are entitled to the
- * particular resource: that is the API's own authorization.
+ * Without `introspection` this does NOT check revocation: a token stays valid until `exp` even
+ * after the user logs out or an administrator revokes it. It does NOT check sender constraints
+ * (DPoP, mTLS), nor that `tenant_id` or `sub` are entitled to the particular resource: that is the
+ * API's own authorization.
  *
- * Called repeatedly, it shares one key cache per issuer across calls; prefer
- * {@link createVerifier} to build and validate the options once.
+ * Called repeatedly, it shares one key cache per issuer across calls (but no introspection cache);
+ * prefer {@link createVerifier} to build and validate the options once.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4 Validating JWT Access Tokens
  * @see https://www.rfc-editor.org/rfc/rfc8725 JWT Best Current Practices
@@ -167,22 +181,3 @@ function readIssuers(options: IssuerOptions): readonly string[] {
   return Object.freeze(list.map((issuer, index) => readHttpUrl(issuer, name(index))));
 }
 
-function readJwksUris(issuers: readonly string[], option: VerifierOptions['jwksUri']): ReadonlyMap<string, string> {
-  if (typeof option === 'string' && issuers.length > 1) {
-    throw new TypeError('jwksUri as a string needs a single issuer; pass a function (issuer) => uri for several');
-  }
-  if (option !== undefined && typeof option !== 'string' && typeof option !== 'function') {
-    throw new TypeError('jwksUri must be a string or a function');
-  }
-  const uris = new Map<string, string>();
-  for (const issuer of issuers) {
-    const uri =
-      option === undefined
-        ? `${issuer.replace(/\/$/, '')}/oauth2/jwks`
-        : typeof option === 'string'
-          ? option
-          : option(issuer);
-    uris.set(issuer, readHttpUrl(uri, `jwksUri for ${issuer}`));
-  }
-  return uris;
-}

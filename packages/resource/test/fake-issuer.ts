@@ -1,8 +1,9 @@
-// Test support: a real HTTP server publishing JWKS for Gatehouse-style realm issuers, ES256 keys
-// made with jose, and a signer for RFC 9068 access tokens. Not part of the build.
+// Test support: a real HTTP server publishing JWKS for Gatehouse-style realm issuers and serving
+// their RFC 7662 introspection endpoints, ES256 keys made with jose, and a signer for RFC 9068
+// access tokens. Not part of the build.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 
 export interface SigningKey {
   kid: string;
@@ -18,6 +19,19 @@ export async function createSigningKey(kid: string): Promise<SigningKey> {
 
 type Reply = { status: number; body: string; headers?: Record<string, string> };
 
+/** What the introspection endpoint received. */
+export interface IntrospectionRequest {
+  authorization: string | undefined;
+  contentType: string | undefined;
+  form: Record<string, string>;
+}
+
+/** A confidential client allowed to introspect. */
+export interface IntrospectionClient {
+  clientId: string;
+  clientSecret: string;
+}
+
 export interface FakeIssuerServer {
   readonly origin: string;
   /** `${origin}/system/auth/${realm}` */
@@ -28,6 +42,17 @@ export interface FakeIssuerServer {
   answer(issuer: string, reply: Reply): void;
   /** How many requests hit `${issuer}/oauth2/jwks`. */
   requestCount(issuer: string): number;
+  /**
+   * Serves `POST ${issuer}/oauth2/introspect` like Gatehouse: client_secret_basic for `client` (else
+   * 401 invalid_client), `{ active: false }` for a revoked token, else `{ active: true, …claims }`.
+   */
+  serveIntrospection(issuer: string, client: IntrospectionClient): void;
+  /** Answers the next introspection requests for this issuer with a canned reply instead. */
+  answerIntrospection(issuer: string, reply: Reply): void;
+  /** Introspection reports this token inactive from now on. */
+  revoke(token: string): void;
+  /** Introspection requests received for this issuer, in order. */
+  introspectionRequests(issuer: string): IntrospectionRequest[];
   /** Holds every JWKS response until the returned function is called. */
   hold(): () => void;
   /** Resolves once this many JWKS requests in total have arrived. */
@@ -41,6 +66,38 @@ export async function startFakeIssuer(): Promise<FakeIssuerServer> {
   let total = 0;
   const waiters: Array<{ total: number; resolve: () => void }> = [];
   let gate: Promise<void> | undefined;
+  const introspectionClients = new Map<string, IntrospectionClient>();
+  const introspectionLog = new Map<string, IntrospectionRequest[]>();
+  const revoked = new Set<string>();
+
+  /** RFC 6749 §2.3.1: base64 of the form-urlencoded client ID and secret joined by ":". */
+  function readBasic(header: string | undefined): IntrospectionClient | undefined {
+    const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
+    if (!match) return undefined;
+    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return undefined;
+    const formDecode = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
+    return { clientId: formDecode(decoded.slice(0, colon)), clientSecret: formDecode(decoded.slice(colon + 1)) };
+  }
+
+  async function introspect(path: string, request: IncomingMessage): Promise<Reply> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    const log = introspectionLog.get(path) ?? [];
+    introspectionLog.set(path, log);
+    log.push({ authorization: request.headers.authorization, contentType: request.headers['content-type'], form });
+    const canned = replies.get(path);
+    if (canned) return canned;
+    const expected = introspectionClients.get(path);
+    const presented = readBasic(request.headers.authorization);
+    if (!expected || presented?.clientId !== expected.clientId || presented.clientSecret !== expected.clientSecret) {
+      return { status: 401, body: '{"error":"invalid_client"}', headers: { 'www-authenticate': 'Basic realm="gatehouse"' } };
+    }
+    if (!form.token || revoked.has(form.token)) return { status: 200, body: '{"active":false}' };
+    return { status: 200, body: JSON.stringify({ active: true, ...decodeJwt(form.token), token_type: 'Bearer' }) };
+  }
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = request.url ?? '';
@@ -50,15 +107,22 @@ export async function startFakeIssuer(): Promise<FakeIssuerServer> {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve();
     }
-    void (gate ?? Promise.resolve()).then(() => {
-      const reply = replies.get(path) ?? { status: 404, body: '{"error":"not_found"}' };
-      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      response.end(reply.body);
-    });
+    void (gate ?? Promise.resolve())
+      .then(() =>
+        request.method === 'POST' && path.endsWith('/oauth2/introspect')
+          ? introspect(path, request)
+          : (replies.get(path) ?? { status: 404, body: '{"error":"not_found"}' }),
+      )
+      .catch((err: unknown): Reply => ({ status: 500, body: JSON.stringify({ error: 'server_error', error_description: String(err) }) }))
+      .then((reply) => {
+        response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        response.end(reply.body);
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const jwksPath = (issuer: string) => `${new URL(issuer).pathname}/oauth2/jwks`;
+  const introspectionPath = (issuer: string) => `${new URL(issuer).pathname}/oauth2/introspect`;
 
   return {
     origin,
@@ -70,6 +134,15 @@ export async function startFakeIssuer(): Promise<FakeIssuerServer> {
       replies.set(jwksPath(issuer), reply);
     },
     requestCount: (issuer) => counts.get(jwksPath(issuer)) ?? 0,
+    serveIntrospection(issuer, client) {
+      introspectionClients.set(introspectionPath(issuer), client);
+      replies.delete(introspectionPath(issuer));
+    },
+    answerIntrospection(issuer, reply) {
+      replies.set(introspectionPath(issuer), reply);
+    },
+    revoke: (token) => void revoked.add(token),
+    introspectionRequests: (issuer) => introspectionLog.get(introspectionPath(issuer)) ?? [],
     hold() {
       let release!: () => void;
       gate = new Promise((resolve) => {
