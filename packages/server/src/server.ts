@@ -4,6 +4,10 @@ import type { GatehouseConfig } from './config.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
+import { purgeExpired } from './store/housekeeping.js';
+
+/** How often expired rows are deleted, in milliseconds. */
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface RunningServer {
   readonly app: FastifyInstance;
@@ -24,6 +28,10 @@ export async function startServer(
   const { app, context } = await buildApp({ config, database, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
   const demo = options.seedDemo ? await options.seedDemo(context) : undefined;
   for (const tenant of await context.repos.tenants.list()) await context.keys.ensureKey(tenant.id);
+  const housekeeping = setInterval(() => {
+    purgeExpired(database.db, context.clock.nowSeconds(), config.loginFailureWindowSeconds).catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed'));
+  }, HOUSEKEEPING_INTERVAL_MS);
+  housekeeping.unref();
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -34,6 +42,7 @@ export async function startServer(
     port,
     ...(demo ? { demo } : {}),
     close: async () => {
+      clearInterval(housekeeping);
       await app.close();
       await database.close();
     },

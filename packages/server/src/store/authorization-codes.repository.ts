@@ -63,9 +63,4 @@ export class AuthorizationCodeRepository implements Port {
     return result.numUpdatedRows === 1n;
   }
 
-  /** Housekeeping: drops codes that expired before `before`. */
-  async deleteExpired(before: number): Promise<number> {
-    const result = await this.db.deleteFrom('authorization_codes').where('expires_at', '<', before).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
 }

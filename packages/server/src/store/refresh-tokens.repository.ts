@@ -62,11 +62,6 @@ export class RefreshTokenRepository implements Port {
     });
   }
 
-  /** Housekeeping: drops families whose absolute lifetime ended before `before`. */
-  async deleteExpired(before: number): Promise<number> {
-    const result = await this.db.deleteFrom('refresh_tokens').where('family_expires_at', '<', before).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
 }
 
 async function selectFamilies(trx: Transaction<Database>, selector: RefreshFamilySelector): Promise<string[]> {

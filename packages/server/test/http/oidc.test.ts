@@ -108,5 +108,11 @@ describe('OpenID Connect: userinfo', () => {
     const tokens = await obtainTokens(server.app, ISSUER_U, seedAuthorizeParams({ scope: 'openid' }), AGENT);
     const response = await userinfo(String(tokens.access_token), 'GET', { origin: 'http://localhost:5173' });
     expect(response.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    expect(response.headers['access-control-expose-headers']).toBe('WWW-Authenticate');
+    const rejected = await userinfo('not-a-token', 'GET', { origin: 'http://localhost:5173' });
+    expect(rejected.statusCode).toBe(401);
+    expect(rejected.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    const preflight = await server.app.inject({ method: 'OPTIONS', url: `/system/auth/${TENANT}-U/oauth2/userinfo`, headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    expect(preflight.headers['access-control-allow-headers']).toBe('Authorization, Content-Type');
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/database.js';
+import { purgeExpired } from '../../src/store/housekeeping.js';
 import { createRepositories, type Repositories } from '../../src/store/repositories.js';
 import { openTestDatabase, testDialects } from '../support/harness.js';
 
@@ -143,13 +144,19 @@ for (const dialect of testDialects('repository tests')) {
       expect((await repos.signingKeys.listPublished(TENANT, NOW + 100)).map((k) => k.kid)).toEqual(['k2']);
     });
 
-    it('deletes expired authorization codes', async () => {
+    it('housekeeping deletes only what has expired', async () => {
       const base = { realmId: 'T1-U', tenantId: TENANT, clientId: 'c', userId: 'u', sessionId: null, redirectUri: 'https://app.test/cb', scopes: ['a'], codeChallenge: 'x', nonce: null, authTime: NOW };
       await repos.codes.insert({ ...base, codeHash: 'old', expiresAt: NOW });
       await repos.codes.insert({ ...base, codeHash: 'new', expiresAt: NOW + 60 });
-      expect(await repos.codes.deleteExpired(NOW + 1)).toBe(1);
+      await repos.sessions.insert('s-old', { realmId: 'T1-U', tenantId: TENANT, userId: 'u', authTime: NOW, expiresAt: NOW }, NOW);
+      await repos.revokedTokens.revokeAccessToken('j-old', 'T1-U', NOW);
+      await repos.revokedTokens.revokeAccessToken('j-new', 'T1-U', NOW + 900);
+      await repos.loginFailures.recordFailure('T1-U', 'sam', NOW - 400, 300);
+      const counts = await purgeExpired(database.db, NOW + 1, 300);
+      expect(counts).toEqual({ authorization_codes: 1, pending_authorizations: 0, sessions: 1, refresh_tokens: 0, revoked_access_tokens: 1, login_failures: 1 });
       expect(await repos.codes.findByHash('old')).toBeUndefined();
       expect(await repos.codes.findByHash('new')).toBeDefined();
+      expect(await repos.revokedTokens.isAccessTokenRevoked('j-new')).toBe(true);
     });
   });
 }

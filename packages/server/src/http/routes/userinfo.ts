@@ -29,12 +29,18 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1] ?? form;
 }
 
+async function realmClientOrigins(ctx: AppContext, tenantId: string): Promise<Set<string>> {
+  return originsOf((await ctx.repos.clients.listByTenant(tenantId)).flatMap((client) => client.redirectUris));
+}
+
 /** GET and POST {issuer}/oauth2/userinfo (OIDC Core §5.3) with an access token that has `openid`. */
 export function registerUserInfoRoute(app: FastifyInstance, ctx: AppContext): void {
   const deps = inspectionDeps(ctx);
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const { realm } = await resolveRealm(ctx, request);
     setNoStore(reply);
+    // Browser clients must be able to read the RFC 6750 challenge to tell an expired token apart.
+    reply.header('Access-Control-Expose-Headers', 'WWW-Authenticate');
     try {
       const token = bearerToken(request);
       if (token === undefined) {
@@ -53,6 +59,7 @@ export function registerUserInfoRoute(app: FastifyInstance, ctx: AppContext): vo
       return reply.send(userInfoClaims(user, scopes));
     } catch (error) {
       const oauthError: OAuthError = toOAuthError(error, request);
+      if (request.headers.origin && !reply.hasHeader('Access-Control-Allow-Origin')) applyCors(reply, request.headers.origin, await realmClientOrigins(ctx, realm.tenantId));
       if (oauthError instanceof InvalidToken || oauthError instanceof InsufficientScope) {
         const scope = oauthError instanceof InsufficientScope ? `, scope="openid"` : '';
         reply.header('WWW-Authenticate', `Bearer realm=${quoted(realm.issuer)}, error="${oauthError.error}", error_description=${quoted(oauthError.description)}${scope}`);
@@ -65,8 +72,7 @@ export function registerUserInfoRoute(app: FastifyInstance, ctx: AppContext): vo
   app.post(url, handler);
   app.options(url, async (request, reply) => {
     const { realm } = await resolveRealm(ctx, request);
-    const clients = await ctx.repos.clients.listByTenant(realm.tenantId);
-    if (applyCors(reply, request.headers.origin, originsOf(clients.flatMap((client) => client.redirectUris)))) {
+    if (applyCors(reply, request.headers.origin, await realmClientOrigins(ctx, realm.tenantId))) {
       reply.header('Access-Control-Allow-Methods', 'GET, POST');
       reply.header('Access-Control-Allow-Headers', 'Authorization, Content-Type');
       reply.header('Access-Control-Max-Age', '600');
