@@ -17,8 +17,8 @@ export interface AppContext {
     hash(secret: string): Promise<string>;
     verify(hash: string, secret: string): Promise<boolean>;
   };
-  /** argon2id hash verified for unknown users so sign-in timing does not reveal them. */
-  readonly dummyPasswordHash: string;
+  /** argon2id hash verified for unknown users so sign-in timing does not reveal them (made on first use). */
+  dummyPasswordHash(): Promise<string>;
 }
 
 export async function createContext(
@@ -29,6 +29,7 @@ export async function createContext(
   const clock = overrides.clock ?? systemClock;
   const random = overrides.random ?? systemRandom;
   const repos = createRepositories(database.db);
+  let dummyHash: Promise<string> | undefined;
   return {
     config,
     repos,
@@ -36,6 +37,6 @@ export async function createContext(
     clock,
     random,
     passwords: { hash: hashSecret, verify: verifySecret },
-    dummyPasswordHash: await hashSecret(random.token(16)),
+    dummyPasswordHash: () => (dummyHash ??= hashSecret(random.token(16))),
   };
 }

@@ -43,7 +43,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
       {
         findUser: (name) => ctx.repos.users.findByUsername(realm.tenantId, realm.actor, name),
         verifyPassword: ctx.passwords.verify,
-        dummyPasswordHash: ctx.dummyPasswordHash,
+        dummyPasswordHash: await ctx.dummyPasswordHash(),
         failures: ctx.repos.loginFailures,
         clock: ctx.clock,
         maxFailures: ctx.config.loginMaxFailures,
