@@ -159,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
   const command = COMMANDS[name];
   if (!command) return fail(`unknown command: ${positionals.join(' ')} (see gatehouse --help)`, json);
 
-  const database = openDatabase(config.database);
+  const database = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous });
   try {
     await migrateToLatest(database.db);
     const ctx = await createContext(config, database);

@@ -32,6 +32,8 @@ export interface GatehouseConfig {
   readonly retiredKeyPublishSeconds: number;
   /** Log level for pino. Default info. */
   readonly logLevel: string;
+  /** SQLite durability: FULL (default, every commit synced) or NORMAL (faster; see store/database.ts). */
+  readonly sqliteSynchronous: 'FULL' | 'NORMAL';
 }
 
 export const DEFAULT_CONFIG: GatehouseConfig = Object.freeze({
@@ -48,6 +50,7 @@ export const DEFAULT_CONFIG: GatehouseConfig = Object.freeze({
   loginFailureWindowSeconds: 300,
   retiredKeyPublishSeconds: 86_400,
   logLevel: 'info',
+  sqliteSynchronous: 'FULL',
 });
 
 const ENVIRONMENT: Record<string, keyof GatehouseConfig> = {
@@ -61,6 +64,7 @@ const ENVIRONMENT: Record<string, keyof GatehouseConfig> = {
   GATEHOUSE_ID_TOKEN_TTL_SECONDS: 'idTokenTtlSeconds',
   GATEHOUSE_SESSION_TTL_SECONDS: 'sessionTtlSeconds',
   GATEHOUSE_LOG_LEVEL: 'logLevel',
+  GATEHOUSE_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
 };
 
 export class ConfigError extends Error {}
@@ -108,5 +112,11 @@ function validateConfig(raw: Record<string, string | number>): GatehouseConfig {
     loginFailureWindowSeconds: integer('loginFailureWindowSeconds', 1, 86_400),
     retiredKeyPublishSeconds: integer('retiredKeyPublishSeconds', 0, 31_536_000),
     logLevel: String(raw.logLevel),
+    sqliteSynchronous: oneOf(raw.sqliteSynchronous, ['FULL', 'NORMAL'] as const, 'sqliteSynchronous'),
   });
+}
+
+function oneOf<T extends string>(value: string | number | undefined, allowed: readonly T[], key: string): T {
+  if (!allowed.includes(String(value) as T)) throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got ${value}`);
+  return String(value) as T;
 }

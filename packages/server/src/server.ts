@@ -23,7 +23,7 @@ export async function startServer(
   config: GatehouseConfig,
   options: { seedDemo?: (ctx: AppContext) => Promise<{ created: boolean; metadata?: ClientMetadata }>; logger?: boolean | Record<string, unknown> } = {},
 ): Promise<RunningServer> {
-  const database = openDatabase(config.database);
+  const database = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous });
   await migrateToLatest(database.db);
   const { app, context } = await buildApp({ config, database, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
   const demo = options.seedDemo ? await options.seedDemo(context) : undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual, hashOpaqueSecret } from './secrets.js';
+import { constantTimeEqual, hashOpaqueSecret, openWithSecret, sealWithSecret } from './secrets.js';
 
 describe('hashOpaqueSecret', () => {
   it('is the lower-case hex SHA-256 of the UTF-8 secret', () => {
@@ -32,5 +32,53 @@ describe('constantTimeEqual', () => {
 
   it('is true for two empty strings', () => {
     expect(constantTimeEqual('', '')).toBe(true);
+  });
+});
+
+describe('sealWithSecret / openWithSecret (the refresh grace window\'s sealed successor)', () => {
+  const SECRET = 'the-old-refresh-token';
+  const PLAINTEXT = JSON.stringify({ access_token: 'a.b.c', refresh_token: 'the-new-refresh-token', scope: 'openid é' });
+
+  it('round-trips any UTF-8 text, the empty string included', () => {
+    expect(openWithSecret(SECRET, sealWithSecret(SECRET, PLAINTEXT))).toBe(PLAINTEXT);
+    expect(openWithSecret(SECRET, sealWithSecret(SECRET, ''))).toBe('');
+  });
+
+  it('is three base64url parts (12-byte IV, 16-byte tag, ciphertext) that do not contain the plaintext', () => {
+    const sealed = sealWithSecret(SECRET, PLAINTEXT);
+    const parts = sealed.split('.');
+    expect(parts.map((part) => Buffer.from(part, 'base64url').length)).toEqual([12, 16, Buffer.byteLength(PLAINTEXT)]);
+    expect(parts.every((part) => /^[A-Za-z0-9_-]+$/.test(part))).toBe(true);
+    expect(sealed).not.toContain('the-new-refresh-token');
+  });
+
+  it('uses a fresh IV every time: the same plaintext seals differently', () => {
+    expect(sealWithSecret(SECRET, PLAINTEXT)).not.toBe(sealWithSecret(SECRET, PLAINTEXT));
+  });
+
+  it('gives undefined, not an exception, for a wrong secret', () => {
+    const sealed = sealWithSecret(SECRET, PLAINTEXT);
+    expect(openWithSecret('the-new-refresh-token', sealed)).toBeUndefined();
+    expect(openWithSecret(`${SECRET}x`, sealed)).toBeUndefined();
+    expect(openWithSecret('', sealed)).toBeUndefined();
+  });
+
+  it.each([
+    ['a flipped ciphertext byte', 2],
+    ['a flipped tag byte', 1],
+    ['a flipped IV byte', 0],
+  ])('gives undefined for %s', (_label, index) => {
+    const parts = sealWithSecret(SECRET, PLAINTEXT).split('.').map((part) => Buffer.from(part, 'base64url'));
+    parts[index]![0] ^= 0x01;
+    expect(openWithSecret(SECRET, parts.map((part) => part.toString('base64url')).join('.'))).toBeUndefined();
+  });
+
+  it.each([
+    ['the empty string', ''],
+    ['one part', 'abc'],
+    ['two parts', 'abc.def'],
+    ['an IV of the wrong length', 'AAAA.AAAAAAAAAAAAAAAAAAAAAA.AAAA'],
+  ])('gives undefined for a malformed value: %s', (_label, sealed) => {
+    expect(openWithSecret(SECRET, sealed)).toBeUndefined();
   });
 });

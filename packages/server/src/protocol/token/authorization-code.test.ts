@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { parseParameters } from '../authorize/parameters.js';
 import { InvalidGrant, InvalidRequest } from '../errors.js';
-import type { Client, Realm, Tenant } from '../model.js';
-import type { AccessTokenSigner, AuthorizationCodeRecord, AuthorizationCodeRepository, RevokedTokenRepository } from '../ports.js';
+import type { Client, Realm, Tenant, User } from '../model.js';
+import type { AuthorizationCodeRecord, AuthorizationCodeRepository, RefreshFamilySelector, RefreshTokenRecord, RefreshTokenRepository, RevokedTokenRepository } from '../ports.js';
 import { hashOpaqueSecret } from '../secrets.js';
 import { authorizationCodeGrant, type AuthorizationCodeGrantDeps } from './authorization-code.js';
 import type { TokenResponse } from './grant.js';
 
 const T0 = 1_750_000_000;
 const TTL_SECONDS = 900;
+const ID_TOKEN_TTL_SECONDS = 300;
 const TENANT: Tenant = { id: 'TMPRODB88619984', name: 'Demo Tenant', apiDomain: 'https://api.example.com' };
 const USER_REALM: Realm = { id: 'TMPRODB88619984-U', tenantId: TENANT.id, actor: 'user', issuer: 'https://ai.egain.cloud/system/auth/TMPRODB88619984-U' };
 const CUSTOMER_REALM: Realm = { id: 'TMPRODB88619984-C', tenantId: TENANT.id, actor: 'customer', issuer: 'https://ai.egain.cloud/system/auth/TMPRODB88619984-C' };
+const READ = 'core.aiservices.read';
+const WRITE = 'core.aiservices.write';
 
 const CLIENT: Client = {
   clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
@@ -20,11 +23,26 @@ const CLIENT: Client = {
   platform: 'spa',
   resourceType: 'global',
   redirectUris: ['https://oauth.pstmn.io/v1/callback'],
-  scopes: ['core.aiservices.read', 'core.aiservices.write'],
+  scopes: [READ, WRITE],
   consentMode: 'required',
   secretHash: null,
+  postLogoutRedirectUris: [],
+  refreshTokens: { enabled: true, absoluteTtlSeconds: 3_600, idleTtlSeconds: 600, graceSeconds: 0 },
+  disabled: false,
 };
 const OTHER_CLIENT: Client = { ...CLIENT, clientId: '0c7f4a51-2b3e-4d6f-8a9b-1c2d3e4f5a6b' };
+const NO_REFRESH_CLIENT: Client = { ...CLIENT, refreshTokens: { ...CLIENT.refreshTokens, enabled: false } };
+
+const USER: User = {
+  id: 'user-1',
+  tenantId: TENANT.id,
+  actor: 'user',
+  username: 'alice',
+  email: 'alice@example.com',
+  passwordHash: 'not-used-by-the-grant',
+  disabled: false,
+  passwordChangedAt: T0 - 86_400,
+};
 
 // The seed document's token request, with the RFC 7636 appendix B verifier.
 const CODE = 'def456-gh-ijkl-789-mnopqr';
@@ -33,6 +51,12 @@ const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 const REDIRECT_URI = 'https://oauth.pstmn.io/v1/callback';
 const SIGNED_TOKEN = 'header.payload.signature';
+const SIGNED_ID_TOKEN = 'id-header.id-payload.id-signature';
+// The fake Random numbers what it hands out; a redemption draws the access token's jti, then the
+// refresh family id, then the refresh token.
+const JTI = 'random-1';
+const FAMILY_ID = 'random-2';
+const REFRESH_TOKEN = 'random-3';
 
 /** Authorization codes in memory, with the same atomic consume as the SQL repositories. */
 function createCodeStore(): AuthorizationCodeRepository & { records: Map<string, AuthorizationCodeRecord> } {
@@ -55,10 +79,63 @@ function createCodeStore(): AuthorizationCodeRepository & { records: Map<string,
   };
 }
 
-function setup(options: { withRefreshRevoker?: boolean } = {}) {
+type RevokedAccessTokens = Map<string, { realmId: string; expiresAt: number }>;
+
+/**
+ * Refresh tokens in memory, with the SQL repository's semantics: rotate succeeds only while the
+ * old row is neither rotated nor revoked; revoking families also deny-lists their unexpired
+ * access tokens (an already deny-listed jti keeps its entry).
+ */
+function createRefreshTokenStore(revokedAccess: RevokedAccessTokens): RefreshTokenRepository & { records: Map<string, RefreshTokenRecord>; revocations: RefreshFamilySelector[] } {
+  const records = new Map<string, RefreshTokenRecord>();
+  const revocations: RefreshFamilySelector[] = [];
+  const selects = (record: RefreshTokenRecord, selector: RefreshFamilySelector): boolean => {
+    if ('familyId' in selector) return record.familyId === selector.familyId;
+    if ('codeHash' in selector) return record.codeHash === selector.codeHash;
+    if ('sessionId' in selector) return record.sessionId === selector.sessionId;
+    return record.userId === selector.userId && (selector.clientId === undefined || record.clientId === selector.clientId);
+  };
+  return {
+    records,
+    revocations,
+    async insert(record) {
+      records.set(record.tokenHash, { ...record });
+    },
+    async findByHash(tokenHash) {
+      const record = records.get(tokenHash);
+      return record && { ...record };
+    },
+    async rotate(previousHash, now, successorSealed, successor) {
+      const previous = records.get(previousHash);
+      if (!previous || previous.rotatedAt !== null || previous.revokedAt !== null) return false;
+      records.set(previousHash, { ...previous, rotatedAt: now, successorSealed });
+      records.set(successor.tokenHash, { ...successor });
+      return true;
+    },
+    async revokeFamilies(selector, now) {
+      revocations.push(selector);
+      const families = new Set([...records.values()].filter((record) => selects(record, selector)).map((record) => record.familyId));
+      for (const [hash, record] of records) {
+        if (!families.has(record.familyId)) continue;
+        if (record.revokedAt === null) records.set(hash, { ...record, revokedAt: now });
+        const { accessTokenJti: jti, accessTokenExpiresAt: expiresAt } = record;
+        if (jti !== null && expiresAt !== null && expiresAt > now && !revokedAccess.has(jti)) revokedAccess.set(jti, { realmId: record.realmId, expiresAt });
+      }
+      return families.size;
+    },
+  };
+}
+
+interface SetupOptions {
+  readonly scopes?: readonly string[];
+  readonly nonce?: string | null;
+  readonly user?: User | undefined;
+}
+
+function setup(options: SetupOptions = {}) {
   const clock = { now: T0, nowSeconds(): number { return this.now; } };
   const codes = createCodeStore();
-  const revoked = new Map<string, { realmId: string; expiresAt: number }>();
+  const revoked: RevokedAccessTokens = new Map();
   const revokedTokens: RevokedTokenRepository = {
     async revokeAccessToken(jti, realmId, expiresAt) {
       revoked.set(jti, { realmId, expiresAt });
@@ -67,31 +144,39 @@ function setup(options: { withRefreshRevoker?: boolean } = {}) {
       return revoked.has(jti);
     },
   };
-  const signed: { tenantId: string; claims: Record<string, unknown> }[] = [];
-  const signer: AccessTokenSigner = {
+  const refreshTokens = createRefreshTokenStore(revoked);
+  const signed: { tenantId: string; typ: string; claims: Record<string, unknown> }[] = [];
+  const signer: AuthorizationCodeGrantDeps['signer'] = {
     async signAccessToken(tenantId, claims) {
-      signed.push({ tenantId, claims });
+      signed.push({ tenantId, typ: 'at+jwt', claims });
       return SIGNED_TOKEN;
+    },
+    async sign(tenantId, claims, typ) {
+      signed.push({ tenantId, typ, claims });
+      return SIGNED_ID_TOKEN;
     },
   };
   const randomBytes: number[] = [];
-  let jtiCounter = 0;
-  const refreshRevocations: string[] = [];
+  let randomCounter = 0;
+  const user = 'user' in options ? options.user : USER;
   const deps: AuthorizationCodeGrantDeps = {
     codes,
     revokedTokens,
+    refreshTokens,
     signer,
     clock,
     random: {
       token: (bytes) => {
         randomBytes.push(bytes);
-        jtiCounter += 1;
-        return `jti-${jtiCounter}`;
+        randomCounter += 1;
+        return `random-${randomCounter}`;
       },
       uuid: () => 'unused',
     },
     accessTokenTtlSeconds: TTL_SECONDS,
-    ...(options.withRefreshRevoker === false ? {} : { revokeRefreshTokensFromCode: async (codeHash: string) => void refreshRevocations.push(codeHash) }),
+    idTokenTtlSeconds: ID_TOKEN_TTL_SECONDS,
+    findUser: async (tenantId, userId) => (user && user.tenantId === tenantId && user.id === userId ? user : undefined),
+    grantedScopes: async () => [READ, WRITE],
   };
   const record: Omit<AuthorizationCodeRecord, 'consumedAt' | 'accessTokenJti'> = {
     codeHash: CODE_HASH,
@@ -101,9 +186,9 @@ function setup(options: { withRefreshRevoker?: boolean } = {}) {
     userId: 'user-1',
     sessionId: 'session-1',
     redirectUri: REDIRECT_URI,
-    scopes: ['core.aiservices.read', 'core.aiservices.write'],
+    scopes: options.scopes ?? [READ, WRITE],
     codeChallenge: CHALLENGE,
-    nonce: null,
+    nonce: options.nonce ?? null,
     authTime: T0 - 30,
     expiresAt: T0 + 60,
   };
@@ -115,7 +200,7 @@ function setup(options: { withRefreshRevoker?: boolean } = {}) {
     for (const [name, value] of Object.entries(values)) if (value !== undefined) params.append(name, value);
     return grant({ realm, tenant: TENANT, client, parameters: parseParameters(params.toString()) });
   };
-  return { clock, codes, revoked, signed, randomBytes, refreshRevocations, redeem };
+  return { clock, codes, revoked, refreshTokens, signed, randomBytes, redeem };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -131,10 +216,16 @@ async function expectInvalidGrant(promise: Promise<unknown>, description: string
   expect(error).toMatchObject({ error: 'invalid_grant', status: 400, message: description });
 }
 
-const EXPECTED_RESPONSE: TokenResponse = { access_token: SIGNED_TOKEN, token_type: 'Bearer', expires_in: TTL_SECONDS, scope: 'core.aiservices.read core.aiservices.write' };
+const EXPECTED_RESPONSE: TokenResponse = {
+  access_token: SIGNED_TOKEN,
+  token_type: 'Bearer',
+  expires_in: TTL_SECONDS,
+  scope: 'core.aiservices.read core.aiservices.write',
+  refresh_token: REFRESH_TOKEN,
+};
 
 describe('authorization_code grant: a valid redemption', () => {
-  it('returns a Bearer token with the lifetime and the scopes of the code', async () => {
+  it('returns a Bearer token with the lifetime and the scopes of the code, and a refresh token for a client allowed one', async () => {
     const { redeem } = setup();
     expect(await redeem()).toEqual(EXPECTED_RESPONSE);
   });
@@ -142,10 +233,11 @@ describe('authorization_code grant: a valid redemption', () => {
   it('signs RFC 9068 claims for the tenant with a 16-byte random jti', async () => {
     const { redeem, signed, randomBytes } = setup();
     await redeem();
-    expect(randomBytes).toEqual([16]);
+    expect(randomBytes[0]).toBe(16);
     expect(signed).toEqual([
       {
         tenantId: TENANT.id,
+        typ: 'at+jwt',
         claims: {
           iss: USER_REALM.issuer,
           sub: 'user-1',
@@ -154,7 +246,7 @@ describe('authorization_code grant: a valid redemption', () => {
           scope: 'core.aiservices.read core.aiservices.write',
           iat: T0,
           exp: T0 + TTL_SECONDS,
-          jti: 'jti-1',
+          jti: JTI,
           auth_time: T0 - 30,
           tenant_id: TENANT.id,
           actor: 'user',
@@ -167,13 +259,95 @@ describe('authorization_code grant: a valid redemption', () => {
     const { redeem, codes, clock } = setup();
     clock.now = T0 + 5;
     await redeem();
-    expect(codes.records.get(CODE_HASH)).toMatchObject({ consumedAt: T0 + 5, accessTokenJti: 'jti-1' });
+    expect(codes.records.get(CODE_HASH)).toMatchObject({ consumedAt: T0 + 5, accessTokenJti: JTI });
   });
 
   it('accepts a code one second before it expires', async () => {
     const { redeem, clock } = setup();
     clock.now = T0 + 59;
     expect(await redeem()).toEqual(EXPECTED_RESPONSE);
+  });
+});
+
+describe('authorization_code grant: the refresh token (RFC 9700 §4.14, OAuth 2.1 §4.3)', () => {
+  it('is 256 random bits, stored only as its SHA-256, bound to client, realm, user, session, code and the granted scopes', async () => {
+    const { redeem, refreshTokens, randomBytes, clock } = setup();
+    clock.now = T0 + 5;
+    await redeem();
+    // jti and family id are 16 bytes; the refresh token itself 32 (RFC 9700 §4.14.2: unguessable).
+    expect(randomBytes).toEqual([16, 16, 32]);
+    expect([...refreshTokens.records.keys()]).toEqual([hashOpaqueSecret(REFRESH_TOKEN)]);
+    expect(refreshTokens.records.get(hashOpaqueSecret(REFRESH_TOKEN))).toEqual({
+      tokenHash: hashOpaqueSecret(REFRESH_TOKEN),
+      familyId: FAMILY_ID,
+      realmId: USER_REALM.id,
+      tenantId: TENANT.id,
+      clientId: CLIENT.clientId,
+      userId: 'user-1',
+      sessionId: 'session-1',
+      codeHash: CODE_HASH,
+      scopes: [READ, WRITE],
+      authTime: T0 - 30,
+      familyCreatedAt: T0 + 5,
+      familyExpiresAt: T0 + 5 + 3_600,
+      idleExpiresAt: T0 + 5 + 600,
+      createdAt: T0 + 5,
+      rotatedAt: null,
+      revokedAt: null,
+      accessTokenJti: JTI,
+      accessTokenExpiresAt: T0 + 5 + TTL_SECONDS,
+      successorSealed: null,
+    });
+  });
+
+  it('never lets the idle expiry pass the absolute expiry when the policy allows a longer idle time', async () => {
+    const { redeem, refreshTokens } = setup();
+    await redeem({}, { ...CLIENT, refreshTokens: { ...CLIENT.refreshTokens, absoluteTtlSeconds: 300, idleTtlSeconds: 7_200 } });
+    expect(refreshTokens.records.get(hashOpaqueSecret(REFRESH_TOKEN))).toMatchObject({ familyExpiresAt: T0 + 300, idleExpiresAt: T0 + 300 });
+  });
+
+  it('is not issued, nor stored, for a client whose refresh-token policy is off', async () => {
+    const { redeem, refreshTokens, randomBytes } = setup();
+    const { refresh_token: _none, ...withoutRefresh } = EXPECTED_RESPONSE;
+    expect(await redeem({}, NO_REFRESH_CLIENT)).toEqual(withoutRefresh);
+    expect(refreshTokens.records.size).toBe(0);
+    expect(randomBytes).toEqual([16]);
+  });
+});
+
+describe('authorization_code grant: OpenID Connect id_token', () => {
+  it('adds an id_token (typ JWT, audience the client) with nonce, auth_time and at_hash when the scope has openid', async () => {
+    const { redeem, signed } = setup({ scopes: ['openid', READ], nonce: 'n-0S6_WzA2Mj' });
+    expect(await redeem()).toEqual({ ...EXPECTED_RESPONSE, scope: `openid ${READ}`, id_token: SIGNED_ID_TOKEN });
+    expect(signed.map((call) => call.typ)).toEqual(['at+jwt', 'JWT']);
+    expect(signed[1]).toEqual({
+      tenantId: TENANT.id,
+      typ: 'JWT',
+      claims: {
+        iss: USER_REALM.issuer,
+        sub: 'user-1',
+        aud: CLIENT.clientId,
+        iat: T0,
+        exp: T0 + ID_TOKEN_TTL_SECONDS,
+        auth_time: T0 - 30,
+        nonce: 'n-0S6_WzA2Mj',
+        // base64url of the first 16 bytes of SHA-256("header.payload.signature"), computed with openssl.
+        at_hash: 'JW0E205eSsMIdR7QiFtyKw',
+      },
+    });
+  });
+
+  it('leaves nonce out of the id_token when the authorization request had none', async () => {
+    const { redeem, signed } = setup({ scopes: ['openid'], nonce: null });
+    await redeem();
+    expect(signed[1]!.claims).not.toHaveProperty('nonce');
+    expect(Object.keys(signed[1]!.claims).sort()).toEqual(['at_hash', 'aud', 'auth_time', 'exp', 'iat', 'iss', 'sub']);
+  });
+
+  it('signs no id_token without the openid scope, even when the request had a nonce', async () => {
+    const { redeem, signed } = setup({ nonce: 'n-0S6_WzA2Mj' });
+    expect(await redeem()).toEqual(EXPECTED_RESPONSE);
+    expect(signed.map((call) => call.typ)).toEqual(['at+jwt']);
   });
 });
 
@@ -226,6 +400,35 @@ describe('authorization_code grant refuses with invalid_grant', () => {
     const { redeem } = setup();
     await expectInvalidGrant(redeem({ code: 'not-a-code-we-issued' }), 'invalid authorization code');
   });
+
+  it('a client disabled after the code was issued, leaving the code unconsumed and nothing signed', async () => {
+    const { redeem, codes, signed, refreshTokens } = setup();
+    await expectInvalidGrant(redeem({}, { ...CLIENT, disabled: true }), 'the client is disabled');
+    expect(codes.records.get(CODE_HASH)).toMatchObject({ consumedAt: null });
+    expect(signed).toEqual([]);
+    expect(refreshTokens.records.size).toBe(0);
+  });
+
+  it('a person disabled after signing in', async () => {
+    const { redeem, signed } = setup({ user: { ...USER, disabled: true } });
+    await expectInvalidGrant(redeem(), 'the account is disabled');
+    expect(signed).toEqual([]);
+  });
+
+  it('a person who no longer exists, with the same description as a disabled one', async () => {
+    const { redeem } = setup({ user: undefined });
+    await expectInvalidGrant(redeem(), 'the account is disabled');
+  });
+
+  it('a password changed after the sign-in the code came from', async () => {
+    const { redeem } = setup({ user: { ...USER, passwordChangedAt: T0 - 29 } });
+    await expectInvalidGrant(redeem(), 'the grant ended when the password changed');
+  });
+
+  it('but not a password changed in the very second of the sign-in', async () => {
+    const { redeem } = setup({ user: { ...USER, passwordChangedAt: T0 - 30 } });
+    expect(await redeem()).toEqual(EXPECTED_RESPONSE);
+  });
 });
 
 describe('authorization_code grant refuses with invalid_request', () => {
@@ -243,57 +446,85 @@ describe('authorization_code grant refuses with invalid_request', () => {
 
 describe('authorization_code grant on a reused code (RFC 6749 §4.1.2, RFC 9700 §4.5)', () => {
   it('refuses a second valid redemption with invalid_grant and revokes the first access token and its refresh tokens', async () => {
-    const { redeem, clock, revoked, refreshRevocations, signed } = setup();
+    const { redeem, clock, revoked, refreshTokens, signed } = setup();
     await redeem();
     clock.now = T0 + 10;
     await expectInvalidGrant(redeem(), 'authorization code was already used');
-    expect([...revoked]).toEqual([['jti-1', { realmId: USER_REALM.id, expiresAt: T0 + 10 + TTL_SECONDS }]]);
-    expect(refreshRevocations).toEqual([CODE_HASH]);
+    expect([...revoked]).toEqual([[JTI, { realmId: USER_REALM.id, expiresAt: T0 + 10 + TTL_SECONDS }]]);
+    expect(refreshTokens.revocations).toEqual([{ codeHash: CODE_HASH }]);
+    expect(refreshTokens.records.get(hashOpaqueSecret(REFRESH_TOKEN))).toMatchObject({ revokedAt: T0 + 10 });
     expect(signed).toHaveLength(1);
   });
 
   it('revokes even when the reuse comes after the code expired', async () => {
-    const { redeem, clock, revoked } = setup();
+    const { redeem, clock, revoked, refreshTokens } = setup();
     await redeem();
     clock.now = T0 + 3_600;
     await expectInvalidGrant(redeem(), 'authorization code was already used');
-    expect([...revoked.keys()]).toEqual(['jti-1']);
+    expect([...revoked.keys()]).toEqual([JTI]);
+    expect(refreshTokens.records.get(hashOpaqueSecret(REFRESH_TOKEN))).toMatchObject({ revokedAt: T0 + 3_600 });
   });
 
-  it('revokes the access token when no refresh-token revoker is configured', async () => {
-    const { redeem, revoked } = setup({ withRefreshRevoker: false });
-    await redeem();
-    await expectInvalidGrant(redeem(), 'authorization code was already used');
-    expect([...revoked.keys()]).toEqual(['jti-1']);
+  it('revokes the access token of a client without refresh tokens (there is no family to revoke)', async () => {
+    const { redeem, revoked, refreshTokens } = setup();
+    await redeem({}, NO_REFRESH_CLIENT);
+    await expectInvalidGrant(redeem({}, NO_REFRESH_CLIENT), 'authorization code was already used');
+    expect([...revoked.keys()]).toEqual([JTI]);
+    expect(refreshTokens.revocations).toEqual([{ codeHash: CODE_HASH }]);
+    expect(refreshTokens.records.size).toBe(0);
   });
 
   it('does not revoke anything when the second redemption has a wrong code_verifier', async () => {
-    const { redeem, revoked, refreshRevocations } = setup();
+    const { redeem, revoked, refreshTokens } = setup();
     await redeem();
     await expectInvalidGrant(redeem({ code_verifier: 'x'.repeat(43) }), 'code_verifier does not match the code_challenge');
     expect(revoked.size).toBe(0);
-    expect(refreshRevocations).toEqual([]);
+    expect(refreshTokens.revocations).toEqual([]);
+    expect(refreshTokens.records.get(hashOpaqueSecret(REFRESH_TOKEN))).toMatchObject({ revokedAt: null });
   });
 
   it('does not revoke anything when the second redemption comes from another client', async () => {
-    const { redeem, revoked, refreshRevocations } = setup();
+    const { redeem, revoked, refreshTokens } = setup();
     await redeem();
     await expectInvalidGrant(redeem({}, OTHER_CLIENT), 'invalid authorization code');
     expect(revoked.size).toBe(0);
-    expect(refreshRevocations).toEqual([]);
+    expect(refreshTokens.revocations).toEqual([]);
   });
 
-  it('lets exactly one of two concurrent valid redemptions succeed and revokes what the winner got', async () => {
-    const { redeem, revoked, refreshRevocations, signed } = setup();
+  it('lets exactly one of two concurrent valid redemptions succeed and revokes what the winner got, refresh family included', async () => {
+    const { redeem, revoked, refreshTokens, signed } = setup();
     const results = await Promise.allSettled([redeem(), redeem()]);
-    const fulfilled = results.filter((result) => result.status === 'fulfilled');
+    const fulfilled = results.filter((result): result is PromiseFulfilledResult<TokenResponse> => result.status === 'fulfilled');
     const rejected = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     expect(fulfilled).toHaveLength(1);
     expect(rejected).toHaveLength(1);
     expect(rejected[0]!.reason).toBeInstanceOf(InvalidGrant);
     expect(rejected[0]!.reason).toMatchObject({ message: 'authorization code was already used', detail: 'concurrent code redemption lost the race' });
-    expect(signed.map((call) => call.claims.jti)).toEqual(['jti-1']);
-    expect([...revoked.keys()]).toEqual(['jti-1']);
-    expect(refreshRevocations).toEqual([CODE_HASH]);
+    expect(signed.map((call) => call.claims.jti)).toEqual([JTI]);
+    expect([...revoked.keys()]).toEqual([JTI]);
+    expect(refreshTokens.revocations).toContainEqual({ codeHash: CODE_HASH });
+    // Never a live family from a replayed code, whichever of the two got there first.
+    const family = [...refreshTokens.records.values()];
+    expect(family).toHaveLength(1);
+    expect(family[0]!.revokedAt).not.toBeNull();
+    expect(hashOpaqueSecret(fulfilled[0]!.value.refresh_token!)).toBe(family[0]!.tokenHash);
+  });
+
+  it('revokes the new family itself when a replay deny-listed its access token before the family was stored', async () => {
+    const { redeem, revoked, refreshTokens } = setup();
+    const insert = refreshTokens.insert.bind(refreshTokens);
+    let replay: Promise<unknown> | undefined;
+    refreshTokens.insert = async (record) => {
+      // The replay runs to completion while the winner is between consume and insert.
+      replay = redeem().catch((error: unknown) => error);
+      await replay;
+      await insert(record);
+    };
+    // The response was issued, then revoked, exactly as if the replay had come later.
+    expect(await redeem()).toEqual(EXPECTED_RESPONSE);
+    expect(await replay).toMatchObject({ error: 'invalid_grant', message: 'authorization code was already used' });
+    expect(refreshTokens.revocations).toEqual([{ codeHash: CODE_HASH }, { familyId: FAMILY_ID }]);
+    expect(refreshTokens.records.get(hashOpaqueSecret(REFRESH_TOKEN))).toMatchObject({ revokedAt: T0 });
+    expect([...revoked.keys()]).toEqual([JTI]);
   });
 });
