@@ -1,0 +1,85 @@
+import { createGatehouseClient, LoginRequiredError, StateMismatchError, type AccessTokenClaims, type GatehouseClient } from '@gatehouse/spa';
+import { config, isRealmKey, realmInfo, type RealmKey } from './config.js';
+
+const clients = new Map<RealmKey, Promise<GatehouseClient>>();
+
+/**
+ * The sign-in client of one realm, created on first use (discovery is one request to
+ * `${issuer}/.well-known/openid-configuration`). Agents and customers have separate issuers, so
+ * separate clients; both use the same client id and redirect URI.
+ */
+export function getClient(realm: RealmKey): Promise<GatehouseClient> {
+  let client = clients.get(realm);
+  if (!client) {
+    client = createGatehouseClient({
+      issuer: realmInfo(realm).issuer,
+      clientId: config.clientId,
+      redirectUri: config.redirectUri,
+      scope: config.scopes.map((scope) => scope.name).join(' '),
+    });
+    // A failed discovery (server down) must not stick: the next click tries again.
+    client.catch(() => clients.delete(realm));
+    clients.set(realm, client);
+  }
+  return client;
+}
+
+// Both realms share one redirect URI, so the callback page must be told which realm's client
+// holds the pending sign-in. sessionStorage is per tab, like the SDK's pending sign-ins.
+const REALM_KEY = 'gatehouse-demo.realm';
+const HANDLED_STATE_KEY = 'gatehouse-demo.handled-state';
+const SIGNED_OUT_KEY = 'gatehouse-demo.signed-out';
+
+/** Sends the browser to the realm's Gatehouse sign-in page, asking for `scope`. */
+export async function signIn(realm: RealmKey, scope: string): Promise<void> {
+  const client = await getClient(realm);
+  sessionStorage.setItem(REALM_KEY, realm);
+  await client.loginWithRedirect({ scope });
+}
+
+export interface SignedIn {
+  readonly realm: RealmKey;
+  readonly client: GatehouseClient;
+  /** The access token's claims, decoded for display (the API verifies the token itself). */
+  readonly claims: AccessTokenClaims;
+}
+
+/**
+ * Completes a sign-in on the redirect URI page. The client of the realm the sign-in started in
+ * checks `state` and `iss` and redeems the code; failures are the SDK's typed errors
+ * (`AccessDeniedError`, `StateMismatchError`, …).
+ */
+export async function handleCallback(callbackUrl: string): Promise<SignedIn> {
+  const realm = sessionStorage.getItem(REALM_KEY);
+  if (!isRealmKey(realm)) throw new StateMismatchError('no sign-in was started in this tab');
+  const client = await getClient(realm);
+  await client.handleRedirectCallback(callbackUrl);
+  const claims = await client.getClaims();
+  if (!claims) throw new LoginRequiredError('no access token after sign-in');
+  return { realm, client, claims };
+}
+
+/** Drops the session; the browser comes back to the home page, which then says so. */
+export async function signOut(client: GatehouseClient): Promise<void> {
+  sessionStorage.setItem(SIGNED_OUT_KEY, '1');
+  await client.logout({ returnTo: `${window.location.origin}/` });
+}
+
+/** Whether this page load follows a sign-out (asked once). */
+export function takeSignedOut(): boolean {
+  const signedOut = sessionStorage.getItem(SIGNED_OUT_KEY) !== null;
+  sessionStorage.removeItem(SIGNED_OUT_KEY);
+  return signedOut;
+}
+
+/**
+ * Remembers the `state` of the last callback this tab processed, to tell a reload of the callback
+ * page (same state, already used) from a forged or tampered one (a state never seen).
+ */
+export function rememberHandledState(state: string | null): void {
+  if (state) sessionStorage.setItem(HANDLED_STATE_KEY, state);
+}
+
+export function wasHandled(state: string | null): boolean {
+  return state !== null && sessionStorage.getItem(HANDLED_STATE_KEY) === state;
+}

@@ -1,0 +1,81 @@
+import { LoginRequiredError } from '@gatehouse/spa';
+import { callAnswers } from './api.js';
+import { handleCallback, rememberHandledState, signIn, signOut, takeSignedOut, wasHandled, type SignedIn } from './auth.js';
+import { realmInfo } from './config.js';
+import { describeError, describeSignInError, type Notice } from './messages.js';
+import { busyView, noticeView, showApiBusy, showApiProblem, showApiResult, signedInView, signedOutView } from './views.js';
+import './styles.css';
+
+const main = document.querySelector<HTMLElement>('#main')!;
+
+/** Shows a page, with an optional notice above it, and moves focus to what changed. */
+function show(content: HTMLElement, notice?: Notice, focus?: HTMLElement | null): void {
+  const noticeElement = notice ? noticeView(notice) : undefined;
+  main.replaceChildren(...(noticeElement ? [noticeElement] : []), content);
+  (noticeElement ?? focus)?.focus();
+}
+
+function showSignedOut(notice?: Notice): void {
+  show(
+    signedOutView({
+      async onSignIn(realm, scope) {
+        try {
+          await signIn(realm, scope);
+        } catch (error) {
+          showSignedOut(describeError(error));
+        }
+      },
+    }),
+    notice,
+  );
+}
+
+function showSignedIn({ realm, client, claims }: SignedIn): void {
+  const view = signedInView(
+    { realm: realmInfo(realm), claims },
+    {
+      async onCall(method, question, output) {
+        const request = `${method} /v1/answers`;
+        showApiBusy(output, request);
+        let token: string;
+        try {
+          token = await client.getAccessToken();
+        } catch (error) {
+          if (error instanceof LoginRequiredError) return showSignedOut(describeError(error));
+          return showApiProblem(output, request, describeError(error).text);
+        }
+        try {
+          showApiResult(output, await callAnswers(token, method, question));
+        } catch {
+          showApiProblem(output, request, `Could not reach the demo API. Is it running, and does it allow calls from ${window.location.origin} (CORS)?`);
+        }
+      },
+      onSignOut: () => signOut(client),
+    },
+  );
+  show(view, undefined, view.querySelector<HTMLElement>('#who-heading'));
+}
+
+/** The redirect URI page (/callback). */
+async function completeSignIn(): Promise<void> {
+  const callbackUrl = window.location.href;
+  const state = new URL(callbackUrl).searchParams.get('state');
+  // The code and state have no business in the address bar or the history once read.
+  window.history.replaceState(null, '', '/');
+  if (state === null) return showSignedOut();
+
+  const reused = wasHandled(state);
+  rememberHandledState(state);
+  show(busyView('Completing sign-in…'));
+  try {
+    showSignedIn(await handleCallback(callbackUrl));
+  } catch (error) {
+    showSignedOut(describeSignInError(error, { reused }));
+  }
+}
+
+if (window.location.pathname === '/callback') {
+  void completeSignIn();
+} else {
+  showSignedOut(takeSignedOut() ? { tone: 'info', title: 'You are signed out', text: 'The demo has forgotten its access token.' } : undefined);
+}

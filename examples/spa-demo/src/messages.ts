@@ -1,0 +1,55 @@
+import { AccessDeniedError, GatehouseError, IssuerMismatchError, LoginRequiredError, OAuthError, StateMismatchError } from '@gatehouse/spa';
+import { config } from './config.js';
+
+/** A message for the person, shown above the page content. */
+export interface Notice {
+  readonly tone: 'info' | 'error';
+  readonly title: string;
+  readonly text: string;
+}
+
+/**
+ * What to tell the person when a sign-in could not be completed. `reused` is true when the
+ * callback's state is the one this tab already handled: the callback page was reloaded.
+ */
+export function describeSignInError(error: unknown, { reused }: { reused: boolean }): Notice {
+  if (error instanceof AccessDeniedError) {
+    return {
+      tone: 'info',
+      title: 'Access was not granted',
+      text: 'You chose Deny on the consent page, so the demo received no token. Sign in again whenever you want to allow it.',
+    };
+  }
+  if (error instanceof StateMismatchError) {
+    return reused
+      ? {
+          tone: 'info',
+          title: 'This sign-in was already completed',
+          text: 'A sign-in response works only once, so opening it again (for example by reloading the page) does nothing. Sign in again to continue.',
+        }
+      : {
+          tone: 'error',
+          title: 'Sign-in response rejected',
+          text: 'The response did not match a sign-in started in this tab (its state was unknown), so it was ignored to protect your account. Please sign in again.',
+        };
+  }
+  if (error instanceof IssuerMismatchError) {
+    return { tone: 'error', title: 'Sign-in response rejected', text: 'The response did not come from the expected Gatehouse realm, so it was ignored. Please sign in again.' };
+  }
+  if (error instanceof OAuthError) {
+    return { tone: 'error', title: 'Sign-in failed', text: `Gatehouse answered ${error.error}${error.description ? `: ${error.description}` : ''}.` };
+  }
+  return describeError(error);
+}
+
+/** What to tell the person about any other failure of the SDK. */
+export function describeError(error: unknown): Notice {
+  if (error instanceof LoginRequiredError) {
+    return { tone: 'info', title: 'Your session has ended', text: 'The access token expired. Sign in again to continue.' };
+  }
+  if (error instanceof GatehouseError && (error.code === 'network_error' || error.code === 'discovery_failed')) {
+    return { tone: 'error', title: 'Gatehouse is not reachable', text: `Could not reach Gatehouse at ${config.gatehouseUrl}. Is it running (npm start)?` };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { tone: 'error', title: 'Something went wrong', text: message };
+}
