@@ -15,7 +15,7 @@ export function getClient(realm: RealmKey): Promise<GatehouseClient> {
       issuer: realmInfo(realm).issuer,
       clientId: config.clientId,
       redirectUri: config.redirectUri,
-      scope: config.scopes.map((scope) => scope.name).join(' '),
+      scope: [config.identityScopes, ...config.scopes.map((scope) => scope.name)].join(' '),
     });
     // A failed discovery (server down) must not stick: the next click tries again.
     client.catch(() => clients.delete(realm));
@@ -30,11 +30,11 @@ const REALM_KEY = 'gatehouse-demo.realm';
 const HANDLED_STATE_KEY = 'gatehouse-demo.handled-state';
 const SIGNED_OUT_KEY = 'gatehouse-demo.signed-out';
 
-/** Sends the browser to the realm's Gatehouse sign-in page, asking for `scope`. */
-export async function signIn(realm: RealmKey, scope: string): Promise<void> {
+/** Sends the browser to the realm's Gatehouse sign-in page, asking for these API scopes. */
+export async function signIn(realm: RealmKey, apiScopes: string): Promise<void> {
   const client = await getClient(realm);
   sessionStorage.setItem(REALM_KEY, realm);
-  await client.loginWithRedirect({ scope });
+  await client.loginWithRedirect({ scope: `${config.identityScopes} ${apiScopes}` });
 }
 
 export interface SignedIn {
@@ -42,6 +42,8 @@ export interface SignedIn {
   readonly client: GatehouseClient;
   /** The access token's claims, decoded for display (the API verifies the token itself). */
   readonly claims: AccessTokenClaims;
+  /** From Gatehouse's userinfo endpoint; undefined if it could not be asked. */
+  readonly username: string | undefined;
 }
 
 /**
@@ -56,20 +58,29 @@ export async function handleCallback(callbackUrl: string): Promise<SignedIn> {
   await client.handleRedirectCallback(callbackUrl);
   const claims = await client.getClaims();
   if (!claims) throw new LoginRequiredError('no access token after sign-in');
-  return { realm, client, claims };
+  // The name is a nicety: a failed userinfo call must not undo a completed sign-in.
+  const username = await client.fetchUserInfo().then((info) => info.preferred_username, () => undefined);
+  return { realm, client, claims, username };
 }
 
-/** Drops the session; the browser comes back to the home page, which then says so. */
+/**
+ * Signs out: the SDK forgets the tokens, revokes the refresh token, and sends the browser to
+ * Gatehouse's end-session endpoint, which ends the Gatehouse session and sends it back to
+ * `returnTo` (registered for the client as a post-logout redirect URI) with our `state`.
+ */
 export async function signOut(client: GatehouseClient): Promise<void> {
-  sessionStorage.setItem(SIGNED_OUT_KEY, '1');
-  await client.logout({ returnTo: `${window.location.origin}/` });
+  const state = crypto.randomUUID();
+  sessionStorage.setItem(SIGNED_OUT_KEY, state);
+  await client.logout({ returnTo: `${window.location.origin}/`, state });
 }
 
-/** Whether this page load follows a sign-out (asked once). */
-export function takeSignedOut(): boolean {
-  const signedOut = sessionStorage.getItem(SIGNED_OUT_KEY) !== null;
+/** Whether this page load is the return from our own sign-out (asked once). */
+export function takeSignedOut(url: string): boolean {
+  const expected = sessionStorage.getItem(SIGNED_OUT_KEY);
   sessionStorage.removeItem(SIGNED_OUT_KEY);
-  return signedOut;
+  const state = new URL(url).searchParams.get('state');
+  // No state comes back from a server without an end-session endpoint: the SDK goes to returnTo itself.
+  return expected !== null && (state === null || state === expected);
 }
 
 /**

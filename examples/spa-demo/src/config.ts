@@ -13,7 +13,12 @@ export const config = Object.freeze({
   apiUrl: trimSlash(env.VITE_API_URL || 'http://localhost:8081'),
   /** Registered for the client exactly; this app serves /callback itself. */
   redirectUri: `${window.location.origin}/callback`,
-  /** Scopes the sign-in form offers, all checked by default. */
+  /**
+   * Always requested: OpenID Connect, so the demo can show the username (userinfo) and sign-out
+   * ends the Gatehouse session at once (the ID token is the logout hint).
+   */
+  identityScopes: 'openid profile',
+  /** API scopes the sign-in form offers, all checked by default. */
   scopes: Object.freeze([
     { name: 'core.aiservices.read', label: 'Read answers' },
     { name: 'core.aiservices.write', label: 'Ask questions (create answers)' },

@@ -30,9 +30,9 @@ function showSignedOut(notice?: Notice): void {
   );
 }
 
-function showSignedIn({ realm, client, claims }: SignedIn): void {
+function showSignedIn({ realm, client, claims, username }: SignedIn): void {
   const view = signedInView(
-    { realm: realmInfo(realm), claims },
+    { realm: realmInfo(realm), claims, username },
     {
       async onCall(method, question, output) {
         const request = `${method} /v1/answers`;
@@ -77,5 +77,7 @@ async function completeSignIn(): Promise<void> {
 if (window.location.pathname === '/callback') {
   void completeSignIn();
 } else {
-  showSignedOut(takeSignedOut() ? { tone: 'info', title: 'You are signed out', text: 'The demo has forgotten its access token.' } : undefined);
+  const signedOut = takeSignedOut(window.location.href);
+  if (window.location.search) window.history.replaceState(null, '', window.location.pathname);
+  showSignedOut(signedOut ? { tone: 'info', title: 'You are signed out', text: 'The demo dropped its tokens and Gatehouse ended your session.' } : undefined);
 }

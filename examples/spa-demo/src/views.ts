@@ -39,6 +39,7 @@ export function signedOutView({ onSignIn }: SignInHandlers): HTMLElement {
       ...config.scopes.map((scope) =>
         h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'scope', value: scope.name, checked: true }), ` ${scope.label} `, h('code', {}, scope.name)),
       ),
+      h('p', { class: 'hint' }, 'Always requested too: ', h('code', {}, config.identityScopes), ', to show your username and to sign you out of Gatehouse.'),
     ),
     scopeError,
     h(
@@ -80,6 +81,7 @@ export function signedOutView({ onSignIn }: SignInHandlers): HTMLElement {
 export interface SignedInState {
   readonly realm: RealmInfo;
   readonly claims: AccessTokenClaims;
+  readonly username: string | undefined;
 }
 
 export interface SignedInHandlers {
@@ -88,7 +90,7 @@ export interface SignedInHandlers {
 }
 
 /** The signed-in page: who is signed in, with which scopes, the API buttons, and sign-out. */
-export function signedInView({ realm, claims }: SignedInState, { onCall, onSignOut }: SignedInHandlers): HTMLElement {
+export function signedInView({ realm, claims, username }: SignedInState, { onCall, onSignOut }: SignedInHandlers): HTMLElement {
   const scopes = claims.scope.split(' ').filter(Boolean);
   const signOut = h('button', { type: 'button' }, 'Sign out');
   signOut.addEventListener('click', () => {
@@ -99,16 +101,18 @@ export function signedInView({ realm, claims }: SignedInState, { onCall, onSignO
   const who = h(
     'section',
     { class: 'card', 'aria-labelledby': 'who-heading' },
-    h('h2', { id: 'who-heading', tabindex: -1 }, `Signed in as ${realm.article}`),
+    h('h2', { id: 'who-heading', tabindex: -1 }, `Signed in as ${username ?? realm.article}`),
     h(
       'dl',
       { class: 'facts' },
+      h('dt', {}, 'Role'),
+      h('dd', { 'data-fact': 'role' }, `${realm.key === 'agent' ? 'Agent' : 'Customer'} of tenant ${config.tenant}`),
       h('dt', {}, 'Realm'),
       h('dd', {}, h('code', {}, realm.id)),
       h('dt', {}, 'Subject (sub)'),
       h('dd', { 'data-claim': 'sub' }, h('code', {}, claims.sub)),
-      h('dt', {}, 'Actor'),
-      h('dd', { 'data-claim': 'actor' }, h('code', {}, claims.actor ?? '—'), h('span', { class: 'explain' }, claims.actor === 'customer' ? ' — a customer of the tenant' : ' — an agent of the tenant')),
+      h('dt', {}, 'Actor claim'),
+      h('dd', { 'data-claim': 'actor' }, h('code', {}, claims.actor ?? '—')),
       h('dt', {}, 'Client'),
       h('dd', {}, h('code', {}, claims.client_id)),
       h('dt', {}, 'Token expires'),
