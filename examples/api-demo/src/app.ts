@@ -23,6 +23,7 @@ export function buildApiDemo(config: ApiDemoConfig, options: BuildApiDemoOptions
     issuers: config.issuers,
     audience: config.audience,
     jwksUri: config.jwksUri,
+    ...(config.introspection ? { introspection: config.introspection } : {}),
     ...(options.jwks ? { jwks: options.jwks } : {}),
   });
   const book = createAnswerBook();

@@ -16,6 +16,12 @@ export interface ApiDemoConfig {
   readonly issuers: readonly string[];
   /** Where each issuer's key set is fetched from. */
   readonly jwksUri: (issuer: string) => string;
+  /**
+   * Ask Gatehouse about every token (RFC 7662), so a revoked token is refused at once, with the
+   * credentials of a confidential client of the tenant (`API_DEMO_INTROSPECTION_CLIENT_ID` and
+   * `API_DEMO_INTROSPECTION_CLIENT_SECRET`). Default: off, tokens are checked locally only.
+   */
+  readonly introspection: { clientId: string; clientSecret: string; endpoint: (issuer: string) => string } | undefined;
   /** Browser origins allowed to call the API (CORS). Default http://localhost:5173 (`API_DEMO_CORS_ORIGINS`, comma-separated). */
   readonly corsOrigins: readonly string[];
   /** pino log level. Default info (`API_DEMO_LOG_LEVEL`). */
@@ -35,10 +41,10 @@ export const API_DEMO_DEFAULTS = Object.freeze({
 export class ApiDemoConfigError extends Error {}
 
 /**
- * Builds the configuration from the environment. `API_DEMO_JWKS_BASE_URL` is where this process
- * reaches Gatehouse for keys; by default the public URL with `localhost` replaced by 127.0.0.1,
- * because Node may resolve `localhost` to ::1 while Gatehouse listens on 127.0.0.1 only. The
- * issuers keep the public URL: they must equal the tokens' `iss` exactly.
+ * Builds the configuration from the environment. `API_DEMO_GATEHOUSE_INTERNAL_URL` is where this
+ * process reaches Gatehouse (keys, introspection); by default the public URL with `localhost`
+ * replaced by 127.0.0.1, because Node may resolve `localhost` to ::1 while Gatehouse listens on
+ * 127.0.0.1 only. The issuers keep the public URL: they must equal the tokens' `iss` exactly.
  */
 export function loadApiDemoConfig(env: NodeJS.ProcessEnv = process.env): ApiDemoConfig {
   const read = (name: string, fallback: string): string => {
@@ -51,7 +57,13 @@ export function loadApiDemoConfig(env: NodeJS.ProcessEnv = process.env): ApiDemo
   const tenant = read('API_DEMO_TENANT', API_DEMO_DEFAULTS.tenant);
   if (!/^[A-Z0-9]+$/.test(tenant)) throw new ApiDemoConfigError(`API_DEMO_TENANT must be upper-case letters and digits, got ${tenant}`);
   const gatehouseUrl = readBaseUrl('API_DEMO_GATEHOUSE_URL', read('API_DEMO_GATEHOUSE_URL', API_DEMO_DEFAULTS.gatehouseUrl));
-  const jwksBaseUrl = readBaseUrl('API_DEMO_JWKS_BASE_URL', read('API_DEMO_JWKS_BASE_URL', loopbackByAddress(gatehouseUrl)));
+  const internalUrl = readBaseUrl('API_DEMO_GATEHOUSE_INTERNAL_URL', read('API_DEMO_GATEHOUSE_INTERNAL_URL', loopbackByAddress(gatehouseUrl)));
+  const internal = (issuer: string, path: string) => `${internalUrl}${issuer.slice(gatehouseUrl.length)}${path}`;
+  const introspectionClientId = read('API_DEMO_INTROSPECTION_CLIENT_ID', '');
+  const introspectionClientSecret = read('API_DEMO_INTROSPECTION_CLIENT_SECRET', '');
+  if (!introspectionClientId !== !introspectionClientSecret) {
+    throw new ApiDemoConfigError('set both API_DEMO_INTROSPECTION_CLIENT_ID and API_DEMO_INTROSPECTION_CLIENT_SECRET, or neither');
+  }
   const audience = read('API_DEMO_AUDIENCE', `http://localhost:${port}`);
   readBaseUrl('API_DEMO_AUDIENCE', audience);
   const corsOrigins = read('API_DEMO_CORS_ORIGINS', API_DEMO_DEFAULTS.corsOrigins)
@@ -66,7 +78,10 @@ export function loadApiDemoConfig(env: NodeJS.ProcessEnv = process.env): ApiDemo
     port,
     audience,
     issuers: Object.freeze([`${gatehouseUrl}${realmPath('U')}`, `${gatehouseUrl}${realmPath('C')}`]),
-    jwksUri: (issuer: string) => `${jwksBaseUrl}${issuer.slice(gatehouseUrl.length)}/oauth2/jwks`,
+    jwksUri: (issuer: string) => internal(issuer, '/oauth2/jwks'),
+    introspection: introspectionClientId
+      ? Object.freeze({ clientId: introspectionClientId, clientSecret: introspectionClientSecret, endpoint: (issuer: string) => internal(issuer, '/oauth2/introspect') })
+      : undefined,
     corsOrigins: Object.freeze(corsOrigins),
     logLevel: read('API_DEMO_LOG_LEVEL', 'info'),
   });

@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   }
   const app = buildApiDemo(config);
   await app.listen({ host: config.host, port: config.port });
-  app.log.info({ audience: config.audience, issuers: config.issuers, corsOrigins: config.corsOrigins }, 'api-demo accepts Gatehouse tokens');
+  app.log.info(
+    { audience: config.audience, issuers: config.issuers, corsOrigins: config.corsOrigins, introspection: config.introspection ? 'on' : 'off' },
+    'api-demo accepts Gatehouse tokens',
+  );
 
   const stop = (): void => {
     void app.close().then(() => {

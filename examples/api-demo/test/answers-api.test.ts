@@ -9,7 +9,7 @@ import { ApiDemoConfigError, loadApiDemoConfig } from '../src/config.js';
 
 /**
  * The demo API through app.inject, with real ES256 tokens signed by jose and the keys served by a
- * real local JWKS endpoint laid out like Gatehouse's (`{issuer}/oauth2/jwks`).
+ * real local endpoint laid out like Gatehouse's (`{issuer}/oauth2/jwks`, `{issuer}/oauth2/introspect`).
  */
 
 const TENANT = 'TMPRODB88619984';
@@ -22,12 +22,36 @@ let gatehouseUrl: string;
 let privateKey: CryptoKey;
 let app: FastifyInstance;
 const kid = 'test-key-1';
+const INTROSPECTION_CLIENT = { id: '5e1f0b7a-9c3d-4e2f-8a1b-2c3d4e5f6a7b', secret: 'introspection-test-secret' };
+/** jti values the stand-in introspection endpoint reports inactive. */
+const revokedJtis = new Set<string>();
+let introspectionRequests = 0;
+
+/** RFC 7662 stand-in: active unless the token's jti was revoked; only our confidential client may ask. */
+function answerIntrospection(body: string, authorization: string | undefined): { status: number; body: unknown } {
+  introspectionRequests += 1;
+  const expected = `Basic ${Buffer.from(`${INTROSPECTION_CLIENT.id}:${INTROSPECTION_CLIENT.secret}`).toString('base64')}`;
+  if (authorization !== expected) return { status: 401, body: { error: 'invalid_client' } };
+  const token = new URLSearchParams(body).get('token') ?? '';
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { jti?: string };
+  return { status: 200, body: { active: !revokedJtis.has(payload.jti ?? '') } };
+}
 
 beforeAll(async () => {
   const keys = await generateKeyPair('ES256');
   privateKey = keys.privateKey;
   const publicJwk: JWK = { ...(await exportJWK(keys.publicKey)), kid, alg: 'ES256', use: 'sig' };
   jwksServer = createServer((request, response) => {
+    if (request.method === 'POST' && request.url === `/system/auth/${TENANT}-U/oauth2/introspect`) {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk));
+      request.on('end', () => {
+        const answer = answerIntrospection(body, request.headers.authorization);
+        response.writeHead(answer.status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(answer.body));
+      });
+      return;
+    }
     const known = [`/system/auth/${TENANT}-U/oauth2/jwks`, `/system/auth/${TENANT}-C/oauth2/jwks`].includes(request.url ?? '');
     response.writeHead(known ? 200 : 404, { 'content-type': 'application/jwk-set+json' });
     response.end(known ? JSON.stringify({ keys: [publicJwk] }) : '{}');
@@ -48,7 +72,7 @@ function issuer(actor: 'U' | 'C', tenant = TENANT): string {
 }
 
 /** A Gatehouse-shaped access token (RFC 9068). */
-async function token(options: { scope: string; actor?: 'user' | 'customer'; iss?: string; aud?: string; sub?: string }): Promise<string> {
+async function token(options: { scope: string; actor?: 'user' | 'customer'; iss?: string; aud?: string; sub?: string; jti?: string }): Promise<string> {
   const actor = options.actor ?? 'user';
   return new SignJWT({ client_id: CLIENT_ID, scope: options.scope, tenant_id: TENANT, actor })
     .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
@@ -57,7 +81,7 @@ async function token(options: { scope: string; actor?: 'user' | 'customer'; iss?
     .setAudience(options.aud ?? AUDIENCE)
     .setIssuedAt()
     .setExpirationTime('5m')
-    .setJti(randomUUID())
+    .setJti(options.jti ?? randomUUID())
     .sign(privateKey);
 }
 
@@ -167,6 +191,39 @@ describe('CORS', () => {
   });
 });
 
+describe('with introspection (API_DEMO_INTROSPECTION_CLIENT_ID and _SECRET)', () => {
+  let checked: FastifyInstance;
+
+  beforeAll(async () => {
+    checked = buildApiDemo(
+      loadApiDemoConfig({
+        API_DEMO_GATEHOUSE_URL: gatehouseUrl,
+        API_DEMO_INTROSPECTION_CLIENT_ID: INTROSPECTION_CLIENT.id,
+        API_DEMO_INTROSPECTION_CLIENT_SECRET: INTROSPECTION_CLIENT.secret,
+      }),
+      { logger: false },
+    );
+    await checked.ready();
+  });
+
+  afterAll(() => checked?.close());
+
+  it('asks Gatehouse about the token and answers 200 while it is active', async () => {
+    const before = introspectionRequests;
+    const response = await checked.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: `Bearer ${await token({ scope: READ_WRITE })}` } });
+    expect(response.statusCode).toBe(200);
+    expect(introspectionRequests).toBe(before + 1);
+  });
+
+  it('refuses a revoked token with 401 invalid_token although its signature and expiry are fine', async () => {
+    const jti = randomUUID();
+    revokedJtis.add(jti);
+    const response = await checked.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: `Bearer ${await token({ scope: READ_WRITE, jti })}` } });
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toEqual({ error: 'invalid_token', error_description: 'The access token was revoked' });
+  });
+});
+
 describe('loadApiDemoConfig', () => {
   it('defaults to the demo: realms -U and -C at http://localhost:8080, keys fetched over 127.0.0.1, audience http://localhost:8081', () => {
     const config = loadApiDemoConfig({});
@@ -175,6 +232,7 @@ describe('loadApiDemoConfig', () => {
     expect(config.audience).toBe('http://localhost:8081');
     expect(config.corsOrigins).toEqual([SPA_ORIGIN]);
     expect({ host: config.host, port: config.port }).toEqual({ host: '127.0.0.1', port: 8081 });
+    expect(config.introspection).toBeUndefined();
   });
 
   it('takes the port, audience and allowed origins from the environment', () => {
@@ -183,8 +241,9 @@ describe('loadApiDemoConfig', () => {
     expect(config.corsOrigins).toEqual(['http://localhost:3000', 'https://app.example.com']);
   });
 
-  it('refuses a bad port or an origin with a path at start-up', () => {
+  it('refuses a bad port, an origin with a path, or half the introspection credentials at start-up', () => {
     expect(() => loadApiDemoConfig({ API_DEMO_PORT: 'eighty' })).toThrow(ApiDemoConfigError);
     expect(() => loadApiDemoConfig({ API_DEMO_CORS_ORIGINS: 'http://localhost:5173/app' })).toThrow(ApiDemoConfigError);
+    expect(() => loadApiDemoConfig({ API_DEMO_INTROSPECTION_CLIENT_ID: INTROSPECTION_CLIENT.id })).toThrow(ApiDemoConfigError);
   });
 });
