@@ -16,7 +16,6 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const GATEHOUSE = { host: '127.0.0.1', port: 8080, url: 'http://localhost:8080' };
 const API = { host: '127.0.0.1', port: 8081, url: 'http://localhost:8081' };
 const SPA = { host: 'localhost', port: 5173, url: 'http://localhost:5173' };
-const TENANT = 'TMPRODB88619984';
 
 /** How long the three may take to answer after they are spawned, in milliseconds. */
 const READY_TIMEOUT_MS = 60_000;
@@ -78,6 +77,26 @@ function startService(name, args, options = {}) {
   return child;
 }
 
+/**
+ * Whether Gatehouse accepts the demo API's introspection client. A database seeded before that
+ * client existed lacks it; the API then runs without introspection instead of answering 503.
+ */
+async function introspectionWorks(issuer, client) {
+  try {
+    const response = await fetch(`${issuer}/oauth2/introspect`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.secret)}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'token=probe',
+    });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
 /** Resolves once `url` answers with a 2xx status. */
 async function waitUntilReady(url, child) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -129,21 +148,29 @@ async function main() {
     if (process.ppid !== parent) stop(0);
   }, 1_000).unref();
 
+  // The demo's own data (tenant, credentials, the API's introspection client), after the build.
+  const { DEMO } = await import('@gatehouse/server');
+  const internalIssuer = (actor) => `http://${GATEHOUSE.host}:${GATEHOUSE.port}/system/auth/${DEMO.tenantId}-${actor}`;
+
   // Quieter logs than the defaults, so the banner below stays readable; set them to info to see requests.
   const gatehouse = startService('gatehouse', ['packages/server/dist/cli.js', 'start', '--demo', '--host', GATEHOUSE.host, '--port', String(GATEHOUSE.port)], {
     env: { GATEHOUSE_LOG_LEVEL: process.env.GATEHOUSE_LOG_LEVEL ?? 'warn' },
   });
-  const api = startService('api', ['examples/api-demo/dist/server.js'], {
-    env: { API_DEMO_LOG_LEVEL: process.env.API_DEMO_LOG_LEVEL ?? 'warn' },
-  });
   const vite = join(dirname(createRequire(join(root, 'examples/spa-demo/package.json')).resolve('vite/package.json')), 'bin/vite.js');
   const spa = startService('spa', [vite, '--clearScreen', 'false'], { cwd: join(root, 'examples/spa-demo') });
+  await waitUntilReady(`http://${GATEHOUSE.host}:${GATEHOUSE.port}/healthz`, gatehouse);
+  if (stopping) return;
 
-  await Promise.all([
-    waitUntilReady(`http://${GATEHOUSE.host}:${GATEHOUSE.port}/healthz`, gatehouse),
-    waitUntilReady(`http://${API.host}:${API.port}/healthz`, api),
-    waitUntilReady(`${SPA.url}/`, spa),
-  ]);
+  // The API asks Gatehouse about every token, so a signed-out session's token is refused at once.
+  const introspection = await introspectionWorks(internalIssuer('U'), DEMO.apiClient);
+  if (!introspection) log('Note: this database has no introspection client for the demo API; it checks tokens locally only. Delete the database to re-seed.');
+  const api = startService('api', ['examples/api-demo/dist/server.js'], {
+    env: {
+      API_DEMO_LOG_LEVEL: process.env.API_DEMO_LOG_LEVEL ?? 'warn',
+      ...(introspection ? { API_DEMO_INTROSPECTION_CLIENT_ID: DEMO.apiClient.clientId, API_DEMO_INTROSPECTION_CLIENT_SECRET: DEMO.apiClient.secret } : {}),
+    },
+  });
+  await Promise.all([waitUntilReady(`http://${API.host}:${API.port}/healthz`, api), waitUntilReady(`${SPA.url}/`, spa)]);
   if (stopping) return;
 
   const database = process.env.GATEHOUSE_DATABASE ?? process.env.GATEHOUSE_DATABASE_URL ?? './data/gatehouse.sqlite';
@@ -151,11 +178,11 @@ async function main() {
   Gatehouse demo is running.
 
     Open the demo SPA     ${SPA.url}
-    Gatehouse             ${GATEHOUSE.url}  (realms ${TENANT}-U for agents, ${TENANT}-C for customers)
-    Demo API              ${API.url}/v1/answers
+    Gatehouse             ${GATEHOUSE.url}  (realms ${DEMO.tenantId}-U for agents, ${DEMO.tenantId}-C for customers)
+    Demo API              ${API.url}/v1/answers  (introspection ${introspection ? 'on' : 'off'})
 
-    Agent sign-in         agent / agent-demo-pass
-    Customer sign-in      customer / customer-demo-pass
+    Agent sign-in         ${DEMO.agent.username} / ${DEMO.agent.password}
+    Customer sign-in      ${DEMO.customer.username} / ${DEMO.customer.password}
 
     Data is kept in ${database}; delete it to start over with fresh demo data.
     Press Ctrl-C to stop all three.
