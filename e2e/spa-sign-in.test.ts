@@ -251,11 +251,14 @@ describe('demo SPA sign-in with Gatehouse', () => {
     expect(tokenRequests.count).toBe(0);
   });
 
-  it('signing out ends the Gatehouse session too: back in the SPA signed out, the next sign-in asks for the password again', async () => {
+  it('signing out ends the Gatehouse session: back in the SPA signed out, the old access token is refused by the API, and the next sign-in asks for the password', async () => {
     const tab = await open();
     const { page } = tab;
     const sam = person('sam');
     await signInAndAllow(tab, sam, 'customer');
+    const apiRequest = page.waitForRequest((request) => request.url() === `${stack.apiUrl}/v1/answers`);
+    expect((await callApi(page, 'GET')).status).toBe('GET /v1/answers → 200 OK');
+    const authorization = (await apiRequest).headers()['authorization'] ?? '';
 
     await page.getByRole('button', { name: 'Sign out' }).click();
 
@@ -267,6 +270,11 @@ describe('demo SPA sign-in with Gatehouse', () => {
     expect(await page.getByRole('heading', { name: /^Signed in as / }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'GET /v1/answers' }).count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'spa-signed-out.png'), fullPage: true });
+
+    // The API introspects: the access token the SPA used is refused as soon as the session ends.
+    const replayed = await fetch(`${stack.apiUrl.replace('localhost', '127.0.0.1')}/v1/answers`, { headers: { authorization } });
+    expect(replayed.status).toBe(401);
+    expect(await replayed.json()).toEqual({ error: 'invalid_token', error_description: 'The access token was revoked' });
 
     await startSignIn(page, stack, 'customer');
     expect(withoutQuery(page.url())).toBe(`${stack.issuer(sam.realm)}/login`);
