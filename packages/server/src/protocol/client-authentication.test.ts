@@ -3,7 +3,7 @@ import { hashSecret, verifySecret } from '../lib/passwords.js';
 import { parseParameters } from './authorize/parameters.js';
 import { authenticateClient, InvalidClientBasic, parseBasicCredentials } from './client-authentication.js';
 import { InvalidClient, InvalidRequest } from './errors.js';
-import type { Client, Realm } from './model.js';
+import { DEFAULT_REFRESH_POLICY, type Client, type Realm } from './model.js';
 
 const TENANT = 'TMPRODB88619984';
 const USER_REALM: Realm = { id: `${TENANT}-U`, tenantId: TENANT, actor: 'user', issuer: `https://auth.example.com/system/auth/${TENANT}-U` };
@@ -13,6 +13,8 @@ const PUBLIC_ID = 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f';
 const CONFIDENTIAL_ID = '0c7f4a51-2b3e-4d6f-8a9b-1c2d3e4f5a6b';
 const CUSTOMER_ONLY_ID = '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9';
 const OTHER_TENANT_ID = '9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d';
+const DISABLED_PUBLIC_ID = '3d4e5f60-7182-4394-a5b6-c7d8e9f0a1b2';
+const DISABLED_CONFIDENTIAL_ID = '6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c';
 /** Characters that must be form-urlencoded in a Basic header (RFC 6749 §2.3.1). */
 const SECRET = 's3cr3t:with+plus/slash and space%é';
 
@@ -26,12 +28,17 @@ beforeAll(async () => {
     redirectUris: ['https://app.example.com/cb'],
     scopes: ['core.aiservices.read'],
     consentMode: 'required',
+    postLogoutRedirectUris: [],
+    refreshTokens: DEFAULT_REFRESH_POLICY.spa,
+    disabled: false,
   } as const;
   clients = new Map<string, Client>([
     [PUBLIC_ID, { ...base, clientId: PUBLIC_ID, platform: 'spa', resourceType: 'global', secretHash: null }],
     [CONFIDENTIAL_ID, { ...base, clientId: CONFIDENTIAL_ID, platform: 'web', resourceType: 'global', secretHash }],
     [CUSTOMER_ONLY_ID, { ...base, clientId: CUSTOMER_ONLY_ID, platform: 'spa', resourceType: 'customer', secretHash: null }],
     [OTHER_TENANT_ID, { ...base, clientId: OTHER_TENANT_ID, tenantId: 'OTHERTENANT', platform: 'spa', resourceType: 'global', secretHash: null }],
+    [DISABLED_PUBLIC_ID, { ...base, clientId: DISABLED_PUBLIC_ID, platform: 'spa', resourceType: 'global', secretHash: null, disabled: true }],
+    [DISABLED_CONFIDENTIAL_ID, { ...base, clientId: DISABLED_CONFIDENTIAL_ID, platform: 'web', resourceType: 'global', secretHash, disabled: true }],
   ]);
 });
 
@@ -181,6 +188,28 @@ describe('authenticateClient: identification', () => {
     const unknown = await rejection(authenticate('client_id=00000000-0000-4000-8000-000000000000&client_secret=x'));
     const wrong = await rejection(authenticate(`client_id=${CONFIDENTIAL_ID}&client_secret=x`));
     expect(unknown.message).toBe(wrong.message);
+  });
+});
+
+describe('authenticateClient: disabled clients', () => {
+  // The grants refuse a disabled client with invalid_grant (see grant-checks.ts); refusing it here
+  // would answer invalid_client and make a confidential client believe its secret was wrong.
+  it('still identifies a disabled public client, returning it with disabled: true', async () => {
+    const result = await authenticate(`client_id=${DISABLED_PUBLIC_ID}`);
+    expect(result).toEqual({ client: clients.get(DISABLED_PUBLIC_ID), method: 'none' });
+    expect(result.client.disabled).toBe(true);
+  });
+
+  it('still authenticates a disabled confidential client with its secret', async () => {
+    expect(await authenticate('', basic(DISABLED_CONFIDENTIAL_ID, SECRET))).toEqual({ client: clients.get(DISABLED_CONFIDENTIAL_ID), method: 'client_secret_basic' });
+  });
+
+  it('still refuses a disabled confidential client with a wrong secret', async () => {
+    await expectInvalidClient(authenticate('', basic(DISABLED_CONFIDENTIAL_ID, 'wrong-secret')), { basicUsed: true });
+  });
+
+  it('still refuses a disabled client in a realm it is not registered for', async () => {
+    await expectInvalidClient(authenticate(`client_id=${DISABLED_PUBLIC_ID}`, undefined, { ...USER_REALM, id: 'OTHERTENANT-U', tenantId: 'OTHERTENANT' }), { basicUsed: false });
   });
 });
 

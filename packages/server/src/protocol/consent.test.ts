@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideNextStep } from './consent.js';
-import type { Client, ConsentMode } from './model.js';
+import { DEFAULT_REFRESH_POLICY, type Client, type ConsentMode } from './model.js';
 
 function client(consentMode: ConsentMode): Client {
   return {
@@ -13,6 +13,9 @@ function client(consentMode: ConsentMode): Client {
     scopes: ['core.aiservices.read', 'core.aiservices.write'],
     consentMode,
     secretHash: null,
+    postLogoutRedirectUris: [],
+    refreshTokens: DEFAULT_REFRESH_POLICY.spa,
+    disabled: false,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAllowedInRealm, parseRealmId, realmIdFor, TENANT_ID, type Client, type Realm, type ResourceType } from './model.js';
+import { clientAllowedInRealm, clientBelongsToRealm, DEFAULT_REFRESH_POLICY, parseRealmId, realmIdFor, TENANT_ID, type Client, type Realm, type ResourceType } from './model.js';
 
 function client(overrides: Partial<Client> = {}): Client {
   return {
@@ -12,6 +12,9 @@ function client(overrides: Partial<Client> = {}): Client {
     scopes: ['core.aiservices.read'],
     consentMode: 'required',
     secretHash: null,
+    postLogoutRedirectUris: [],
+    refreshTokens: DEFAULT_REFRESH_POLICY.spa,
+    disabled: false,
     ...overrides,
   };
 }
@@ -92,5 +95,29 @@ describe('clientAllowedInRealm', () => {
 
   it('compares tenant ids exactly (a tenant whose id is a prefix is another tenant)', () => {
     expect(clientAllowedInRealm(client({ tenantId: 'ACME1' }), realm('ACME', 'user'))).toBe(false);
+  });
+});
+
+describe('disabled clients', () => {
+  it('are not allowed in any realm, though they still belong to their realms', () => {
+    const disabled = client({ disabled: true });
+    for (const actor of ['user', 'customer'] as const) {
+      expect(clientAllowedInRealm(disabled, realm('TMPRODB88619984', actor))).toBe(false);
+      expect(clientBelongsToRealm(disabled, realm('TMPRODB88619984', actor))).toBe(true);
+    }
+  });
+
+  it('belong only to the realms their resource type and tenant allow', () => {
+    expect(clientBelongsToRealm(client({ disabled: true, resourceType: 'customer' }), realm('TMPRODB88619984', 'user'))).toBe(false);
+    expect(clientBelongsToRealm(client({ disabled: true }), realm('OTHERTENANT', 'user'))).toBe(false);
+  });
+});
+
+describe('DEFAULT_REFRESH_POLICY', () => {
+  it('turns refresh tokens on for spa clients and off for web clients, one week absolute, one day idle, no grace window', () => {
+    expect(DEFAULT_REFRESH_POLICY).toEqual({
+      spa: { enabled: true, absoluteTtlSeconds: 604_800, idleTtlSeconds: 86_400, graceSeconds: 0 },
+      web: { enabled: false, absoluteTtlSeconds: 604_800, idleTtlSeconds: 86_400, graceSeconds: 0 },
+    });
   });
 });

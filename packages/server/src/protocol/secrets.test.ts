@@ -69,7 +69,8 @@ describe('sealWithSecret / openWithSecret (the refresh grace window\'s sealed su
     ['a flipped IV byte', 0],
   ])('gives undefined for %s', (_label, index) => {
     const parts = sealWithSecret(SECRET, PLAINTEXT).split('.').map((part) => Buffer.from(part, 'base64url'));
-    parts[index]![0] ^= 0x01;
+    const part = parts[index]!;
+    part[0] = part[0]! ^ 0x01;
     expect(openWithSecret(SECRET, parts.map((part) => part.toString('base64url')).join('.'))).toBeUndefined();
   });
 

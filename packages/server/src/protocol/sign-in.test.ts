@@ -19,8 +19,8 @@ let dummyPasswordHash: string;
 
 beforeAll(async () => {
   const [aliceHash, bobHash, dummyHash] = await Promise.all([hashSecret(ALICE_PASSWORD), hashSecret(BOB_PASSWORD), hashSecret('dummy-password-nobody-has')]);
-  alice = { id: 'user-alice', tenantId: 'TMPRODB88619984', actor: 'user', username: 'alice', email: 'alice@example.com', passwordHash: aliceHash, disabled: false };
-  bob = { id: 'user-bob', tenantId: 'TMPRODB88619984', actor: 'user', username: 'bob', email: null, passwordHash: bobHash, disabled: true };
+  alice = { id: 'user-alice', tenantId: 'TMPRODB88619984', actor: 'user', username: 'alice', email: 'alice@example.com', passwordHash: aliceHash, disabled: false, passwordChangedAt: 1_750_000_000 };
+  bob = { id: 'user-bob', tenantId: 'TMPRODB88619984', actor: 'user', username: 'bob', email: null, passwordHash: bobHash, disabled: true, passwordChangedAt: 1_750_000_000 };
   dummyPasswordHash = dummyHash;
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UntrustedRedirect } from '../errors.js';
-import type { Client, Realm } from '../model.js';
+import { DEFAULT_REFRESH_POLICY, type Client, type Realm } from '../model.js';
 import { checkClient, checkClientIdParameter } from './client.js';
 
 const realm: Realm = { id: 'ACME-U', tenantId: 'ACME', actor: 'user', issuer: 'https://auth.example.com/system/auth/ACME-U' };
@@ -14,6 +14,9 @@ const client: Client = {
   scopes: [],
   consentMode: 'required',
   secretHash: null,
+  postLogoutRedirectUris: [],
+  refreshTokens: DEFAULT_REFRESH_POLICY.spa,
+  disabled: false,
 };
 
 describe('checkClientIdParameter', () => {
@@ -40,5 +43,9 @@ describe('checkClient', () => {
     expect(() => checkClient(undefined, realm)).toThrow(new UntrustedRedirect('Unknown application', 'The application that sent you here is not registered for this sign-in page.'));
     expect(() => checkClient({ ...client, resourceType: 'customer' }, realm)).toThrow(UntrustedRedirect);
     expect(() => checkClient({ ...client, tenantId: 'OTHER' }, realm)).toThrow(UntrustedRedirect);
+  });
+
+  it('throws UntrustedRedirect "Unknown application" for a disabled client: nothing is redirected to it', () => {
+    expect(() => checkClient({ ...client, disabled: true }, realm)).toThrow(new UntrustedRedirect('Unknown application', 'The application that sent you here is not registered for this sign-in page.'));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UntrustedRedirect } from '../errors.js';
-import type { Client } from '../model.js';
+import { DEFAULT_REFRESH_POLICY, type Client } from '../model.js';
 import { checkRedirectUri } from './redirect-uri.js';
 
 const client: Client = {
@@ -13,6 +13,9 @@ const client: Client = {
   scopes: [],
   consentMode: 'required',
   secretHash: null,
+  postLogoutRedirectUris: [],
+  refreshTokens: DEFAULT_REFRESH_POLICY.spa,
+  disabled: false,
 };
 
 async function titleOf(values: readonly string[] | undefined): Promise<string> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidScope } from '../errors.js';
-import type { Client } from '../model.js';
+import { DEFAULT_REFRESH_POLICY, type Client } from '../model.js';
 import { checkRequestedScopes } from './scope.js';
 
 const client: Client = {
@@ -13,6 +13,9 @@ const client: Client = {
   scopes: ['core.aiservices.read', 'core.aiservices.write'],
   consentMode: 'required',
   secretHash: null,
+  postLogoutRedirectUris: [],
+  refreshTokens: DEFAULT_REFRESH_POLICY.spa,
+  disabled: false,
 };
 const NONE = new Set<string>();
 

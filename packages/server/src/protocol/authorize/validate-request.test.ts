@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthError, UntrustedRedirect } from '../errors.js';
-import type { Client, Realm } from '../model.js';
+import { DEFAULT_REFRESH_POLICY, type Client, type Realm } from '../model.js';
 import { parseParameters } from './parameters.js';
 import { validateAuthorizationRequest, type AuthorizationRequestResult } from './validate-request.js';
 
@@ -24,6 +24,9 @@ const base: Omit<Client, 'clientId'> = {
   scopes: [READ, WRITE],
   consentMode: 'required',
   secretHash: null,
+  postLogoutRedirectUris: [],
+  refreshTokens: DEFAULT_REFRESH_POLICY.spa,
+  disabled: false,
 };
 const CLIENTS = new Map<string, Client>([
   [CLIENT_ID, { ...base, clientId: CLIENT_ID }],

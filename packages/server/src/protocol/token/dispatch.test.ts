@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseParameters } from '../authorize/parameters.js';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors.js';
-import type { Client, Realm, Tenant } from '../model.js';
+import { DEFAULT_REFRESH_POLICY, type Client, type Realm, type Tenant } from '../model.js';
 import { checkTokenParameters, handleTokenRequest } from './dispatch.js';
 import type { GrantHandler, TokenRequest, TokenResponse } from './grant.js';
 
@@ -17,6 +17,9 @@ const client: Client = {
   scopes: ['core.read'],
   consentMode: 'required',
   secretHash: null,
+  postLogoutRedirectUris: [],
+  refreshTokens: DEFAULT_REFRESH_POLICY.spa,
+  disabled: false,
 };
 const RESPONSE: TokenResponse = { access_token: 'token', token_type: 'Bearer', expires_in: 900, scope: 'core.read' };
 

@@ -403,12 +403,18 @@ describe('refresh_token grant: lifetimes', () => {
     await expectInvalidGrant(refresh({ refresh_token: token }), 'the refresh token expired');
   });
 
-  it('refuses at the absolute expiry even when the idle period would allow more', async () => {
-    const { refresh, clock } = setup({ initial: { idleExpiresAt: T0 + 7_200 } });
-    clock.now = T0 + 3_599;
-    const first = await refresh();
+  it('refuses a token at its absolute expiry even when its idle expiry is later', async () => {
+    const { refresh, clock, record } = setup({ initial: { idleExpiresAt: T0 + 7_200 } });
     clock.now = T0 + 3_600;
-    await expectInvalidGrant(refresh({ refresh_token: first.refresh_token }), 'the refresh token expired');
+    await expectInvalidGrant(refresh(), 'the refresh token expired');
+    expect(record(INITIAL_TOKEN)).toEqual({ ...INITIAL, idleExpiresAt: T0 + 7_200 });
+  });
+
+  it('accepts such a token one second before its absolute expiry, cutting the successor\'s idle period there', async () => {
+    const { refresh, clock, record } = setup({ initial: { idleExpiresAt: T0 + 7_200 } });
+    clock.now = T0 + 3_599;
+    await refresh();
+    expect(record('refresh-1')).toMatchObject({ familyExpiresAt: T0 + 3_600, idleExpiresAt: T0 + 3_600 });
   });
 });
 
