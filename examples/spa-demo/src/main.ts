@@ -1,4 +1,4 @@
-import { LoginRequiredError } from '@gatehouse/spa';
+import { LoginRequiredError, type GatehouseClient } from '@gatehouse/spa';
 import { callAnswers } from './api.js';
 import { handleCallback, rememberHandledState, signIn, signOut, takeSignedOut, wasHandled, type SignedIn } from './auth.js';
 import { realmInfo } from './config.js';
@@ -30,26 +30,29 @@ function showSignedOut(notice?: Notice): void {
   );
 }
 
+/** Calls the demo API with the session's access token and shows the answer. */
+async function callApi(client: GatehouseClient, method: 'GET' | 'POST', question: string, output: HTMLElement): Promise<void> {
+  const request = `${method} /v1/answers`;
+  showApiBusy(output, request);
+  let token: string;
+  try {
+    token = await client.getAccessToken();
+  } catch (error) {
+    if (error instanceof LoginRequiredError) return showSignedOut(describeError(error));
+    return showApiProblem(output, request, describeError(error).text);
+  }
+  try {
+    showApiResult(output, await callAnswers(token, method, question));
+  } catch {
+    showApiProblem(output, request, `Could not reach the demo API. Is it running, and does it allow calls from ${window.location.origin} (CORS)?`);
+  }
+}
+
 function showSignedIn({ realm, client, claims, username }: SignedIn): void {
   const view = signedInView(
     { realm: realmInfo(realm), claims, username },
     {
-      async onCall(method, question, output) {
-        const request = `${method} /v1/answers`;
-        showApiBusy(output, request);
-        let token: string;
-        try {
-          token = await client.getAccessToken();
-        } catch (error) {
-          if (error instanceof LoginRequiredError) return showSignedOut(describeError(error));
-          return showApiProblem(output, request, describeError(error).text);
-        }
-        try {
-          showApiResult(output, await callAnswers(token, method, question));
-        } catch {
-          showApiProblem(output, request, `Could not reach the demo API. Is it running, and does it allow calls from ${window.location.origin} (CORS)?`);
-        }
-      },
+      onCall: (method, question, output) => callApi(client, method, question, output),
       onSignOut: () => signOut(client),
     },
   );
