@@ -157,7 +157,7 @@ function refreshPolicy(platform: Platform, input: CreateClientInput): RefreshTok
   const enabled = input.refreshTokens === undefined ? defaults.enabled : oneOf(input.refreshTokens, ['on', 'off'], '--refresh-tokens') === 'on';
   const seconds = (value: string | number | undefined, fallback: number, flag: string, min: number): number => {
     if (value === undefined) return fallback;
-    const parsed = Number(value);
+    const parsed = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isInteger(parsed) || parsed < min || parsed > 31_536_000) throw new AdminInputError(`${flag} must be a whole number of seconds from ${min} to 31536000`);
     return parsed;
   };

@@ -63,6 +63,8 @@ export async function setUserPassword(ctx: AppContext, input: { tenant?: string;
 export async function revokeConsent(ctx: AppContext, input: { tenant?: string; actor?: string; username?: string; clientId?: string }): Promise<{ id: string; client_id: string }> {
   const user = await requireUser(ctx, input);
   if (!input.clientId) throw new AdminInputError('--client-id is required');
+  const client = await ctx.repos.clients.findById(input.clientId);
+  if (!client || client.tenantId !== user.tenantId) throw new AdminInputError(`unknown client ${input.clientId} in tenant ${user.tenantId}`);
   await ctx.repos.consents.revoke(user.id, input.clientId);
   await ctx.repos.refreshTokens.revokeFamilies({ userId: user.id, clientId: input.clientId }, ctx.clock.nowSeconds());
   return { id: user.id, client_id: input.clientId };

@@ -83,3 +83,12 @@ describe('sealWithSecret / openWithSecret (the refresh grace window\'s sealed su
     expect(openWithSecret(SECRET, sealed)).toBeUndefined();
   });
 });
+
+describe('openWithSecret refuses a truncated authentication tag', () => {
+  it.each([4, 8, 12, 15])('returns undefined when the tag is cut to %i bytes', (length) => {
+    const sealed = sealWithSecret('old-refresh-token', '{"access_token":"x"}');
+    const [iv, tag, body] = sealed.split('.');
+    const shortTag = Buffer.from(tag!, 'base64url').subarray(0, length).toString('base64url');
+    expect(openWithSecret('old-refresh-token', `${iv}.${shortTag}.${body}`)).toBeUndefined();
+  });
+});

@@ -30,9 +30,10 @@ export function sealWithSecret(secret: string, plaintext: string): string {
 /** Opens what sealWithSecret sealed; undefined if the secret is wrong or the data was altered. */
 export function openWithSecret(secret: string, sealed: string): string | undefined {
   const [iv, tag, body] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
-  if (!iv || !tag || !body) return undefined;
+  // A full 16-byte tag only: GCM would otherwise accept a truncated (weaker) one.
+  if (!iv || iv.length !== 12 || !tag || tag.length !== 16 || !body) return undefined;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', deriveKey(secret), iv);
+    const decipher = createDecipheriv('aes-256-gcm', deriveKey(secret), iv, { authTagLength: 16 });
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
   } catch {

@@ -130,6 +130,8 @@ interface SetupOptions {
   readonly scopes?: readonly string[];
   readonly nonce?: string | null;
   readonly user?: User | undefined;
+  /** What the person has consented to for the client; default: openid and both API scopes. */
+  readonly grantedScopes?: readonly string[];
 }
 
 function setup(options: SetupOptions = {}) {
@@ -176,7 +178,8 @@ function setup(options: SetupOptions = {}) {
     accessTokenTtlSeconds: TTL_SECONDS,
     idTokenTtlSeconds: ID_TOKEN_TTL_SECONDS,
     findUser: async (tenantId, userId) => (user && user.tenantId === tenantId && user.id === userId ? user : undefined),
-    grantedScopes: async () => [READ, WRITE],
+    // What the person consented to on the consent page: the code's scopes, openid included.
+    grantedScopes: async () => options.grantedScopes ?? ['openid', READ, WRITE],
   };
   const record: Omit<AuthorizationCodeRecord, 'consumedAt' | 'accessTokenJti'> = {
     codeHash: CODE_HASH,
@@ -526,5 +529,12 @@ describe('authorization_code grant on a reused code (RFC 6749 §4.1.2, RFC 9700 
     expect(refreshTokens.revocations).toEqual([{ codeHash: CODE_HASH }, { familyId: FAMILY_ID }]);
     expect(refreshTokens.records.get(hashOpaqueSecret(REFRESH_TOKEN))).toMatchObject({ revokedAt: T0 });
     expect([...revoked.keys()]).toEqual([JTI]);
+  });
+});
+
+describe('authorization_code grant: consent withdrawn while the code was in flight', () => {
+  it('refuses the exchange with invalid_grant when the person no longer consents to the scopes', async () => {
+    const { redeem } = setup({ grantedScopes: [READ] });
+    await expect(redeem()).rejects.toBeInstanceOf(InvalidGrant);
   });
 });

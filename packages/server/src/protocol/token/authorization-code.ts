@@ -43,7 +43,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
       throw new InvalidGrant('authorization code was already used', 'code replay: tokens issued from it revoked');
     }
     if (record.expiresAt <= now) throw new InvalidGrant('authorization code expired');
-    await checkGrantStillValid(deps, { client, tenantId: realm.tenantId, userId: record.userId, scopes: [], grantedAt: record.authTime });
+    await checkGrantStillValid(deps, { client, tenantId: realm.tenantId, userId: record.userId, scopes: record.scopes, grantedAt: record.authTime });
 
     const jti = deps.random.token(16);
     if (!(await deps.codes.consume(codeHash, now, jti))) {
