@@ -29,6 +29,6 @@ ${input.scopes.map((scope) => html`<li>${scope.description}<span class="name">${
 <button type="submit" name="decision" value="allow">Allow</button>
 </div>
 </form>
-<p class="fine">You can change your mind later; Gatehouse remembers what you allow for this application.</p>`,
+<p class="fine">Gatehouse remembers your answer, so this application will not ask again for the same access.</p>`,
   );
 }
