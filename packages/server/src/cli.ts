@@ -142,10 +142,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const { values: flags, positionals } = parsed;
   const json = flags.json === true;
-  if (flags.help || positionals.length === 0) {
+  if (flags.help) {
     process.stdout.write(`${USAGE}\n`);
-    return positionals.length === 0 && !flags.help ? 2 : 0;
+    return 0;
   }
+  if (positionals.length === 0) return fail('missing command (see gatehouse --help)', json);
   const name = positionals[0] === 'start' || positionals[0] === 'migrate' ? positionals[0] : positionals.slice(0, 2).join(' ');
 
   let config: GatehouseConfig;
