@@ -156,3 +156,11 @@ describe('authorization endpoint: valid requests', () => {
     expect(response.headers.location).toMatch(new RegExp(`^${ISSUER_C}/login\\?request=`));
   });
 });
+
+describe('authorization endpoint: prompt', () => {
+  it('redirects invalid_request for an unsupported prompt value', async () => {
+    const response = await get(authorizeUrl(ISSUER_U, seedAuthorizeParams({ prompt: 'select_account' })));
+    expect(response.statusCode).toBe(303);
+    expect(redirectParams(response).get('error')).toBe('invalid_request');
+  });
+});

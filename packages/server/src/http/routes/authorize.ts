@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { parseParameters, single } from '../../protocol/authorize/parameters.js';
+import { parseParameters } from '../../protocol/authorize/parameters.js';
+import { promptNoneError } from '../../protocol/authorize/prompt.js';
 import { validateAuthorizationRequest } from '../../protocol/authorize/validate-request.js';
 import { decideNextStep } from '../../protocol/consent.js';
-import { ConsentRequired, InvalidRequest, LoginRequired, UntrustedRedirect } from '../../protocol/errors.js';
+import { UntrustedRedirect } from '../../protocol/errors.js';
 import { BUILT_IN_SCOPES } from '../../protocol/built-in-scopes.js';
 import { browserBinding, currentSession, redirectWithCode, redirectWithError } from '../authorization-flow.js';
 import type { AppContext } from '../context.js';
 import { renderMessagePage } from '../pages/message.js';
 import { realmLabel, resolveRealm } from '../realm.js';
 import { setPageHeaders } from '../security.js';
-
-const PROMPTS = new Set(['none', 'login', 'consent']);
 
 /**
  * GET {issuer}/oauth2/authorize (RFC 6749 §4.1.1, OAuth 2.1 §4.1.1). Validates the request,
@@ -33,12 +32,7 @@ export function registerAuthorizeRoute(app: FastifyInstance, ctx: AppContext): v
       return reply.code(400).send(renderMessagePage({ realmLabel: realmLabel(realm, tenant), title: error.title, message: error.message }));
     }
     if (!result.ok) return redirectWithError(reply, realm, result.redirectUri, result.state, result.error);
-    const { client, request: authorization } = result;
-
-    const prompt = single(parameters, 'prompt');
-    if (prompt !== undefined && !PROMPTS.has(prompt)) {
-      return redirectWithError(reply, realm, authorization.redirectUri, authorization.state, new InvalidRequest('unsupported prompt value'));
-    }
+    const { client, request: authorization, prompt } = result;
 
     const signedIn = await currentSession(ctx, request, realm);
     const grantedScopes = signedIn ? await ctx.repos.consents.grantedScopes(signedIn.user.id, client.clientId) : [];
@@ -51,11 +45,8 @@ export function registerAuthorizeRoute(app: FastifyInstance, ctx: AppContext): v
       forceConsent: prompt === 'consent',
     });
     if (step === 'issue_code' && signedIn) return redirectWithCode(ctx, reply, realm, authorization, signedIn.session);
-    // OIDC Core §3.1.2.1: prompt=none must not show any page.
-    if (prompt === 'none') {
-      const error = step === 'login' ? new LoginRequired('the person is not signed in') : new ConsentRequired('the person has not granted these scopes');
-      return redirectWithError(reply, realm, authorization.redirectUri, authorization.state, error);
-    }
+    const noPageAllowed = prompt === 'none' ? promptNoneError(step) : undefined;
+    if (noPageAllowed) return redirectWithError(reply, realm, authorization.redirectUri, authorization.state, noPageAllowed);
 
     const now = ctx.clock.nowSeconds();
     const pendingId = ctx.random.token(24);

@@ -2,6 +2,7 @@ import { OAuthError, UntrustedRedirect } from '../errors.js';
 import type { AuthorizationRequest, Client, Realm } from '../model.js';
 import { checkClient, checkClientIdParameter } from './client.js';
 import { checkPkceChallenge } from './pkce.js';
+import { checkPrompt, type Prompt } from './prompt.js';
 import { first, rejectRepeatedParameters, single, type RawParameters } from './parameters.js';
 import { checkRedirectUri } from './redirect-uri.js';
 import { checkResponseType } from './response-type.js';
@@ -21,7 +22,7 @@ const KNOWN_PARAMETERS = [
 
 /** Where an authorization error goes: to the client (redirect) or to the person (page). */
 export type AuthorizationRequestResult =
-  | { readonly ok: true; readonly client: Client; readonly request: AuthorizationRequest }
+  | { readonly ok: true; readonly client: Client; readonly request: AuthorizationRequest; readonly prompt: Prompt | undefined }
   | {
       readonly ok: false;
       readonly error: OAuthError;
@@ -53,9 +54,11 @@ export async function validateAuthorizationRequest(input: ValidateAuthorizationR
     const codeChallenge = checkPkceChallenge(single(parameters, 'code_challenge'), single(parameters, 'code_challenge_method'));
     const scopes = checkRequestedScopes(single(parameters, 'scope'), client, input.builtInScopes);
     const nonce = single(parameters, 'nonce');
+    const prompt = checkPrompt(single(parameters, 'prompt'));
     return {
       ok: true,
       client,
+      prompt,
       request: {
         clientId,
         redirectUri,
