@@ -75,23 +75,31 @@ export class KeyManager implements AccessTokenSigner {
    */
   async verify(tenantId: string, token: string, expected: { typ: string; issuer: string; allowExpired?: boolean }): Promise<JWTPayload | undefined> {
     const now = this.clock.nowSeconds();
-    let cached = this.verificationKeys.get(tenantId);
-    if (!cached || now - cached.readAt >= this.options.activeKeyCacheSeconds) {
-      cached = { keys: createLocalJWKSet(await this.publishedKeys(tenantId)), readAt: now };
-      this.verificationKeys.set(tenantId, cached);
+    const options = {
+      algorithms: [SIGNING_ALGORITHM],
+      typ: expected.typ,
+      issuer: expected.issuer,
+      currentDate: new Date(now * 1000),
+      ...(expected.allowExpired ? { clockTolerance: Number.MAX_SAFE_INTEGER } : {}),
+    };
+    for (const reload of [false, true]) {
+      try {
+        const { payload } = await jwtVerify(token, await this.verificationKeySet(tenantId, now, reload), options);
+        return payload;
+      } catch (error) {
+        // A kid we have not seen may come from a rotation on another instance: reload once.
+        if (reload || (error as { code?: string }).code !== 'ERR_JWKS_NO_MATCHING_KEY') return undefined;
+      }
     }
-    try {
-      const { payload } = await jwtVerify(token, cached.keys, {
-        algorithms: [SIGNING_ALGORITHM],
-        typ: expected.typ,
-        issuer: expected.issuer,
-        currentDate: new Date(now * 1000),
-        ...(expected.allowExpired ? { clockTolerance: Number.MAX_SAFE_INTEGER } : {}),
-      });
-      return payload;
-    } catch {
-      return undefined;
-    }
+    return undefined;
+  }
+
+  private async verificationKeySet(tenantId: string, now: number, reload: boolean): Promise<ReturnType<typeof createLocalJWKSet>> {
+    const cached = this.verificationKeys.get(tenantId);
+    if (cached && !reload && now - cached.readAt < this.options.activeKeyCacheSeconds) return cached.keys;
+    const keys = createLocalJWKSet(await this.publishedKeys(tenantId));
+    this.verificationKeys.set(tenantId, { keys, readAt: now });
+    return keys;
   }
 
   private async activeKey(tenantId: string): Promise<CachedKey> {
