@@ -16,6 +16,10 @@ export function getClient(realm: RealmKey): Promise<GatehouseClient> {
       clientId: config.clientId,
       redirectUri: config.redirectUri,
       scope: [config.identityScopes, ...config.scopes.map((scope) => scope.name)].join(' '),
+      // With 'local', every tab of the app shares the session, and the SDK's Web Lock makes sure
+      // only one tab at a time spends the rotating refresh token.
+      tokenStore: config.tokenStore,
+      leewaySeconds: config.refreshLeewaySeconds,
     });
     // A failed discovery (server down) must not stick: the next click tries again.
     client.catch(() => clients.delete(realm));
@@ -56,8 +60,28 @@ export async function handleCallback(callbackUrl: string): Promise<SignedIn> {
   if (!isRealmKey(realm)) throw new StateMismatchError('no sign-in was started in this tab');
   const client = await getClient(realm);
   await client.handleRedirectCallback(callbackUrl);
+  return describeSession(realm, client);
+}
+
+/**
+ * With a token store that outlives the page ('session', 'local'), the session a previous page or
+ * another tab left behind; undefined when there is none. With 'memory' there never is.
+ */
+export async function resumeSession(): Promise<SignedIn | undefined> {
+  if (config.tokenStore === 'memory') return undefined;
+  for (const realm of ['agent', 'customer'] as const) {
+    const client = await getClient(realm);
+    if (!(await client.isAuthenticated())) continue;
+    // Proves the session still works (refreshing if needed); a dead one throws LoginRequiredError.
+    await client.getAccessToken();
+    return describeSession(realm, client);
+  }
+  return undefined;
+}
+
+async function describeSession(realm: RealmKey, client: GatehouseClient): Promise<SignedIn> {
   const claims = await client.getClaims();
-  if (!claims) throw new LoginRequiredError('no access token after sign-in');
+  if (!claims) throw new LoginRequiredError('the session holds no access token');
   // The name is a nicety: a failed userinfo call must not undo a completed sign-in.
   const username = await client.fetchUserInfo().then((info) => info.preferred_username, () => undefined);
   return { realm, client, claims, username };

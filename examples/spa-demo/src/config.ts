@@ -6,11 +6,38 @@ const env = import.meta.env;
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
+/** Where the SDK keeps the session; see "Where tokens live" in the SDK's README for the trade-off. */
+export type TokenStoreName = 'memory' | 'session' | 'local';
+
+const TOKEN_STORES: readonly TokenStoreName[] = ['memory', 'session', 'local'];
+
+/** A misconfigured build fails at start-up, with the variable and the allowed values named. */
+function readTokenStore(value: string | undefined): TokenStoreName {
+  if (!value) return 'memory';
+  if (!(TOKEN_STORES as readonly string[]).includes(value)) throw new Error(`VITE_TOKEN_STORE must be one of ${TOKEN_STORES.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as TokenStoreName;
+}
+
+function readLeewaySeconds(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`VITE_REFRESH_LEEWAY_SECONDS must be a whole number of seconds, got ${JSON.stringify(value)}`);
+  return seconds;
+}
+
 export const config = Object.freeze({
   gatehouseUrl: trimSlash(env.VITE_GATEHOUSE_URL || 'http://localhost:8080'),
   tenant: env.VITE_TENANT || 'TMPRODB88619984',
   clientId: env.VITE_CLIENT_ID || 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
   apiUrl: trimSlash(env.VITE_API_URL || 'http://localhost:8081'),
+  /**
+   * Default 'memory', the SDK's default: a reload signs out of the SPA, and each tab signs in on
+   * its own. 'local' shares one session between the tabs and survives reloads, but any script
+   * on the page can read the refresh token.
+   */
+  tokenStore: readTokenStore(env.VITE_TOKEN_STORE),
+  /** Seconds before expiry at which the access token is refreshed. Default: the SDK's (30). */
+  refreshLeewaySeconds: readLeewaySeconds(env.VITE_REFRESH_LEEWAY_SECONDS),
   /** Registered for the client exactly; this app serves /callback itself. */
   redirectUri: `${window.location.origin}/callback`,
   /**

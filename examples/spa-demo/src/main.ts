@@ -1,9 +1,9 @@
 import { LoginRequiredError, type GatehouseClient } from '@gatehouse/spa';
 import { callAnswers } from './api.js';
-import { handleCallback, rememberHandledState, signIn, signOut, takeSignedOut, wasHandled, type SignedIn } from './auth.js';
+import { handleCallback, rememberHandledState, resumeSession, signIn, signOut, takeSignedOut, wasHandled, type SignedIn } from './auth.js';
 import { realmInfo } from './config.js';
 import { describeError, describeSignInError, type Notice } from './messages.js';
-import { busyView, noticeView, showApiBusy, showApiProblem, showApiResult, signedInView, signedOutView } from './views.js';
+import { busyView, noticeView, showApiBusy, showApiProblem, showApiResult, showTokenExpiry, signedInView, signedOutView } from './views.js';
 import './styles.css';
 
 const main = document.querySelector<HTMLElement>('#main')!;
@@ -36,11 +36,14 @@ async function callApi(client: GatehouseClient, method: 'GET' | 'POST', question
   showApiBusy(output, request);
   let token: string;
   try {
+    // Refreshed first when it is about to expire; with a shared store another tab may have done it.
     token = await client.getAccessToken();
   } catch (error) {
     if (error instanceof LoginRequiredError) return showSignedOut(describeError(error));
     return showApiProblem(output, request, describeError(error).text);
   }
+  const claims = await client.getClaims();
+  if (claims) showTokenExpiry(claims.exp);
   try {
     showApiResult(output, await callAnswers(token, method, question));
   } catch {
@@ -77,10 +80,23 @@ async function completeSignIn(): Promise<void> {
   }
 }
 
+/** Any other page load: back from sign-out, or a session left in a persistent token store. */
+async function start(): Promise<void> {
+  const signedOut = takeSignedOut(window.location.href);
+  if (window.location.search) window.history.replaceState(null, '', window.location.pathname);
+  if (signedOut) return showSignedOut({ tone: 'info', title: 'You are signed out', text: 'The demo dropped its tokens and Gatehouse ended your session.' });
+  show(busyView('Looking for a session…'));
+  try {
+    const session = await resumeSession();
+    if (session) showSignedIn(session);
+    else showSignedOut();
+  } catch (error) {
+    showSignedOut(describeError(error));
+  }
+}
+
 if (window.location.pathname === '/callback') {
   void completeSignIn();
 } else {
-  const signedOut = takeSignedOut(window.location.href);
-  if (window.location.search) window.history.replaceState(null, '', window.location.pathname);
-  showSignedOut(signedOut ? { tone: 'info', title: 'You are signed out', text: 'The demo dropped its tokens and Gatehouse ended your session.' } : undefined);
+  void start();
 }

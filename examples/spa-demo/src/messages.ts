@@ -44,12 +44,23 @@ export function describeSignInError(error: unknown, { reused }: { reused: boolea
 
 /** What to tell the person about any other failure of the SDK. */
 export function describeError(error: unknown): Notice {
-  if (error instanceof LoginRequiredError) {
-    return { tone: 'info', title: 'Your session has ended', text: 'The access token expired. Sign in again to continue.' };
-  }
+  if (error instanceof LoginRequiredError) return describeSessionEnd(error);
   if (error instanceof GatehouseError && (error.code === 'network_error' || error.code === 'discovery_failed')) {
     return { tone: 'error', title: 'Gatehouse is not reachable', text: `Could not reach Gatehouse at ${config.gatehouseUrl}. Is it running (npm start)?` };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { tone: 'error', title: 'Something went wrong', text: message };
+}
+
+/**
+ * Why there is no session any more. The SDK attaches Gatehouse's refusal of the refresh token as
+ * the cause; without one, the session was simply gone from the token store.
+ */
+function describeSessionEnd(error: LoginRequiredError): Notice {
+  const title = 'Your session has ended';
+  if (error.cause instanceof OAuthError) {
+    return { tone: 'info', title, text: 'Gatehouse refused to renew it: it expired or was revoked (for example after a stolen token was detected). Sign in again to continue.' };
+  }
+  if (config.tokenStore === 'local') return { tone: 'info', title, text: 'It expired, or you signed out in another tab. Sign in again to continue.' };
+  return { tone: 'info', title, text: 'The access token expired. Sign in again to continue.' };
 }

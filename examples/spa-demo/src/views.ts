@@ -1,6 +1,6 @@
 import type { AccessTokenClaims } from '@gatehouse/spa';
 import type { ApiResult } from './api.js';
-import { config, type RealmInfo, type RealmKey } from './config.js';
+import { config, type RealmInfo, type RealmKey, type TokenStoreName } from './config.js';
 import { h } from './dom.js';
 import type { Notice } from './messages.js';
 
@@ -78,6 +78,12 @@ export function signedOutView({ onSignIn }: SignInHandlers): HTMLElement {
   return form;
 }
 
+const TOKEN_STORE_HINTS: Record<TokenStoreName, string> = {
+  memory: 'The token lives in this page’s memory only: reloading the page signs you out here.',
+  session: 'The tokens are kept in this tab’s sessionStorage: they survive a reload, and any script on this page could read them.',
+  local: 'The tokens are kept in localStorage: every tab of this app shares the session and it survives a reload, but any script on this page could read them.',
+};
+
 export interface SignedInState {
   readonly realm: RealmInfo;
   readonly claims: AccessTokenClaims;
@@ -116,11 +122,11 @@ export function signedInView({ realm, claims, username }: SignedInState, { onCal
       h('dt', {}, 'Client'),
       h('dd', {}, h('code', {}, claims.client_id)),
       h('dt', {}, 'Token expires'),
-      h('dd', {}, h('time', { datetime: new Date(claims.exp * 1000).toISOString() }, new Date(claims.exp * 1000).toLocaleTimeString())),
+      h('dd', { 'data-claim': 'exp' }, h('time', { datetime: new Date(claims.exp * 1000).toISOString() }, new Date(claims.exp * 1000).toLocaleTimeString())),
     ),
     h('h3', { id: 'scopes-heading' }, 'Granted scopes'),
     h('ul', { class: 'scopes', 'aria-labelledby': 'scopes-heading' }, ...scopes.map((scope) => h('li', {}, h('code', {}, scope)))),
-    h('p', { class: 'hint' }, 'The token lives in this page’s memory only: reloading the page signs you out here.'),
+    h('p', { class: 'hint' }, TOKEN_STORE_HINTS[config.tokenStore]),
     h('div', { class: 'actions' }, signOut),
   );
 
@@ -160,6 +166,14 @@ export function signedInView({ realm, claims, username }: SignedInState, { onCal
     output,
   );
   return h('div', { class: 'stack' }, who, api);
+}
+
+/** Shows when the access token in use expires; after a refresh, that is the new token's expiry. */
+export function showTokenExpiry(exp: number): void {
+  const time = document.querySelector<HTMLTimeElement>('[data-claim="exp"] time');
+  if (!time) return;
+  time.dateTime = new Date(exp * 1000).toISOString();
+  time.textContent = new Date(exp * 1000).toLocaleTimeString();
 }
 
 /** Fills the result area with the API's answer: status line, a one-line summary, the JSON. */
