@@ -24,6 +24,11 @@ export interface TestPage {
 export async function openPage(browser: Browser): Promise<TestPage> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  return openTab(context);
+}
+
+/** Another tab of the same browser profile: it shares cookies, localStorage and Web Locks with the others. */
+export async function openTab(context: BrowserContext): Promise<TestPage> {
   const page = await context.newPage();
   const pageErrors: string[] = [];
   const navigations: string[] = [];

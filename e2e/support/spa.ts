@@ -92,3 +92,31 @@ export async function readNotice(page: Page): Promise<NoticeFacts> {
 export async function waitForSignedOutPage(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign in as agent' }).waitFor();
 }
+
+/** The access-token expiry the signed-in page shows, as its machine-readable ISO time. */
+export async function tokenExpiryShown(page: Page): Promise<string | null> {
+  return page.locator('[data-claim="exp"] time').getAttribute('datetime');
+}
+
+/**
+ * Clicks GET or POST when the SPA is expected to have no session any more: waits for the notice
+ * above the sign-in form that replaces the signed-in page.
+ */
+export async function callApiExpectingSignIn(page: Page, method: 'GET' | 'POST'): Promise<NoticeFacts> {
+  await page.getByRole('button', { name: `${method} /v1/answers` }).click();
+  await waitForSignedOutPage(page);
+  return readNotice(page);
+}
+
+/**
+ * Clicks GET or POST and waits for whichever comes: the API's answer (its status line) or, when
+ * the SPA has no session any more, the sign-in page's notice (its title, prefixed "signed out: ").
+ */
+export async function callApiOrSignIn(page: Page, method: 'GET' | 'POST'): Promise<string> {
+  await page.getByRole('button', { name: `${method} /v1/answers` }).click();
+  const status = page.locator('#api-result[aria-busy="false"] .status', { hasText: `${method} /v1/answers →` });
+  const notice = page.locator('.notice .notice-title');
+  await status.or(notice).waitFor();
+  if ((await notice.count()) > 0) return `signed out: ${await notice.textContent()}`;
+  return (await status.textContent()) ?? '';
+}

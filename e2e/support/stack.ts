@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,12 +39,29 @@ export interface SeededUser extends UserSpec {
   readonly realm: string;
 }
 
+/** Settings that differ from the demo's defaults, for suites that need them. */
+export interface StackOptions {
+  /** Gatehouse's access-token lifetime (`GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS`). Default: the server's, 900. */
+  readonly accessTokenTtlSeconds?: number;
+  /** The SPA's token store (`VITE_TOKEN_STORE`). Default: the demo's, memory. */
+  readonly tokenStore?: 'memory' | 'session' | 'local';
+  /** Seconds before expiry at which the SPA refreshes (`VITE_REFRESH_LEEWAY_SECONDS`). Default: the SDK's, 30. */
+  readonly refreshLeewaySeconds?: number;
+}
+
+export interface ConfidentialClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
 export interface Stack {
   readonly gatehouseUrl: string;
   readonly apiUrl: string;
   readonly spaUrl: string;
   readonly clientId: string;
   readonly users: Readonly<Record<string, SeededUser>>;
+  /** The confidential client the demo API introspects with; tests may introspect with it too. */
+  readonly introspectionClient: ConfidentialClient;
   issuer(realm: string): string;
   stop(): Promise<void>;
 }
@@ -57,7 +74,7 @@ interface Service {
 }
 
 /** Builds the demo apps, seeds a fresh Gatehouse, and starts the three services. */
-export async function startStack(userSpecs: readonly UserSpec[]): Promise<Stack> {
+export async function startStack(userSpecs: readonly UserSpec[], options: StackOptions = {}): Promise<Stack> {
   for (const built of [CLI, join(ROOT, 'packages/spa/dist/index.js'), join(ROOT, 'packages/resource/dist/index.js')]) {
     if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first`);
   }
@@ -74,10 +91,17 @@ export async function startStack(userSpecs: readonly UserSpec[]): Promise<Stack>
 
     // The database is seeded while the API demo is compiled and the SPA built for these ports.
     const seeding = seed(database, clientId, apiUrl, spaUrl, userSpecs);
-    const building = run('tsc', [TSC, '-b', 'examples/api-demo', 'examples/spa-demo']).then(() =>
+    const building = withBuildLock(() => run('tsc', [TSC, '-b', 'examples/api-demo', 'examples/spa-demo'])).then(() =>
       run('vite build', [VITE, 'build', '--outDir', spaDist, '--emptyOutDir', '--logLevel', 'warn'], {
         cwd: join(ROOT, 'examples/spa-demo'),
-        env: { VITE_GATEHOUSE_URL: gatehouseUrl, VITE_API_URL: apiUrl, VITE_TENANT: TENANT, VITE_CLIENT_ID: clientId },
+        env: {
+          VITE_GATEHOUSE_URL: gatehouseUrl,
+          VITE_API_URL: apiUrl,
+          VITE_TENANT: TENANT,
+          VITE_CLIENT_ID: clientId,
+          VITE_TOKEN_STORE: options.tokenStore ?? '',
+          VITE_REFRESH_LEEWAY_SECONDS: options.refreshLeewaySeconds === undefined ? '' : String(options.refreshLeewaySeconds),
+        },
       }),
     );
     const [{ users, introspectionClient }] = await Promise.all([seeding, building]);
@@ -85,6 +109,7 @@ export async function startStack(userSpecs: readonly UserSpec[]): Promise<Stack>
     services.push(
       spawnService('gatehouse', [CLI, 'start', '--database', database, '--host', '127.0.0.1', '--port', String(gatehousePort), '--public-url', gatehouseUrl], {
         GATEHOUSE_LOG_LEVEL: 'warn',
+        GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS: options.accessTokenTtlSeconds === undefined ? '' : String(options.accessTokenTtlSeconds),
       }),
       spawnService('api-demo', [join(ROOT, 'examples/api-demo/dist/server.js')], {
         API_DEMO_PORT: String(apiPort),
@@ -108,6 +133,7 @@ export async function startStack(userSpecs: readonly UserSpec[]): Promise<Stack>
       spaUrl,
       clientId,
       users,
+      introspectionClient,
       issuer: (realm) => `${gatehouseUrl}/system/auth/${realm}`,
       stop: () => stopAll(services, dir),
     };
@@ -155,6 +181,38 @@ async function seed(
   };
   const [, introspectionClient] = await Promise.all([createScopesAndClient(), createIntrospectionClient(), ...userSpecs.map(createUser)]);
   return { users, introspectionClient };
+}
+
+/** How long a suite waits for another suite's build of the demo apps, in milliseconds. */
+const BUILD_LOCK_TIMEOUT_MS = 120_000;
+const BUILD_LOCK = join(tmpdir(), `gatehouse-e2e-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+
+/**
+ * Runs `task` while no other e2e suite of this checkout does: suites may run in parallel, and two
+ * `tsc -b` writing the same outputs could leave one of them starting a half-written file. The lock
+ * is a directory (mkdir is atomic); one left by a killed run is taken over after the timeout.
+ */
+async function withBuildLock<T>(task: () => Promise<T>): Promise<T> {
+  let deadline = Date.now() + BUILD_LOCK_TIMEOUT_MS;
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (Date.now() > deadline) {
+        rmSync(BUILD_LOCK, { recursive: true, force: true });
+        deadline = Date.now() + BUILD_LOCK_TIMEOUT_MS;
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    return await task();
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 /** Runs node with `args` to completion; resolves with its stdout, rejects with its output. */
