@@ -3,11 +3,11 @@ import { hashSecret, verifySecret } from '../lib/passwords.js';
 import { parseParameters } from './authorize/parameters.js';
 import { authenticateClient, InvalidClientBasic, parseBasicCredentials } from './client-authentication.js';
 import { InvalidClient, InvalidRequest } from './errors.js';
-import { DEFAULT_REFRESH_POLICY, type Client, type Realm } from './model.js';
+import type { Client, Realm } from './model.js';
+import { seedClient, SEED_TENANT, testRealm } from './testing/fakes.js';
 
-const TENANT = 'TMPRODB88619984';
-const USER_REALM: Realm = { id: `${TENANT}-U`, tenantId: TENANT, actor: 'user', issuer: `https://auth.example.com/system/auth/${TENANT}-U` };
-const CUSTOMER_REALM: Realm = { id: `${TENANT}-C`, tenantId: TENANT, actor: 'customer', issuer: `https://auth.example.com/system/auth/${TENANT}-C` };
+const USER_REALM = testRealm(SEED_TENANT.id, 'user');
+const CUSTOMER_REALM = testRealm(SEED_TENANT.id, 'customer');
 
 const PUBLIC_ID = 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f';
 const CONFIDENTIAL_ID = '0c7f4a51-2b3e-4d6f-8a9b-1c2d3e4f5a6b';
@@ -22,23 +22,16 @@ let clients: Map<string, Client>;
 
 beforeAll(async () => {
   const secretHash = await hashSecret(SECRET);
-  const base = {
-    tenantId: TENANT,
-    name: 'App',
-    redirectUris: ['https://app.example.com/cb'],
-    scopes: ['core.aiservices.read'],
-    consentMode: 'required',
-    postLogoutRedirectUris: [],
-    refreshTokens: DEFAULT_REFRESH_POLICY.spa,
-    disabled: false,
-  } as const;
+  // Public SPAs "App" of the seed tenant, unless the entry says otherwise.
+  const app = (clientId: string, overrides: Partial<Client> = {}): Client =>
+    seedClient({ clientId, name: 'App', redirectUris: ['https://app.example.com/cb'], scopes: ['core.aiservices.read'], ...overrides });
   clients = new Map<string, Client>([
-    [PUBLIC_ID, { ...base, clientId: PUBLIC_ID, platform: 'spa', resourceType: 'global', secretHash: null }],
-    [CONFIDENTIAL_ID, { ...base, clientId: CONFIDENTIAL_ID, platform: 'web', resourceType: 'global', secretHash }],
-    [CUSTOMER_ONLY_ID, { ...base, clientId: CUSTOMER_ONLY_ID, platform: 'spa', resourceType: 'customer', secretHash: null }],
-    [OTHER_TENANT_ID, { ...base, clientId: OTHER_TENANT_ID, tenantId: 'OTHERTENANT', platform: 'spa', resourceType: 'global', secretHash: null }],
-    [DISABLED_PUBLIC_ID, { ...base, clientId: DISABLED_PUBLIC_ID, platform: 'spa', resourceType: 'global', secretHash: null, disabled: true }],
-    [DISABLED_CONFIDENTIAL_ID, { ...base, clientId: DISABLED_CONFIDENTIAL_ID, platform: 'web', resourceType: 'global', secretHash, disabled: true }],
+    [PUBLIC_ID, app(PUBLIC_ID)],
+    [CONFIDENTIAL_ID, app(CONFIDENTIAL_ID, { platform: 'web', secretHash })],
+    [CUSTOMER_ONLY_ID, app(CUSTOMER_ONLY_ID, { resourceType: 'customer' })],
+    [OTHER_TENANT_ID, app(OTHER_TENANT_ID, { tenantId: 'OTHERTENANT' })],
+    [DISABLED_PUBLIC_ID, app(DISABLED_PUBLIC_ID, { disabled: true })],
+    [DISABLED_CONFIDENTIAL_ID, app(DISABLED_CONFIDENTIAL_ID, { platform: 'web', secretHash, disabled: true })],
   ]);
 });
 

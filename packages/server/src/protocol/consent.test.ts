@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decideNextStep } from './consent.js';
-import { DEFAULT_REFRESH_POLICY, type Client, type ConsentMode } from './model.js';
+import type { Client, ConsentMode } from './model.js';
+import { READ, seedClient, WRITE } from './testing/fakes.js';
 
 function client(consentMode: ConsentMode): Client {
-  return {
-    clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
-    tenantId: 'TMPRODB88619984',
-    name: 'Demo SPA',
-    platform: 'spa',
-    resourceType: 'global',
-    redirectUris: ['https://oauth.pstmn.io/v1/callback'],
-    scopes: ['core.aiservices.read', 'core.aiservices.write'],
-    consentMode,
-    secretHash: null,
-    postLogoutRedirectUris: [],
-    refreshTokens: DEFAULT_REFRESH_POLICY.spa,
-    disabled: false,
-  };
+  return seedClient({ consentMode });
 }
-
-const READ = 'core.aiservices.read';
-const WRITE = 'core.aiservices.write';
 
 describe('decideNextStep', () => {
   it('asks a person who is not signed in to sign in, even for a first-party client with every scope granted', () => {

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { accessTokenHash, buildIdTokenClaims } from './id-token.js';
-import type { Realm } from './model.js';
+import { SEED_USER_REALM, T0 } from './testing/fakes.js';
 
-const T0 = 1_750_000_000;
-const REALM: Realm = { id: 'TMPRODB88619984-U', tenantId: 'TMPRODB88619984', actor: 'user', issuer: 'https://ai.egain.cloud/system/auth/TMPRODB88619984-U' };
 const INPUT = {
-  realm: REALM,
+  realm: SEED_USER_REALM,
   clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
   userId: 'user-1',
   authTime: T0 - 30,
@@ -30,7 +28,7 @@ describe('accessTokenHash (OIDC Core §3.1.3.6 at_hash)', () => {
 describe('buildIdTokenClaims', () => {
   it('gives iss, sub, aud (the client), iat, exp, auth_time, nonce and at_hash', () => {
     expect(buildIdTokenClaims(INPUT)).toEqual({
-      iss: REALM.issuer,
+      iss: SEED_USER_REALM.issuer,
       sub: 'user-1',
       aud: INPUT.clientId,
       iat: T0,

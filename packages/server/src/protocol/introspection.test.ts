@@ -1,22 +1,17 @@
 import type { JWTPayload } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { introspectToken } from './introspection.js';
-import type { Realm } from './model.js';
 import type { RefreshTokenRecord } from './ports.js';
-import { hashOpaqueSecret } from './secrets.js';
+import { ACME_USER_REALM, createTestClock, refreshTokenRecord, SEED_CLIENT_ID, T0 } from './testing/fakes.js';
 import type { TokenInspectionDeps } from './token-inspection.js';
-
-const T0 = 1_750_000_000;
-const REALM: Realm = { id: 'ACME-U', tenantId: 'ACME', actor: 'user', issuer: 'https://auth.example.com/system/auth/ACME-U' };
-const CLIENT_ID = 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f';
 
 const ACCESS_TOKEN = 'access.token.jwt';
 /** RFC 9068 claims as the server signs them (see access-token.ts). */
 const CLAIMS: JWTPayload = {
-  iss: REALM.issuer,
+  iss: ACME_USER_REALM.issuer,
   sub: 'user-1',
   aud: 'https://api.acme.example',
-  client_id: CLIENT_ID,
+  client_id: SEED_CLIENT_ID,
   scope: 'openid core.read',
   iat: T0,
   exp: T0 + 900,
@@ -26,27 +21,14 @@ const CLAIMS: JWTPayload = {
   actor: 'user',
 };
 const REFRESH_TOKEN = 'opaque-refresh-token';
-const RECORD: RefreshTokenRecord = {
-  tokenHash: hashOpaqueSecret(REFRESH_TOKEN),
-  familyId: 'family-1',
-  realmId: REALM.id,
-  tenantId: 'ACME',
-  clientId: CLIENT_ID,
-  userId: 'user-1',
-  sessionId: 'session-1',
-  codeHash: null,
+const RECORD: RefreshTokenRecord = refreshTokenRecord(REFRESH_TOKEN, {
   scopes: ['openid', 'core.read'],
-  authTime: T0 - 60,
   familyCreatedAt: T0 - 100,
   familyExpiresAt: T0 + 3_500,
   idleExpiresAt: T0 + 500,
   createdAt: T0 - 100,
-  rotatedAt: null,
-  revokedAt: null,
-  accessTokenJti: 'jti-0',
   accessTokenExpiresAt: T0 + 800,
-  successorSealed: null,
-};
+});
 
 function introspection(options: { record?: RefreshTokenRecord; revokedJtis?: string[]; now?: number } = {}) {
   const record = options.record ?? RECORD;
@@ -62,9 +44,9 @@ function introspection(options: { record?: RefreshTokenRecord; revokedJtis?: str
       revokeFamilies: async () => expect.unreachable('introspection never revokes'),
       findByHash: async (tokenHash) => (tokenHash === record.tokenHash ? record : undefined),
     },
-    clock: { nowSeconds: () => options.now ?? T0 },
+    clock: createTestClock(options.now),
   };
-  return (token: string, hint?: string) => introspectToken(deps, REALM, token, hint);
+  return (token: string, hint?: string) => introspectToken(deps, ACME_USER_REALM, token, hint);
 }
 
 describe('introspectToken (RFC 7662 §2.2)', () => {
@@ -73,10 +55,10 @@ describe('introspectToken (RFC 7662 §2.2)', () => {
       active: true,
       token_type: 'Bearer',
       scope: 'openid core.read',
-      client_id: CLIENT_ID,
+      client_id: SEED_CLIENT_ID,
       sub: 'user-1',
       aud: 'https://api.acme.example',
-      iss: REALM.issuer,
+      iss: ACME_USER_REALM.issuer,
       exp: T0 + 900,
       iat: T0,
       jti: 'jti-1',
@@ -90,9 +72,9 @@ describe('introspectToken (RFC 7662 §2.2)', () => {
       active: true,
       token_type: 'refresh_token',
       scope: 'openid core.read',
-      client_id: CLIENT_ID,
+      client_id: SEED_CLIENT_ID,
       sub: 'user-1',
-      iss: REALM.issuer,
+      iss: ACME_USER_REALM.issuer,
       exp: T0 + 500,
       iat: T0 - 100,
       tenant_id: 'ACME',

@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { clientAllowedInRealm, clientBelongsToRealm, DEFAULT_REFRESH_POLICY, parseRealmId, realmIdFor, TENANT_ID, type Client, type Realm, type ResourceType } from './model.js';
+import { clientAllowedInRealm, clientBelongsToRealm, DEFAULT_REFRESH_POLICY, parseRealmId, realmIdFor, TENANT_ID, type Client, type ResourceType } from './model.js';
+import { seedClient, testRealm } from './testing/fakes.js';
 
 function client(overrides: Partial<Client> = {}): Client {
-  return {
-    clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
-    tenantId: 'TMPRODB88619984',
-    name: 'Demo SPA',
-    platform: 'spa',
-    resourceType: 'global',
-    redirectUris: ['https://oauth.pstmn.io/v1/callback'],
-    scopes: ['core.aiservices.read'],
-    consentMode: 'required',
-    secretHash: null,
-    postLogoutRedirectUris: [],
-    refreshTokens: DEFAULT_REFRESH_POLICY.spa,
-    disabled: false,
-    ...overrides,
-  };
-}
-
-function realm(tenantId: string, actor: 'user' | 'customer'): Realm {
-  const id = realmIdFor(tenantId, actor);
-  return { id, tenantId, actor, issuer: `https://auth.example.com/system/auth/${id}` };
+  return seedClient({ scopes: ['core.aiservices.read'], ...overrides });
 }
 
 describe('realmIdFor', () => {
@@ -84,17 +66,17 @@ describe('clientAllowedInRealm', () => {
     ['customer', false, true],
   ])('a %s client of the tenant is allowed in its user realm: %s, in its customer realm: %s', (resourceType, inUserRealm, inCustomerRealm) => {
     const c = client({ resourceType });
-    expect(clientAllowedInRealm(c, realm('TMPRODB88619984', 'user'))).toBe(inUserRealm);
-    expect(clientAllowedInRealm(c, realm('TMPRODB88619984', 'customer'))).toBe(inCustomerRealm);
+    expect(clientAllowedInRealm(c, testRealm('TMPRODB88619984', 'user'))).toBe(inUserRealm);
+    expect(clientAllowedInRealm(c, testRealm('TMPRODB88619984', 'customer'))).toBe(inCustomerRealm);
   });
 
   it('refuses a global client in a realm of another tenant', () => {
-    expect(clientAllowedInRealm(client({ resourceType: 'global' }), realm('OTHERTENANT', 'user'))).toBe(false);
-    expect(clientAllowedInRealm(client({ resourceType: 'global' }), realm('OTHERTENANT', 'customer'))).toBe(false);
+    expect(clientAllowedInRealm(client({ resourceType: 'global' }), testRealm('OTHERTENANT', 'user'))).toBe(false);
+    expect(clientAllowedInRealm(client({ resourceType: 'global' }), testRealm('OTHERTENANT', 'customer'))).toBe(false);
   });
 
   it('compares tenant ids exactly (a tenant whose id is a prefix is another tenant)', () => {
-    expect(clientAllowedInRealm(client({ tenantId: 'ACME1' }), realm('ACME', 'user'))).toBe(false);
+    expect(clientAllowedInRealm(client({ tenantId: 'ACME1' }), testRealm('ACME', 'user'))).toBe(false);
   });
 });
 
@@ -102,14 +84,14 @@ describe('disabled clients', () => {
   it('are not allowed in any realm, though they still belong to their realms', () => {
     const disabled = client({ disabled: true });
     for (const actor of ['user', 'customer'] as const) {
-      expect(clientAllowedInRealm(disabled, realm('TMPRODB88619984', actor))).toBe(false);
-      expect(clientBelongsToRealm(disabled, realm('TMPRODB88619984', actor))).toBe(true);
+      expect(clientAllowedInRealm(disabled, testRealm('TMPRODB88619984', actor))).toBe(false);
+      expect(clientBelongsToRealm(disabled, testRealm('TMPRODB88619984', actor))).toBe(true);
     }
   });
 
   it('belong only to the realms their resource type and tenant allow', () => {
-    expect(clientBelongsToRealm(client({ disabled: true, resourceType: 'customer' }), realm('TMPRODB88619984', 'user'))).toBe(false);
-    expect(clientBelongsToRealm(client({ disabled: true }), realm('OTHERTENANT', 'user'))).toBe(false);
+    expect(clientBelongsToRealm(client({ disabled: true, resourceType: 'customer' }), testRealm('TMPRODB88619984', 'user'))).toBe(false);
+    expect(clientBelongsToRealm(client({ disabled: true }), testRealm('OTHERTENANT', 'user'))).toBe(false);
   });
 });
 

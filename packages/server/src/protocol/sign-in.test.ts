@@ -2,13 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret, verifySecret } from '../lib/passwords.js';
 import type { Realm, User } from './model.js';
 import { signIn, type SignInDeps } from './sign-in.js';
+import { createTestClock, SEED_TENANT, T0, testRealm } from './testing/fakes.js';
 
-const T0 = 1_750_000_000;
 const MAX_FAILURES = 3;
 const WINDOW_SECONDS = 300;
 
-const USER_REALM: Realm = { id: 'TMPRODB88619984-U', tenantId: 'TMPRODB88619984', actor: 'user', issuer: 'https://auth.example.com/system/auth/TMPRODB88619984-U' };
-const CUSTOMER_REALM: Realm = { id: 'TMPRODB88619984-C', tenantId: 'TMPRODB88619984', actor: 'customer', issuer: 'https://auth.example.com/system/auth/TMPRODB88619984-C' };
+const USER_REALM = testRealm(SEED_TENANT.id, 'user');
+const CUSTOMER_REALM = testRealm(SEED_TENANT.id, 'customer');
 
 const ALICE_PASSWORD = 'alice-correct-password';
 const BOB_PASSWORD = 'bob-correct-password';
@@ -47,7 +47,7 @@ function createFailureStore() {
 }
 
 function setup() {
-  const clock = { now: T0, nowSeconds(): number { return this.now; } };
+  const clock = createTestClock();
   const failures = createFailureStore();
   const verifiedHashes: string[] = [];
   const lookedUp: string[] = [];

@@ -1,39 +1,13 @@
 import type { JWTPayload } from 'jose';
 import { describe, expect, it } from 'vitest';
-import type { Realm } from './model.js';
 import type { RefreshTokenRecord } from './ports.js';
-import { hashOpaqueSecret } from './secrets.js';
+import { ACME_CUSTOMER_REALM, ACME_USER_REALM, createTestClock, refreshTokenRecord, SEED_CLIENT_ID, T0 } from './testing/fakes.js';
 import { inspectToken, refreshTokenIsActive, type TokenInspectionDeps } from './token-inspection.js';
 
-const T0 = 1_750_000_000;
-const USER_REALM: Realm = { id: 'ACME-U', tenantId: 'ACME', actor: 'user', issuer: 'https://auth.example.com/system/auth/ACME-U' };
-const CUSTOMER_REALM: Realm = { id: 'ACME-C', tenantId: 'ACME', actor: 'customer', issuer: 'https://auth.example.com/system/auth/ACME-C' };
-const CLIENT_ID = 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f';
-
 const ACCESS_TOKEN = 'access.token.jwt';
-const CLAIMS: JWTPayload = { iss: USER_REALM.issuer, sub: 'user-1', client_id: CLIENT_ID, jti: 'jti-1', exp: T0 + 900 };
+const CLAIMS: JWTPayload = { iss: ACME_USER_REALM.issuer, sub: 'user-1', client_id: SEED_CLIENT_ID, jti: 'jti-1', exp: T0 + 900 };
 const REFRESH_TOKEN = 'opaque-refresh-token';
-const RECORD: RefreshTokenRecord = {
-  tokenHash: hashOpaqueSecret(REFRESH_TOKEN),
-  familyId: 'family-1',
-  realmId: USER_REALM.id,
-  tenantId: 'ACME',
-  clientId: CLIENT_ID,
-  userId: 'user-1',
-  sessionId: 'session-1',
-  codeHash: null,
-  scopes: ['core.read'],
-  authTime: T0 - 60,
-  familyCreatedAt: T0,
-  familyExpiresAt: T0 + 3_600,
-  idleExpiresAt: T0 + 600,
-  createdAt: T0,
-  rotatedAt: null,
-  revokedAt: null,
-  accessTokenJti: 'jti-1',
-  accessTokenExpiresAt: T0 + 900,
-  successorSealed: null,
-};
+const RECORD: RefreshTokenRecord = refreshTokenRecord(REFRESH_TOKEN, { accessTokenJti: 'jti-1' });
 
 /** Own JWTs by value, a deny-list and refresh tokens by hash; every look-up is logged in order. */
 function inspection(options: { claims?: JWTPayload | undefined; revokedJtis?: string[]; record?: RefreshTokenRecord } = {}) {
@@ -60,7 +34,7 @@ function inspection(options: { claims?: JWTPayload | undefined; revokedJtis?: st
         return tokenHash === record.tokenHash ? record : undefined;
       },
     },
-    clock: { nowSeconds: () => T0 },
+    clock: createTestClock(),
   };
   return { deps, lookups, verified };
 }
@@ -68,44 +42,44 @@ function inspection(options: { claims?: JWTPayload | undefined; revokedJtis?: st
 describe('inspectToken', () => {
   it('finds an access token this realm signed, asking for typ at+jwt and the realm issuer with the tenant key', async () => {
     const { deps, verified } = inspection();
-    expect(await inspectToken(deps, USER_REALM, ACCESS_TOKEN, undefined)).toEqual({ kind: 'access_token', claims: CLAIMS });
-    expect(verified).toEqual([['ACME', ACCESS_TOKEN, { typ: 'at+jwt', issuer: USER_REALM.issuer }]]);
+    expect(await inspectToken(deps, ACME_USER_REALM, ACCESS_TOKEN, undefined)).toEqual({ kind: 'access_token', claims: CLAIMS });
+    expect(verified).toEqual([['ACME', ACCESS_TOKEN, { typ: 'at+jwt', issuer: ACME_USER_REALM.issuer }]]);
   });
 
   it('finds a refresh token of this realm by the SHA-256 of its value', async () => {
     const { deps } = inspection();
-    expect(await inspectToken(deps, USER_REALM, REFRESH_TOKEN, undefined)).toEqual({ kind: 'refresh_token', record: RECORD });
+    expect(await inspectToken(deps, ACME_USER_REALM, REFRESH_TOKEN, undefined)).toEqual({ kind: 'refresh_token', record: RECORD });
   });
 
   it('finds retired refresh tokens too (revocation must reach them)', async () => {
     const retired = { ...RECORD, rotatedAt: T0 + 1, revokedAt: T0 + 2 };
     const { deps } = inspection({ record: retired });
-    expect(await inspectToken(deps, USER_REALM, REFRESH_TOKEN, undefined)).toEqual({ kind: 'refresh_token', record: retired });
+    expect(await inspectToken(deps, ACME_USER_REALM, REFRESH_TOKEN, undefined)).toEqual({ kind: 'refresh_token', record: retired });
   });
 
   it('looks for an access token first, or for a refresh token first with token_type_hint=refresh_token', async () => {
     const first = inspection();
-    await inspectToken(first.deps, USER_REALM, 'unknown.three.parts', undefined);
+    await inspectToken(first.deps, ACME_USER_REALM, 'unknown.three.parts', undefined);
     expect(first.lookups).toEqual(['jwt', 'refresh']);
     const hinted = inspection();
-    await inspectToken(hinted.deps, USER_REALM, 'unknown.three.parts', 'refresh_token');
+    await inspectToken(hinted.deps, ACME_USER_REALM, 'unknown.three.parts', 'refresh_token');
     expect(hinted.lookups).toEqual(['refresh', 'jwt']);
   });
 
   it('treats the hint only as an order: a refresh token hinted as access_token is still found', async () => {
     const { deps } = inspection();
-    expect(await inspectToken(deps, USER_REALM, REFRESH_TOKEN, 'access_token')).toEqual({ kind: 'refresh_token', record: RECORD });
+    expect(await inspectToken(deps, ACME_USER_REALM, REFRESH_TOKEN, 'access_token')).toEqual({ kind: 'refresh_token', record: RECORD });
   });
 
   it('does not try to verify a value that is not three dot-separated parts', async () => {
     const { deps, lookups } = inspection();
-    await inspectToken(deps, USER_REALM, 'two.parts', undefined);
+    await inspectToken(deps, ACME_USER_REALM, 'two.parts', undefined);
     expect(lookups).toEqual(['refresh']);
   });
 
   it('returns undefined for a deny-listed access token', async () => {
     const { deps } = inspection({ revokedJtis: ['jti-1'] });
-    expect(await inspectToken(deps, USER_REALM, ACCESS_TOKEN, undefined)).toBeUndefined();
+    expect(await inspectToken(deps, ACME_USER_REALM, ACCESS_TOKEN, undefined)).toBeUndefined();
   });
 
   it.each([
@@ -115,17 +89,17 @@ describe('inspectToken', () => {
     ['with a numeric jti', { ...CLAIMS, jti: 7 as unknown as string }],
   ])('returns undefined for an access token %s', async (_label, claims) => {
     const { deps } = inspection({ claims });
-    expect(await inspectToken(deps, USER_REALM, ACCESS_TOKEN, undefined)).toBeUndefined();
+    expect(await inspectToken(deps, ACME_USER_REALM, ACCESS_TOKEN, undefined)).toBeUndefined();
   });
 
   it('returns undefined for a refresh token of another realm of the tenant', async () => {
     const { deps } = inspection();
-    expect(await inspectToken(deps, CUSTOMER_REALM, REFRESH_TOKEN, undefined)).toBeUndefined();
+    expect(await inspectToken(deps, ACME_CUSTOMER_REALM, REFRESH_TOKEN, undefined)).toBeUndefined();
   });
 
   it('returns undefined for an unknown value', async () => {
     const { deps } = inspection();
-    expect(await inspectToken(deps, USER_REALM, 'never-issued', undefined)).toBeUndefined();
+    expect(await inspectToken(deps, ACME_USER_REALM, 'never-issued', undefined)).toBeUndefined();
   });
 });
 

@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UntrustedRedirect } from '../errors.js';
-import { DEFAULT_REFRESH_POLICY, type Client, type Realm } from '../model.js';
+import { acmeClient, ACME_USER_REALM } from '../testing/fakes.js';
 import { checkClient, checkClientIdParameter } from './client.js';
 
-const realm: Realm = { id: 'ACME-U', tenantId: 'ACME', actor: 'user', issuer: 'https://auth.example.com/system/auth/ACME-U' };
-const client: Client = {
-  clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
-  tenantId: 'ACME',
-  name: 'App',
-  platform: 'spa',
-  resourceType: 'user',
-  redirectUris: ['https://app.example.com/cb'],
-  scopes: [],
-  consentMode: 'required',
-  secretHash: null,
-  postLogoutRedirectUris: [],
-  refreshTokens: DEFAULT_REFRESH_POLICY.spa,
-  disabled: false,
-};
+const realm = ACME_USER_REALM;
+const client = acmeClient({ resourceType: 'user', scopes: [] });
 
 describe('checkClientIdParameter', () => {
   it('returns the single client_id', () => {

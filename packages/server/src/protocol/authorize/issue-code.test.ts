@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthorizationRequest, Realm } from '../model.js';
+import type { AuthorizationRequest } from '../model.js';
 import type { AuthorizationCodeRecord, AuthorizationCodeRepository } from '../ports.js';
 import { hashOpaqueSecret } from '../secrets.js';
+import { ACME_USER_REALM } from '../testing/fakes.js';
 import { buildAuthorizationResponseUrl, issueAuthorizationCode } from './issue-code.js';
 
-const realm: Realm = { id: 'ACME-U', tenantId: 'ACME', actor: 'user', issuer: 'https://auth.example.com/system/auth/ACME-U' };
 const request: AuthorizationRequest = {
   clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
   redirectUri: 'https://app.example.com/cb',
@@ -31,7 +31,7 @@ describe('issueAuthorizationCode', () => {
         random: { token: (bytes) => (requestedBytes.push(bytes), 'random-code'), uuid: () => 'uuid' },
         codeTtlSeconds: 60,
       },
-      { realm, request, userId: 'user-1', sessionId: 'session-1', authTime: 990 },
+      { realm: ACME_USER_REALM, request, userId: 'user-1', sessionId: 'session-1', authTime: 990 },
     );
     expect(code).toBe('random-code');
     expect(requestedBytes).toEqual([32]);

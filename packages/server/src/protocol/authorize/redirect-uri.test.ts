@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UntrustedRedirect } from '../errors.js';
-import { DEFAULT_REFRESH_POLICY, type Client } from '../model.js';
+import { acmeClient } from '../testing/fakes.js';
 import { checkRedirectUri } from './redirect-uri.js';
 
-const client: Client = {
-  clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
-  tenantId: 'ACME',
-  name: 'App',
-  platform: 'spa',
-  resourceType: 'global',
-  redirectUris: ['https://app.example.com/cb', 'http://localhost:5173/callback'],
-  scopes: [],
-  consentMode: 'required',
-  secretHash: null,
-  postLogoutRedirectUris: [],
-  refreshTokens: DEFAULT_REFRESH_POLICY.spa,
-  disabled: false,
-};
+const client = acmeClient({ redirectUris: ['https://app.example.com/cb', 'http://localhost:5173/callback'], scopes: [] });
 
 async function titleOf(values: readonly string[] | undefined): Promise<string> {
   try {

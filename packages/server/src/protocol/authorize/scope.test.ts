@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidScope } from '../errors.js';
-import { DEFAULT_REFRESH_POLICY, type Client } from '../model.js';
+import { seedClient } from '../testing/fakes.js';
 import { checkRequestedScopes } from './scope.js';
 
-const client: Client = {
-  clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
-  tenantId: 'TMPRODB88619984',
-  name: 'Demo SPA',
-  platform: 'spa',
-  resourceType: 'global',
-  redirectUris: ['https://oauth.pstmn.io/v1/callback'],
-  scopes: ['core.aiservices.read', 'core.aiservices.write'],
-  consentMode: 'required',
-  secretHash: null,
-  postLogoutRedirectUris: [],
-  refreshTokens: DEFAULT_REFRESH_POLICY.spa,
-  disabled: false,
-};
+const client = seedClient();
 const NONE = new Set<string>();
 
 describe('checkRequestedScopes', () => {

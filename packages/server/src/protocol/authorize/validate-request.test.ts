@@ -1,59 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthError, UntrustedRedirect } from '../errors.js';
-import { DEFAULT_REFRESH_POLICY, type Client, type Realm } from '../model.js';
+import type { Client } from '../model.js';
+import { formEncode, READ, seedClient, SEED_CHALLENGE, SEED_CLIENT_ID, SEED_REDIRECT_URI, SEED_USER_REALM, WRITE } from '../testing/fakes.js';
 import { parseParameters } from './parameters.js';
 import { validateAuthorizationRequest, type AuthorizationRequestResult } from './validate-request.js';
 
-const TENANT = 'TMPRODB88619984';
-const USER_REALM: Realm = { id: `${TENANT}-U`, tenantId: TENANT, actor: 'user', issuer: `https://ai.egain.cloud/system/auth/${TENANT}-U` };
-
-const CLIENT_ID = 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f';
 const CUSTOMER_ONLY_ID = '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9';
 const OTHER_TENANT_ID = '9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d';
-const REDIRECT_URI = 'https://oauth.pstmn.io/v1/callback';
-const READ = 'core.aiservices.read';
-const WRITE = 'core.aiservices.write';
-const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
-const base: Omit<Client, 'clientId'> = {
-  tenantId: TENANT,
-  name: 'Demo SPA',
-  platform: 'spa',
-  resourceType: 'global',
-  redirectUris: [REDIRECT_URI, 'http://localhost:5173/callback'],
-  scopes: [READ, WRITE],
-  consentMode: 'required',
-  secretHash: null,
-  postLogoutRedirectUris: [],
-  refreshTokens: DEFAULT_REFRESH_POLICY.spa,
-  disabled: false,
-};
+const redirectUris = [SEED_REDIRECT_URI, 'http://localhost:5173/callback'];
 const CLIENTS = new Map<string, Client>([
-  [CLIENT_ID, { ...base, clientId: CLIENT_ID }],
-  [CUSTOMER_ONLY_ID, { ...base, clientId: CUSTOMER_ONLY_ID, resourceType: 'customer' }],
-  [OTHER_TENANT_ID, { ...base, clientId: OTHER_TENANT_ID, tenantId: 'OTHERTENANT' }],
+  [SEED_CLIENT_ID, seedClient({ redirectUris })],
+  [CUSTOMER_ONLY_ID, seedClient({ clientId: CUSTOMER_ONLY_ID, redirectUris, resourceType: 'customer' })],
+  [OTHER_TENANT_ID, seedClient({ clientId: OTHER_TENANT_ID, redirectUris, tenantId: 'OTHERTENANT' })],
 ]);
 
 /** A valid request; entries set to undefined are left out. */
 function query(overrides: Record<string, string | undefined> = {}): string {
-  const values: Record<string, string | undefined> = {
-    client_id: CLIENT_ID,
+  return formEncode({
+    client_id: SEED_CLIENT_ID,
     response_type: 'code',
-    redirect_uri: REDIRECT_URI,
+    redirect_uri: SEED_REDIRECT_URI,
     scope: `${READ} ${WRITE}`,
     state: 'a1b2c3d4e5f67890',
-    code_challenge: CHALLENGE,
+    code_challenge: SEED_CHALLENGE,
     code_challenge_method: 'S256',
     ...overrides,
-  };
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(values)) if (value !== undefined) params.append(name, value);
-  return params.toString();
+  });
 }
 
 function validate(encoded: string, builtInScopes: ReadonlySet<string> = new Set()): Promise<AuthorizationRequestResult> {
   return validateAuthorizationRequest({
-    realm: USER_REALM,
+    realm: SEED_USER_REALM,
     parameters: parseParameters(encoded),
     findClient: async (clientId) => CLIENTS.get(clientId),
     builtInScopes,
@@ -75,7 +53,7 @@ async function redirectedError(encoded: string): Promise<string> {
   const result = await validate(encoded);
   if (result.ok) return expect.unreachable('the request should have been refused');
   expect(result.error).toBeInstanceOf(OAuthError);
-  expect(result.redirectUri).toBe(REDIRECT_URI);
+  expect(result.redirectUri).toBe(SEED_REDIRECT_URI);
   return result.error.error;
 }
 
@@ -86,13 +64,13 @@ describe('validateAuthorizationRequest accepts', () => {
     );
     expect(await validate(seedUrl.search.slice(1))).toEqual({
       ok: true,
-      client: CLIENTS.get(CLIENT_ID),
+      client: CLIENTS.get(SEED_CLIENT_ID),
       request: {
-        clientId: CLIENT_ID,
-        redirectUri: REDIRECT_URI,
+        clientId: SEED_CLIENT_ID,
+        redirectUri: SEED_REDIRECT_URI,
         scopes: [READ, WRITE],
         state: 'a1b2c3d4e5f67890',
-        codeChallenge: CHALLENGE,
+        codeChallenge: SEED_CHALLENGE,
         codeChallengeMethod: 'S256',
         nonce: undefined,
       },
@@ -145,7 +123,7 @@ describe('validateAuthorizationRequest echoes state byte for byte', () => {
 
   it('in a redirected error', async () => {
     const result = await validate(query({ state: 'a b&c=d%', response_type: 'token' }));
-    expect(result).toMatchObject({ ok: false, redirectUri: REDIRECT_URI, state: 'a b&c=d%' });
+    expect(result).toMatchObject({ ok: false, redirectUri: SEED_REDIRECT_URI, state: 'a b&c=d%' });
   });
 
   it('with non-ASCII characters and a trailing space', async () => {
@@ -164,19 +142,19 @@ describe('validateAuthorizationRequest refuses as untrusted (error page, no redi
   it.each([
     ['client_id is missing', query({ client_id: undefined }), 'Invalid request'],
     ['client_id is empty', query({ client_id: '' }), 'Invalid request'],
-    ['client_id is repeated', `${query()}&client_id=${CLIENT_ID}`, 'Invalid request'],
+    ['client_id is repeated', `${query()}&client_id=${SEED_CLIENT_ID}`, 'Invalid request'],
     ['client_id is unknown', query({ client_id: '00000000-0000-4000-8000-000000000000' }), 'Unknown application'],
     ['the client is not allowed in this realm', query({ client_id: CUSTOMER_ONLY_ID }), 'Unknown application'],
     ['the client belongs to another tenant', query({ client_id: OTHER_TENANT_ID }), 'Unknown application'],
     ['redirect_uri is missing', query({ redirect_uri: undefined }), 'Invalid request'],
     ['redirect_uri is empty', query({ redirect_uri: '' }), 'Invalid request'],
-    ['redirect_uri is repeated', `${query()}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`, 'Invalid request'],
+    ['redirect_uri is repeated', `${query()}&redirect_uri=${encodeURIComponent(SEED_REDIRECT_URI)}`, 'Invalid request'],
     ['redirect_uri is not registered', query({ redirect_uri: 'https://evil.example.com/callback' }), 'Invalid return address'],
-    ['redirect_uri differs by a trailing slash', query({ redirect_uri: `${REDIRECT_URI}/` }), 'Invalid return address'],
+    ['redirect_uri differs by a trailing slash', query({ redirect_uri: `${SEED_REDIRECT_URI}/` }), 'Invalid return address'],
     ['redirect_uri differs in the case of the host', query({ redirect_uri: 'https://OAUTH.pstmn.io/v1/callback' }), 'Invalid return address'],
     ['redirect_uri differs in the case of the path', query({ redirect_uri: 'https://oauth.pstmn.io/v1/Callback' }), 'Invalid return address'],
-    ['redirect_uri adds a query', query({ redirect_uri: `${REDIRECT_URI}?next=/` }), 'Invalid return address'],
-    ['redirect_uri extends the registered one', query({ redirect_uri: `${REDIRECT_URI}x` }), 'Invalid return address'],
+    ['redirect_uri adds a query', query({ redirect_uri: `${SEED_REDIRECT_URI}?next=/` }), 'Invalid return address'],
+    ['redirect_uri extends the registered one', query({ redirect_uri: `${SEED_REDIRECT_URI}x` }), 'Invalid return address'],
     ['redirect_uri percent-encodes a character of the registered one', query({ redirect_uri: 'https://oauth.pstmn.io/v1/%63allback' }), 'Invalid return address'],
     ['redirect_uri adds the default port', query({ redirect_uri: 'https://oauth.pstmn.io:443/v1/callback' }), 'Invalid return address'],
   ])('when %s', async (_label, encoded, title) => {
@@ -196,7 +174,7 @@ describe('validateAuthorizationRequest redirects the error to the client', () =>
   it.each([
     ['response_type is repeated', `${query()}&response_type=code`, 'invalid_request'],
     ['scope is repeated', `${query()}&scope=${READ}`, 'invalid_request'],
-    ['code_challenge is repeated', `${query()}&code_challenge=${CHALLENGE}`, 'invalid_request'],
+    ['code_challenge is repeated', `${query()}&code_challenge=${SEED_CHALLENGE}`, 'invalid_request'],
     ['code_challenge_method is repeated', `${query()}&code_challenge_method=S256`, 'invalid_request'],
     ['nonce is repeated', `${query({ nonce: 'a' })}&nonce=b`, 'invalid_request'],
     ['prompt is repeated', `${query({ prompt: 'login' })}&prompt=consent`, 'invalid_request'],
@@ -212,10 +190,10 @@ describe('validateAuthorizationRequest redirects the error to the client', () =>
     ['code_challenge_method is empty', query({ code_challenge_method: '' }), 'invalid_request'],
     ['code_challenge_method is plain', query({ code_challenge_method: 'plain' }), 'invalid_request'],
     ['code_challenge_method is s256 in lower case', query({ code_challenge_method: 's256' }), 'invalid_request'],
-    ['code_challenge has 42 characters', query({ code_challenge: CHALLENGE.slice(0, 42) }), 'invalid_request'],
-    ['code_challenge has 44 characters', query({ code_challenge: `${CHALLENGE}A` }), 'invalid_request'],
-    ['code_challenge has characters outside base64url', query({ code_challenge: `${CHALLENGE.slice(0, 41)}+/` }), 'invalid_request'],
-    ['code_challenge is padded', query({ code_challenge: `${CHALLENGE.slice(0, 42)}=` }), 'invalid_request'],
+    ['code_challenge has 42 characters', query({ code_challenge: SEED_CHALLENGE.slice(0, 42) }), 'invalid_request'],
+    ['code_challenge has 44 characters', query({ code_challenge: `${SEED_CHALLENGE}A` }), 'invalid_request'],
+    ['code_challenge has characters outside base64url', query({ code_challenge: `${SEED_CHALLENGE.slice(0, 41)}+/` }), 'invalid_request'],
+    ['code_challenge is padded', query({ code_challenge: `${SEED_CHALLENGE.slice(0, 42)}=` }), 'invalid_request'],
     ['scope is missing', query({ scope: undefined }), 'invalid_scope'],
     ['scope is empty', query({ scope: '' }), 'invalid_scope'],
     ['scope is not assigned to the client', query({ scope: `${READ} core.admin` }), 'invalid_scope'],

@@ -1,55 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import { parseParameters } from '../authorize/parameters.js';
 import { InvalidGrant, InvalidRequest } from '../errors.js';
-import type { Client, Realm, Tenant, User } from '../model.js';
-import type { AuthorizationCodeRecord, AuthorizationCodeRepository, RefreshFamilySelector, RefreshTokenRecord, RefreshTokenRepository, RevokedTokenRepository } from '../ports.js';
+import type { Client, Realm, User } from '../model.js';
+import type { AuthorizationCodeRecord } from '../ports.js';
 import { hashOpaqueSecret } from '../secrets.js';
+import {
+  createCodeStore,
+  createRecordingRandom,
+  createRecordingSigner,
+  createRefreshTokenStore,
+  createRevokedTokenStore,
+  createTestClock,
+  expectInvalidGrant,
+  formEncode,
+  OTHER_CLIENT_ID,
+  READ,
+  seedClient,
+  SEED_CHALLENGE,
+  SEED_CUSTOMER_REALM,
+  SEED_REDIRECT_URI,
+  SEED_TENANT,
+  SEED_USER,
+  SEED_USER_REALM,
+  SEED_VERIFIER,
+  SHORT_REFRESH_POLICY,
+  T0,
+  WRITE,
+} from '../testing/fakes.js';
 import { authorizationCodeGrant, type AuthorizationCodeGrantDeps } from './authorization-code.js';
 import type { TokenResponse } from './grant.js';
 
-const T0 = 1_750_000_000;
 const TTL_SECONDS = 900;
 const ID_TOKEN_TTL_SECONDS = 300;
-const TENANT: Tenant = { id: 'TMPRODB88619984', name: 'Demo Tenant', apiDomain: 'https://api.example.com' };
-const USER_REALM: Realm = { id: 'TMPRODB88619984-U', tenantId: TENANT.id, actor: 'user', issuer: 'https://ai.egain.cloud/system/auth/TMPRODB88619984-U' };
-const CUSTOMER_REALM: Realm = { id: 'TMPRODB88619984-C', tenantId: TENANT.id, actor: 'customer', issuer: 'https://ai.egain.cloud/system/auth/TMPRODB88619984-C' };
-const READ = 'core.aiservices.read';
-const WRITE = 'core.aiservices.write';
 
-const CLIENT: Client = {
-  clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
-  tenantId: TENANT.id,
-  name: 'Demo SPA',
-  platform: 'spa',
-  resourceType: 'global',
-  redirectUris: ['https://oauth.pstmn.io/v1/callback'],
-  scopes: [READ, WRITE],
-  consentMode: 'required',
-  secretHash: null,
-  postLogoutRedirectUris: [],
-  refreshTokens: { enabled: true, absoluteTtlSeconds: 3_600, idleTtlSeconds: 600, graceSeconds: 0 },
-  disabled: false,
-};
-const OTHER_CLIENT: Client = { ...CLIENT, clientId: '0c7f4a51-2b3e-4d6f-8a9b-1c2d3e4f5a6b' };
+const CLIENT: Client = seedClient({ refreshTokens: SHORT_REFRESH_POLICY });
+const OTHER_CLIENT: Client = { ...CLIENT, clientId: OTHER_CLIENT_ID };
 const NO_REFRESH_CLIENT: Client = { ...CLIENT, refreshTokens: { ...CLIENT.refreshTokens, enabled: false } };
 
-const USER: User = {
-  id: 'user-1',
-  tenantId: TENANT.id,
-  actor: 'user',
-  username: 'alice',
-  email: 'alice@example.com',
-  passwordHash: 'not-used-by-the-grant',
-  disabled: false,
-  passwordChangedAt: T0 - 86_400,
-};
-
-// The seed document's token request, with the RFC 7636 appendix B verifier.
+// The seed document's token request: this code, redeemed with the RFC 7636 appendix B verifier.
 const CODE = 'def456-gh-ijkl-789-mnopqr';
 const CODE_HASH = hashOpaqueSecret(CODE);
-const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
-const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
-const REDIRECT_URI = 'https://oauth.pstmn.io/v1/callback';
 const SIGNED_TOKEN = 'header.payload.signature';
 const SIGNED_ID_TOKEN = 'id-header.id-payload.id-signature';
 // The fake Random numbers what it hands out; a redemption draws the access token's jti, then the
@@ -57,74 +47,6 @@ const SIGNED_ID_TOKEN = 'id-header.id-payload.id-signature';
 const JTI = 'random-1';
 const FAMILY_ID = 'random-2';
 const REFRESH_TOKEN = 'random-3';
-
-/** Authorization codes in memory, with the same atomic consume as the SQL repositories. */
-function createCodeStore(): AuthorizationCodeRepository & { records: Map<string, AuthorizationCodeRecord> } {
-  const records = new Map<string, AuthorizationCodeRecord>();
-  return {
-    records,
-    async insert(record) {
-      records.set(record.codeHash, { ...record, consumedAt: null, accessTokenJti: null });
-    },
-    async findByHash(codeHash) {
-      const record = records.get(codeHash);
-      return record && { ...record };
-    },
-    async consume(codeHash, now, accessTokenJti) {
-      const record = records.get(codeHash);
-      if (!record || record.consumedAt !== null) return false;
-      records.set(codeHash, { ...record, consumedAt: now, accessTokenJti });
-      return true;
-    },
-  };
-}
-
-type RevokedAccessTokens = Map<string, { realmId: string; expiresAt: number }>;
-
-/**
- * Refresh tokens in memory, with the SQL repository's semantics: rotate succeeds only while the
- * old row is neither rotated nor revoked; revoking families also deny-lists their unexpired
- * access tokens (an already deny-listed jti keeps its entry).
- */
-function createRefreshTokenStore(revokedAccess: RevokedAccessTokens): RefreshTokenRepository & { records: Map<string, RefreshTokenRecord>; revocations: RefreshFamilySelector[] } {
-  const records = new Map<string, RefreshTokenRecord>();
-  const revocations: RefreshFamilySelector[] = [];
-  const selects = (record: RefreshTokenRecord, selector: RefreshFamilySelector): boolean => {
-    if ('familyId' in selector) return record.familyId === selector.familyId;
-    if ('codeHash' in selector) return record.codeHash === selector.codeHash;
-    if ('sessionId' in selector) return record.sessionId === selector.sessionId;
-    return record.userId === selector.userId && (selector.clientId === undefined || record.clientId === selector.clientId);
-  };
-  return {
-    records,
-    revocations,
-    async insert(record) {
-      records.set(record.tokenHash, { ...record });
-    },
-    async findByHash(tokenHash) {
-      const record = records.get(tokenHash);
-      return record && { ...record };
-    },
-    async rotate(previousHash, now, successorSealed, successor) {
-      const previous = records.get(previousHash);
-      if (!previous || previous.rotatedAt !== null || previous.revokedAt !== null) return false;
-      records.set(previousHash, { ...previous, rotatedAt: now, successorSealed });
-      records.set(successor.tokenHash, { ...successor });
-      return true;
-    },
-    async revokeFamilies(selector, now) {
-      revocations.push(selector);
-      const families = new Set([...records.values()].filter((record) => selects(record, selector)).map((record) => record.familyId));
-      for (const [hash, record] of records) {
-        if (!families.has(record.familyId)) continue;
-        if (record.revokedAt === null) records.set(hash, { ...record, revokedAt: now });
-        const { accessTokenJti: jti, accessTokenExpiresAt: expiresAt } = record;
-        if (jti !== null && expiresAt !== null && expiresAt > now && !revokedAccess.has(jti)) revokedAccess.set(jti, { realmId: record.realmId, expiresAt });
-      }
-      return families.size;
-    },
-  };
-}
 
 interface SetupOptions {
   readonly scopes?: readonly string[];
@@ -135,46 +57,20 @@ interface SetupOptions {
 }
 
 function setup(options: SetupOptions = {}) {
-  const clock = { now: T0, nowSeconds(): number { return this.now; } };
+  const clock = createTestClock();
   const codes = createCodeStore();
-  const revoked: RevokedAccessTokens = new Map();
-  const revokedTokens: RevokedTokenRepository = {
-    async revokeAccessToken(jti, realmId, expiresAt) {
-      revoked.set(jti, { realmId, expiresAt });
-    },
-    async isAccessTokenRevoked(jti) {
-      return revoked.has(jti);
-    },
-  };
-  const refreshTokens = createRefreshTokenStore(revoked);
-  const signed: { tenantId: string; typ: string; claims: Record<string, unknown> }[] = [];
-  const signer: AuthorizationCodeGrantDeps['signer'] = {
-    async signAccessToken(tenantId, claims) {
-      signed.push({ tenantId, typ: 'at+jwt', claims });
-      return SIGNED_TOKEN;
-    },
-    async sign(tenantId, claims, typ) {
-      signed.push({ tenantId, typ, claims });
-      return SIGNED_ID_TOKEN;
-    },
-  };
-  const randomBytes: number[] = [];
-  let randomCounter = 0;
-  const user = 'user' in options ? options.user : USER;
+  const revokedTokens = createRevokedTokenStore();
+  const refreshTokens = createRefreshTokenStore(revokedTokens.entries);
+  const signer = createRecordingSigner({ accessToken: () => SIGNED_TOKEN, idToken: SIGNED_ID_TOKEN });
+  const random = createRecordingRandom();
+  const user = 'user' in options ? options.user : SEED_USER;
   const deps: AuthorizationCodeGrantDeps = {
     codes,
     revokedTokens,
     refreshTokens,
     signer,
     clock,
-    random: {
-      token: (bytes) => {
-        randomBytes.push(bytes);
-        randomCounter += 1;
-        return `random-${randomCounter}`;
-      },
-      uuid: () => 'unused',
-    },
+    random,
     accessTokenTtlSeconds: TTL_SECONDS,
     idTokenTtlSeconds: ID_TOKEN_TTL_SECONDS,
     findUser: async (tenantId, userId) => (user && user.tenantId === tenantId && user.id === userId ? user : undefined),
@@ -183,40 +79,25 @@ function setup(options: SetupOptions = {}) {
   };
   const record: Omit<AuthorizationCodeRecord, 'consumedAt' | 'accessTokenJti'> = {
     codeHash: CODE_HASH,
-    realmId: USER_REALM.id,
-    tenantId: TENANT.id,
+    realmId: SEED_USER_REALM.id,
+    tenantId: SEED_TENANT.id,
     clientId: CLIENT.clientId,
     userId: 'user-1',
     sessionId: 'session-1',
-    redirectUri: REDIRECT_URI,
+    redirectUri: SEED_REDIRECT_URI,
     scopes: options.scopes ?? [READ, WRITE],
-    codeChallenge: CHALLENGE,
+    codeChallenge: SEED_CHALLENGE,
     nonce: options.nonce ?? null,
     authTime: T0 - 30,
     expiresAt: T0 + 60,
   };
   void codes.insert(record);
   const grant = authorizationCodeGrant(deps);
-  const redeem = (form: Record<string, string | undefined> = {}, client: Client = CLIENT, realm: Realm = USER_REALM): Promise<TokenResponse> => {
-    const values: Record<string, string | undefined> = { grant_type: 'authorization_code', code: CODE, redirect_uri: REDIRECT_URI, client_id: client.clientId, code_verifier: VERIFIER, ...form };
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(values)) if (value !== undefined) params.append(name, value);
-    return grant({ realm, tenant: TENANT, client, parameters: parseParameters(params.toString()) });
+  const redeem = (form: Record<string, string | undefined> = {}, client: Client = CLIENT, realm: Realm = SEED_USER_REALM): Promise<TokenResponse> => {
+    const values = { grant_type: 'authorization_code', code: CODE, redirect_uri: SEED_REDIRECT_URI, client_id: client.clientId, code_verifier: SEED_VERIFIER, ...form };
+    return grant({ realm, tenant: SEED_TENANT, client, parameters: parseParameters(formEncode(values)) });
   };
-  return { clock, codes, revoked, refreshTokens, signed, randomBytes, redeem };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => expect.unreachable('the token request should have failed'),
-    (error: unknown) => error as Error,
-  );
-}
-
-async function expectInvalidGrant(promise: Promise<unknown>, description: string): Promise<void> {
-  const error = await rejection(promise);
-  expect(error).toBeInstanceOf(InvalidGrant);
-  expect(error).toMatchObject({ error: 'invalid_grant', status: 400, message: description });
+  return { clock, codes, revoked: revokedTokens.entries, refreshTokens, signed: signer.signed, randomBytes: random.drawnBytes, redeem };
 }
 
 const EXPECTED_RESPONSE: TokenResponse = {
@@ -239,10 +120,10 @@ describe('authorization_code grant: a valid redemption', () => {
     expect(randomBytes[0]).toBe(16);
     expect(signed).toEqual([
       {
-        tenantId: TENANT.id,
+        tenantId: SEED_TENANT.id,
         typ: 'at+jwt',
         claims: {
-          iss: USER_REALM.issuer,
+          iss: SEED_USER_REALM.issuer,
           sub: 'user-1',
           aud: 'https://api.example.com',
           client_id: CLIENT.clientId,
@@ -251,7 +132,7 @@ describe('authorization_code grant: a valid redemption', () => {
           exp: T0 + TTL_SECONDS,
           jti: JTI,
           auth_time: T0 - 30,
-          tenant_id: TENANT.id,
+          tenant_id: SEED_TENANT.id,
           actor: 'user',
         },
       },
@@ -283,8 +164,8 @@ describe('authorization_code grant: the refresh token (RFC 9700 §4.14, OAuth 2.
     expect(refreshTokens.records.get(hashOpaqueSecret(REFRESH_TOKEN))).toEqual({
       tokenHash: hashOpaqueSecret(REFRESH_TOKEN),
       familyId: FAMILY_ID,
-      realmId: USER_REALM.id,
-      tenantId: TENANT.id,
+      realmId: SEED_USER_REALM.id,
+      tenantId: SEED_TENANT.id,
       clientId: CLIENT.clientId,
       userId: 'user-1',
       sessionId: 'session-1',
@@ -324,10 +205,10 @@ describe('authorization_code grant: OpenID Connect id_token', () => {
     expect(await redeem()).toEqual({ ...EXPECTED_RESPONSE, scope: `openid ${READ}`, id_token: SIGNED_ID_TOKEN });
     expect(signed.map((call) => call.typ)).toEqual(['at+jwt', 'JWT']);
     expect(signed[1]).toEqual({
-      tenantId: TENANT.id,
+      tenantId: SEED_TENANT.id,
       typ: 'JWT',
       claims: {
-        iss: USER_REALM.issuer,
+        iss: SEED_USER_REALM.issuer,
         sub: 'user-1',
         aud: CLIENT.clientId,
         iat: T0,
@@ -357,7 +238,7 @@ describe('authorization_code grant: OpenID Connect id_token', () => {
 describe('authorization_code grant refuses with invalid_grant', () => {
   it('a wrong code_verifier, leaving the code redeemable', async () => {
     const { redeem, codes } = setup();
-    await expectInvalidGrant(redeem({ code_verifier: `${VERIFIER.slice(0, -1)}Y` }), 'code_verifier does not match the code_challenge');
+    await expectInvalidGrant(redeem({ code_verifier: `${SEED_VERIFIER.slice(0, -1)}Y` }), 'code_verifier does not match the code_challenge');
     expect(codes.records.get(CODE_HASH)).toMatchObject({ consumedAt: null, accessTokenJti: null });
     expect(await redeem()).toEqual(EXPECTED_RESPONSE);
   });
@@ -374,7 +255,7 @@ describe('authorization_code grant refuses with invalid_grant', () => {
 
   it('the code_challenge presented as the verifier (plain)', async () => {
     const { redeem } = setup();
-    await expectInvalidGrant(redeem({ code_verifier: CHALLENGE }), 'code_verifier does not match the code_challenge');
+    await expectInvalidGrant(redeem({ code_verifier: SEED_CHALLENGE }), 'code_verifier does not match the code_challenge');
   });
 
   it('a code issued to another client, with the same description as an unknown code', async () => {
@@ -384,12 +265,12 @@ describe('authorization_code grant refuses with invalid_grant', () => {
 
   it('a code issued in another realm of the same tenant', async () => {
     const { redeem } = setup();
-    await expectInvalidGrant(redeem({}, CLIENT, CUSTOMER_REALM), 'invalid authorization code');
+    await expectInvalidGrant(redeem({}, CLIENT, SEED_CUSTOMER_REALM), 'invalid authorization code');
   });
 
   it('a redirect_uri that differs from the authorization request (even by a trailing slash)', async () => {
     const { redeem } = setup();
-    await expectInvalidGrant(redeem({ redirect_uri: `${REDIRECT_URI}/` }), 'redirect_uri does not match the authorization request');
+    await expectInvalidGrant(redeem({ redirect_uri: `${SEED_REDIRECT_URI}/` }), 'redirect_uri does not match the authorization request');
   });
 
   it('an expired code (at its expiry second)', async () => {
@@ -413,7 +294,7 @@ describe('authorization_code grant refuses with invalid_grant', () => {
   });
 
   it('a person disabled after signing in', async () => {
-    const { redeem, signed } = setup({ user: { ...USER, disabled: true } });
+    const { redeem, signed } = setup({ user: { ...SEED_USER, disabled: true } });
     await expectInvalidGrant(redeem(), 'the account is disabled');
     expect(signed).toEqual([]);
   });
@@ -424,12 +305,12 @@ describe('authorization_code grant refuses with invalid_grant', () => {
   });
 
   it('a password changed after the sign-in the code came from', async () => {
-    const { redeem } = setup({ user: { ...USER, passwordChangedAt: T0 - 29 } });
+    const { redeem } = setup({ user: { ...SEED_USER, passwordChangedAt: T0 - 29 } });
     await expectInvalidGrant(redeem(), 'the grant ended when the password changed');
   });
 
   it('but not a password changed in the very second of the sign-in', async () => {
-    const { redeem } = setup({ user: { ...USER, passwordChangedAt: T0 - 30 } });
+    const { redeem } = setup({ user: { ...SEED_USER, passwordChangedAt: T0 - 30 } });
     expect(await redeem()).toEqual(EXPECTED_RESPONSE);
   });
 });
@@ -453,7 +334,7 @@ describe('authorization_code grant on a reused code (RFC 6749 §4.1.2, RFC 9700 
     await redeem();
     clock.now = T0 + 10;
     await expectInvalidGrant(redeem(), 'authorization code was already used');
-    expect([...revoked]).toEqual([[JTI, { realmId: USER_REALM.id, expiresAt: T0 + 10 + TTL_SECONDS }]]);
+    expect([...revoked]).toEqual([[JTI, { realmId: SEED_USER_REALM.id, expiresAt: T0 + 10 + TTL_SECONDS }]]);
     expect(refreshTokens.revocations).toEqual([{ codeHash: CODE_HASH }]);
     expect(refreshTokens.records.get(hashOpaqueSecret(REFRESH_TOKEN))).toMatchObject({ revokedAt: T0 + 10 });
     expect(signed).toHaveLength(1);

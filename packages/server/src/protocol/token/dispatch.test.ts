@@ -1,26 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseParameters } from '../authorize/parameters.js';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors.js';
-import { DEFAULT_REFRESH_POLICY, type Client, type Realm, type Tenant } from '../model.js';
+import { acmeClient, ACME_TENANT, ACME_USER_REALM } from '../testing/fakes.js';
 import { checkTokenParameters, handleTokenRequest } from './dispatch.js';
 import type { GrantHandler, TokenRequest, TokenResponse } from './grant.js';
 
-const tenant: Tenant = { id: 'ACME', name: 'Acme', apiDomain: 'https://api.acme.example' };
-const realm: Realm = { id: 'ACME-U', tenantId: 'ACME', actor: 'user', issuer: 'https://auth.example.com/system/auth/ACME-U' };
-const client: Client = {
-  clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
-  tenantId: 'ACME',
-  name: 'App',
-  platform: 'spa',
-  resourceType: 'global',
-  redirectUris: ['https://app.example.com/cb'],
-  scopes: ['core.read'],
-  consentMode: 'required',
-  secretHash: null,
-  postLogoutRedirectUris: [],
-  refreshTokens: DEFAULT_REFRESH_POLICY.spa,
-  disabled: false,
-};
+const tenant = ACME_TENANT;
+const realm = ACME_USER_REALM;
+const client = acmeClient();
 const RESPONSE: TokenResponse = { access_token: 'token', token_type: 'Bearer', expires_in: 900, scope: 'core.read' };
 
 function request(form: string): TokenRequest {

@@ -1,38 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidGrant } from '../errors.js';
 import type { Client, User } from '../model.js';
+import { expectInvalidGrant, READ, seedClient, SEED_TENANT, SEED_USER, SHORT_REFRESH_POLICY, T0, WRITE } from '../testing/fakes.js';
 import { checkGrantStillValid, type GrantCheckDeps } from './grant-checks.js';
 
-const T0 = 1_750_000_000;
-const TENANT = 'TMPRODB88619984';
-const READ = 'core.aiservices.read';
-const WRITE = 'core.aiservices.write';
-
-const CLIENT: Client = {
-  clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
-  tenantId: TENANT,
-  name: 'Demo SPA',
-  platform: 'spa',
-  resourceType: 'global',
-  redirectUris: ['https://oauth.pstmn.io/v1/callback'],
-  scopes: [READ, WRITE],
-  consentMode: 'required',
-  secretHash: null,
-  postLogoutRedirectUris: [],
-  refreshTokens: { enabled: true, absoluteTtlSeconds: 3_600, idleTtlSeconds: 600, graceSeconds: 0 },
-  disabled: false,
-};
-
-const USER: User = {
-  id: 'user-1',
-  tenantId: TENANT,
-  actor: 'user',
-  username: 'alice',
-  email: null,
-  passwordHash: 'unused',
-  disabled: false,
-  passwordChangedAt: T0 - 100,
-};
+const TENANT = SEED_TENANT.id;
+const CLIENT: Client = seedClient({ refreshTokens: SHORT_REFRESH_POLICY });
+const USER: User = { ...SEED_USER, email: null, passwordHash: 'unused', passwordChangedAt: T0 - 100 };
 
 function deps(options: { user?: User | undefined; consented?: readonly string[] } = {}) {
   const calls: string[] = [];
@@ -51,15 +24,6 @@ function deps(options: { user?: User | undefined; consented?: readonly string[] 
 }
 
 const INPUT = { client: CLIENT, tenantId: TENANT, userId: USER.id, scopes: [READ, WRITE], grantedAt: T0 };
-
-async function expectInvalidGrant(promise: Promise<unknown>, description: string): Promise<void> {
-  const error = await promise.then(
-    () => expect.unreachable('the grant check should have failed'),
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(InvalidGrant);
-  expect(error).toMatchObject({ error: 'invalid_grant', status: 400, message: description });
-}
 
 describe('checkGrantStillValid', () => {
   it('returns the person when client, person, password and consent all still hold', async () => {

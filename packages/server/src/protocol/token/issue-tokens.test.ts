@@ -1,57 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import type { Client, Realm, Tenant } from '../model.js';
+import type { Client } from '../model.js';
 import { hashOpaqueSecret } from '../secrets.js';
+import { createRecordingRandom, createRecordingSigner, createTestClock, seedClient, SEED_CUSTOMER_REALM, SEED_TENANT, SHORT_REFRESH_POLICY, T0 } from '../testing/fakes.js';
 import { mintTokens, newRefreshToken, type TokenGrant, type TokenIssuerDeps } from './issue-tokens.js';
 
-const T0 = 1_750_000_000;
-const TENANT: Tenant = { id: 'TMPRODB88619984', name: 'Demo Tenant', apiDomain: 'https://api.example.com' };
-const REALM: Realm = { id: 'TMPRODB88619984-C', tenantId: TENANT.id, actor: 'customer', issuer: 'https://ai.egain.cloud/system/auth/TMPRODB88619984-C' };
-const CLIENT: Client = {
-  clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
-  tenantId: TENANT.id,
-  name: 'Demo SPA',
-  platform: 'spa',
-  resourceType: 'global',
-  redirectUris: ['https://oauth.pstmn.io/v1/callback'],
-  scopes: ['core.aiservices.read'],
-  consentMode: 'required',
-  secretHash: null,
-  postLogoutRedirectUris: [],
-  refreshTokens: { enabled: true, absoluteTtlSeconds: 3_600, idleTtlSeconds: 600, graceSeconds: 0 },
-  disabled: false,
-};
+const CLIENT: Client = seedClient({ scopes: ['core.aiservices.read'], refreshTokens: SHORT_REFRESH_POLICY });
 const ACCESS_TOKEN = 'header.payload.signature';
 
 function issuer() {
-  const signed: { tenantId: string; typ: string; claims: Record<string, unknown> }[] = [];
-  const randomBytes: number[] = [];
+  const signer = createRecordingSigner({ accessToken: () => ACCESS_TOKEN, idToken: 'signed-id-token' });
+  const random = createRecordingRandom(() => 'A'.repeat(43));
   const deps: TokenIssuerDeps = {
-    signer: {
-      async signAccessToken(tenantId, claims) {
-        signed.push({ tenantId, typ: 'at+jwt', claims });
-        return ACCESS_TOKEN;
-      },
-      async sign(tenantId, claims, typ) {
-        signed.push({ tenantId, typ, claims });
-        return 'signed-id-token';
-      },
-    },
-    clock: { nowSeconds: () => T0 },
-    random: {
-      token: (bytes) => {
-        randomBytes.push(bytes);
-        return 'A'.repeat(43);
-      },
-      uuid: () => 'unused',
-    },
+    signer,
+    clock: createTestClock(),
+    random,
     accessTokenTtlSeconds: 600,
     idTokenTtlSeconds: 120,
   };
-  return { deps, signed, randomBytes };
+  return { deps, signed: signer.signed, randomBytes: random.drawnBytes };
 }
 
 function grant(scopes: readonly string[]): TokenGrant {
-  return { realm: REALM, tenant: TENANT, client: CLIENT, userId: 'customer-7', scopes, authTime: T0 - 45, jti: 'jti-abc' };
+  return { realm: SEED_CUSTOMER_REALM, tenant: SEED_TENANT, client: CLIENT, userId: 'customer-7', scopes, authTime: T0 - 45, jti: 'jti-abc' };
 }
 
 describe('mintTokens', () => {
@@ -63,19 +33,19 @@ describe('mintTokens', () => {
     });
     expect(signed).toEqual([
       {
-        tenantId: TENANT.id,
+        tenantId: SEED_TENANT.id,
         typ: 'at+jwt',
         claims: {
-          iss: REALM.issuer,
+          iss: SEED_CUSTOMER_REALM.issuer,
           sub: 'customer-7',
-          aud: TENANT.apiDomain,
+          aud: SEED_TENANT.apiDomain,
           client_id: CLIENT.clientId,
           scope: 'core.aiservices.read',
           iat: T0,
           exp: T0 + 600,
           jti: 'jti-abc',
           auth_time: T0 - 45,
-          tenant_id: TENANT.id,
+          tenant_id: SEED_TENANT.id,
           actor: 'customer',
         },
       },
@@ -87,10 +57,10 @@ describe('mintTokens', () => {
     const { response } = await mintTokens(deps, grant(['openid', 'profile']), { nonce: 'abc' });
     expect(response).toEqual({ access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 600, scope: 'openid profile', id_token: 'signed-id-token' });
     expect(signed[1]).toEqual({
-      tenantId: TENANT.id,
+      tenantId: SEED_TENANT.id,
       typ: 'JWT',
       claims: {
-        iss: REALM.issuer,
+        iss: SEED_CUSTOMER_REALM.issuer,
         sub: 'customer-7',
         aud: CLIENT.clientId,
         iat: T0,
@@ -120,8 +90,8 @@ describe('mintTokens', () => {
 describe('newRefreshToken', () => {
   const fields = {
     familyId: 'family-1',
-    realmId: REALM.id,
-    tenantId: TENANT.id,
+    realmId: SEED_CUSTOMER_REALM.id,
+    tenantId: SEED_TENANT.id,
     clientId: CLIENT.clientId,
     userId: 'customer-7',
     sessionId: null,

@@ -1,121 +1,53 @@
 import { describe, expect, it } from 'vitest';
 import { parseParameters } from '../authorize/parameters.js';
 import { InvalidGrant, InvalidRequest, InvalidScope } from '../errors.js';
-import type { Client, Realm, RefreshTokenPolicy, Tenant, User } from '../model.js';
-import type { RefreshFamilySelector, RefreshTokenRecord, RefreshTokenRepository, RevokedTokenRepository } from '../ports.js';
+import type { Client, Realm, User } from '../model.js';
+import type { RefreshTokenRecord } from '../ports.js';
 import { hashOpaqueSecret, openWithSecret } from '../secrets.js';
+import {
+  createRecordingRandom,
+  createRecordingSigner,
+  createRefreshTokenStore,
+  createRevokedTokenStore,
+  createTestClock,
+  expectInvalidGrant,
+  formEncode,
+  OTHER_CLIENT_ID,
+  READ,
+  refreshTokenRecord,
+  rejection,
+  seedClient,
+  SEED_CUSTOMER_REALM,
+  SEED_TENANT,
+  SEED_USER,
+  SEED_USER_REALM,
+  SHORT_REFRESH_POLICY,
+  T0,
+  WRITE,
+} from '../testing/fakes.js';
 import type { TokenResponse } from './grant.js';
 import { refreshTokenGrant, type RefreshTokenGrantDeps } from './refresh-token.js';
 
-const T0 = 1_750_000_000;
 const ACCESS_TTL_SECONDS = 900;
-const TENANT: Tenant = { id: 'TMPRODB88619984', name: 'Demo Tenant', apiDomain: 'https://api.example.com' };
-const USER_REALM: Realm = { id: 'TMPRODB88619984-U', tenantId: TENANT.id, actor: 'user', issuer: 'https://ai.egain.cloud/system/auth/TMPRODB88619984-U' };
-const CUSTOMER_REALM: Realm = { id: 'TMPRODB88619984-C', tenantId: TENANT.id, actor: 'customer', issuer: 'https://ai.egain.cloud/system/auth/TMPRODB88619984-C' };
-const READ = 'core.aiservices.read';
-const WRITE = 'core.aiservices.write';
 
 /** Absolute one hour, idle ten minutes, no grace window. */
-const POLICY: RefreshTokenPolicy = { enabled: true, absoluteTtlSeconds: 3_600, idleTtlSeconds: 600, graceSeconds: 0 };
-const CLIENT: Client = {
-  clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
-  tenantId: TENANT.id,
-  name: 'Demo SPA',
-  platform: 'spa',
-  resourceType: 'global',
-  redirectUris: ['https://oauth.pstmn.io/v1/callback'],
-  scopes: [READ, WRITE],
-  consentMode: 'required',
-  secretHash: null,
-  postLogoutRedirectUris: [],
-  refreshTokens: POLICY,
-  disabled: false,
-};
-const GRACE_CLIENT: Client = { ...CLIENT, refreshTokens: { ...POLICY, graceSeconds: 10 } };
-const OTHER_CLIENT: Client = { ...CLIENT, clientId: '0c7f4a51-2b3e-4d6f-8a9b-1c2d3e4f5a6b' };
-
-const USER: User = {
-  id: 'user-1',
-  tenantId: TENANT.id,
-  actor: 'user',
-  username: 'alice',
-  email: 'alice@example.com',
-  passwordHash: 'not-used-by-the-grant',
-  disabled: false,
-  passwordChangedAt: T0 - 86_400,
-};
+const CLIENT: Client = seedClient({ refreshTokens: SHORT_REFRESH_POLICY });
+const GRACE_CLIENT: Client = { ...CLIENT, refreshTokens: { ...SHORT_REFRESH_POLICY, graceSeconds: 10 } };
+const OTHER_CLIENT: Client = { ...CLIENT, clientId: OTHER_CLIENT_ID };
 
 /** The refresh token the code exchange handed out at T0, and its stored row. */
 const INITIAL_TOKEN = 'initial-refresh-token';
 const FAMILY_ID = 'family-1';
-const INITIAL: RefreshTokenRecord = {
-  tokenHash: hashOpaqueSecret(INITIAL_TOKEN),
+const INITIAL: RefreshTokenRecord = refreshTokenRecord(INITIAL_TOKEN, {
   familyId: FAMILY_ID,
-  realmId: USER_REALM.id,
-  tenantId: TENANT.id,
+  realmId: SEED_USER_REALM.id,
+  tenantId: SEED_TENANT.id,
   clientId: CLIENT.clientId,
-  userId: USER.id,
-  sessionId: 'session-1',
+  userId: SEED_USER.id,
   codeHash: 'code-hash-1',
   scopes: [READ, WRITE],
-  authTime: T0 - 60,
-  familyCreatedAt: T0,
-  familyExpiresAt: T0 + 3_600,
-  idleExpiresAt: T0 + 600,
-  createdAt: T0,
-  rotatedAt: null,
-  revokedAt: null,
-  accessTokenJti: 'jti-0',
   accessTokenExpiresAt: T0 + ACCESS_TTL_SECONDS,
-  successorSealed: null,
-};
-
-type RevokedAccessTokens = Map<string, { realmId: string; expiresAt: number }>;
-
-/**
- * Refresh tokens in memory, with the SQL repository's semantics: rotate succeeds only while the
- * old row is neither rotated nor revoked; revoking families also deny-lists their unexpired
- * access tokens (an already deny-listed jti keeps its entry).
- */
-function createRefreshTokenStore(revokedAccess: RevokedAccessTokens): RefreshTokenRepository & { records: Map<string, RefreshTokenRecord>; revocations: RefreshFamilySelector[] } {
-  const records = new Map<string, RefreshTokenRecord>();
-  const revocations: RefreshFamilySelector[] = [];
-  const selects = (record: RefreshTokenRecord, selector: RefreshFamilySelector): boolean => {
-    if ('familyId' in selector) return record.familyId === selector.familyId;
-    if ('codeHash' in selector) return record.codeHash === selector.codeHash;
-    if ('sessionId' in selector) return record.sessionId === selector.sessionId;
-    return record.userId === selector.userId && (selector.clientId === undefined || record.clientId === selector.clientId);
-  };
-  return {
-    records,
-    revocations,
-    async insert(record) {
-      records.set(record.tokenHash, { ...record });
-    },
-    async findByHash(tokenHash) {
-      const record = records.get(tokenHash);
-      return record && { ...record };
-    },
-    async rotate(previousHash, now, successorSealed, successor) {
-      const previous = records.get(previousHash);
-      if (!previous || previous.rotatedAt !== null || previous.revokedAt !== null) return false;
-      records.set(previousHash, { ...previous, rotatedAt: now, successorSealed });
-      records.set(successor.tokenHash, { ...successor });
-      return true;
-    },
-    async revokeFamilies(selector, now) {
-      revocations.push(selector);
-      const families = new Set([...records.values()].filter((record) => selects(record, selector)).map((record) => record.familyId));
-      for (const [hash, record] of records) {
-        if (!families.has(record.familyId)) continue;
-        if (record.revokedAt === null) records.set(hash, { ...record, revokedAt: now });
-        const { accessTokenJti: jti, accessTokenExpiresAt: expiresAt } = record;
-        if (jti !== null && expiresAt !== null && expiresAt > now && !revokedAccess.has(jti)) revokedAccess.set(jti, { realmId: record.realmId, expiresAt });
-      }
-      return families.size;
-    },
-  };
-}
+});
 
 interface SetupOptions {
   readonly user?: User | undefined;
@@ -124,75 +56,35 @@ interface SetupOptions {
 }
 
 function setup(options: SetupOptions = {}) {
-  const clock = { now: T0, nowSeconds(): number { return this.now; } };
-  const revoked: RevokedAccessTokens = new Map();
-  const revokedTokens: RevokedTokenRepository = {
-    async revokeAccessToken(jti, realmId, expiresAt) {
-      revoked.set(jti, { realmId, expiresAt });
-    },
-    async isAccessTokenRevoked(jti) {
-      return revoked.has(jti);
-    },
-  };
-  const refreshTokens = createRefreshTokenStore(revoked);
+  const clock = createTestClock();
+  const revokedTokens = createRevokedTokenStore();
+  const refreshTokens = createRefreshTokenStore(revokedTokens.entries);
   void refreshTokens.insert({ ...INITIAL, ...options.initial });
-  const signed: { tenantId: string; typ: string; claims: Record<string, unknown> }[] = [];
-  const signer: RefreshTokenGrantDeps['signer'] = {
-    async signAccessToken(tenantId, claims) {
-      signed.push({ tenantId, typ: 'at+jwt', claims });
-      return `access-token-for-${String(claims.jti)}`;
-    },
-    async sign(tenantId, claims, typ) {
-      signed.push({ tenantId, typ, claims });
-      return 'an-id-token';
-    },
-  };
+  const signer = createRecordingSigner({ accessToken: (claims) => `access-token-for-${String(claims.jti)}`, idToken: 'an-id-token' });
   // A refresh draws a 16-byte jti, then a 32-byte refresh token; each kind is numbered on its own.
-  const randomBytes: number[] = [];
   const drawn = { jti: 0, refresh: 0 };
-  const user = 'user' in options ? options.user : USER;
+  const random = createRecordingRandom((bytes) => (bytes === 32 ? `refresh-${(drawn.refresh += 1)}` : `jti-${(drawn.jti += 1)}`));
+  const user = 'user' in options ? options.user : SEED_USER;
   const consented = options.consented ?? [READ, WRITE];
   const deps: RefreshTokenGrantDeps = {
     refreshTokens,
     revokedTokens,
     signer,
     clock,
-    random: {
-      token: (bytes) => {
-        randomBytes.push(bytes);
-        if (bytes === 32) return `refresh-${(drawn.refresh += 1)}`;
-        return `jti-${(drawn.jti += 1)}`;
-      },
-      uuid: () => 'unused',
-    },
+    random,
     accessTokenTtlSeconds: ACCESS_TTL_SECONDS,
     idTokenTtlSeconds: 300,
     findUser: async (tenantId, userId) => (user && user.tenantId === tenantId && user.id === userId ? user : undefined),
-    grantedScopes: async (userId, clientId) => (userId === USER.id && clientId === CLIENT.clientId ? consented : []),
+    grantedScopes: async (userId, clientId) => (userId === SEED_USER.id && clientId === CLIENT.clientId ? consented : []),
   };
   const grant = refreshTokenGrant(deps);
-  const refresh = (form: Record<string, string | undefined> = {}, client: Client = CLIENT, realm: Realm = USER_REALM): Promise<TokenResponse> => {
-    const values: Record<string, string | undefined> = { grant_type: 'refresh_token', refresh_token: INITIAL_TOKEN, client_id: client.clientId, ...form };
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(values)) if (value !== undefined) params.append(name, value);
-    return grant({ realm, tenant: TENANT, client, parameters: parseParameters(params.toString()) });
+  const refresh = (form: Record<string, string | undefined> = {}, client: Client = CLIENT, realm: Realm = SEED_USER_REALM): Promise<TokenResponse> => {
+    const values = { grant_type: 'refresh_token', refresh_token: INITIAL_TOKEN, client_id: client.clientId, ...form };
+    return grant({ realm, tenant: SEED_TENANT, client, parameters: parseParameters(formEncode(values)) });
   };
   const record = (token: string): RefreshTokenRecord | undefined => refreshTokens.records.get(hashOpaqueSecret(token));
   const liveTokens = (): RefreshTokenRecord[] => [...refreshTokens.records.values()].filter((row) => row.rotatedAt === null && row.revokedAt === null);
-  return { clock, revoked, refreshTokens, signed, randomBytes, refresh, record, liveTokens };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(
-    () => expect.unreachable('the refresh should have failed'),
-    (error: unknown) => error as Error,
-  );
-}
-
-async function expectInvalidGrant(promise: Promise<unknown>, description: string): Promise<void> {
-  const error = await rejection(promise);
-  expect(error).toBeInstanceOf(InvalidGrant);
-  expect(error).toMatchObject({ error: 'invalid_grant', status: 400, message: description });
+  return { clock, revoked: revokedTokens.entries, refreshTokens, signed: signer.signed, randomBytes: random.drawnBytes, refresh, record, liveTokens };
 }
 
 function response(jti: string, refreshToken: string, scope = `${READ} ${WRITE}`): TokenResponse {
@@ -230,19 +122,19 @@ describe('refresh_token grant: rotation (OAuth 2.1 §4.3.1, RFC 9700 §4.14.2)',
     expect(randomBytes).toEqual([16, 32]);
     expect(signed).toEqual([
       {
-        tenantId: TENANT.id,
+        tenantId: SEED_TENANT.id,
         typ: 'at+jwt',
         claims: {
-          iss: USER_REALM.issuer,
-          sub: USER.id,
-          aud: TENANT.apiDomain,
+          iss: SEED_USER_REALM.issuer,
+          sub: SEED_USER.id,
+          aud: SEED_TENANT.apiDomain,
           client_id: CLIENT.clientId,
           scope: `${READ} ${WRITE}`,
           iat: T0 + 100,
           exp: T0 + 100 + ACCESS_TTL_SECONDS,
           jti: 'jti-1',
           auth_time: T0 - 60,
-          tenant_id: TENANT.id,
+          tenant_id: SEED_TENANT.id,
           actor: 'user',
         },
       },
@@ -287,8 +179,8 @@ describe('refresh_token grant: reuse of a rotated token (RFC 9700 §4.14.2)', ()
     expect(refreshTokens.revocations).toEqual([{ familyId: FAMILY_ID }]);
     expect(record('refresh-1')).toMatchObject({ revokedAt: T0 + 200 });
     expect([...revoked].sort()).toEqual([
-      ['jti-0', { realmId: USER_REALM.id, expiresAt: T0 + ACCESS_TTL_SECONDS }],
-      ['jti-1', { realmId: USER_REALM.id, expiresAt: T0 + 100 + ACCESS_TTL_SECONDS }],
+      ['jti-0', { realmId: SEED_USER_REALM.id, expiresAt: T0 + ACCESS_TTL_SECONDS }],
+      ['jti-1', { realmId: SEED_USER_REALM.id, expiresAt: T0 + 100 + ACCESS_TTL_SECONDS }],
     ]);
     expect(signed).toHaveLength(1);
   });
@@ -467,7 +359,7 @@ describe('refresh_token grant refuses with invalid_grant', () => {
 
   it('a token of another realm of the tenant, with the description of an unknown token', async () => {
     const { refresh, record } = setup();
-    await expectInvalidGrant(refresh({}, CLIENT, CUSTOMER_REALM), 'invalid refresh token');
+    await expectInvalidGrant(refresh({}, CLIENT, SEED_CUSTOMER_REALM), 'invalid refresh token');
     expect(record(INITIAL_TOKEN)).toEqual(INITIAL);
   });
 
@@ -492,7 +384,7 @@ describe('refresh_token grant refuses with invalid_grant', () => {
   });
 
   it('a disabled person', async () => {
-    const { refresh, record } = setup({ user: { ...USER, disabled: true } });
+    const { refresh, record } = setup({ user: { ...SEED_USER, disabled: true } });
     await expectInvalidGrant(refresh(), 'the account is disabled');
     expect(record(INITIAL_TOKEN)).toEqual(INITIAL);
   });
@@ -503,13 +395,13 @@ describe('refresh_token grant refuses with invalid_grant', () => {
   });
 
   it('a password changed after the family started', async () => {
-    const { refresh, record } = setup({ user: { ...USER, passwordChangedAt: T0 + 1 } });
+    const { refresh, record } = setup({ user: { ...SEED_USER, passwordChangedAt: T0 + 1 } });
     await expectInvalidGrant(refresh(), 'the grant ended when the password changed');
     expect(record(INITIAL_TOKEN)).toEqual(INITIAL);
   });
 
   it('but not a password changed in the second the family started', async () => {
-    const { refresh } = setup({ user: { ...USER, passwordChangedAt: T0 } });
+    const { refresh } = setup({ user: { ...SEED_USER, passwordChangedAt: T0 } });
     expect(await refresh()).toEqual(response('jti-1', 'refresh-1'));
   });
 
