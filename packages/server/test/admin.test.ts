@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient } from '../src/admin/clients.js';
 import { AdminInputError } from '../src/admin/errors.js';
 import { revokeConsent } from '../src/admin/users.js';
-import { createTestServer, LOCAL_REDIRECT_URI, TENANT, type TestServer } from './support/harness.js';
+import { LOCAL_REDIRECT_URI, TENANT, useTestServer } from './support/harness.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await createTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer('all');
 
 describe('operator input validation', () => {
   const base = { tenant: TENANT, name: 'X', platform: 'spa', resourceType: 'global', redirectUris: [LOCAL_REDIRECT_URI], scopes: [] };

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authorizeUrl, redirectParams, TestBrowser } from '../support/browser.js';
 import {
-  createTestServer,
   ISSUER_C,
   ISSUER_U,
   SEED_CHALLENGE,
@@ -10,16 +9,10 @@ import {
   seedAuthorizeParams,
   TENANT,
   USER_ONLY_CLIENT_ID,
-  type TestServer,
+  useTestServer,
 } from '../support/harness.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await createTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer('all');
 
 function get(url: string) {
   return new TestBrowser(server.app).get(url);

@@ -1,16 +1,10 @@
 import { decodeProtectedHeader } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rotateKeys } from '../../src/admin/keys.js';
 import { exchangeCode, redirectParams, signInAndAllow, TestBrowser } from '../support/browser.js';
-import { AGENT, createTestServer, ISSUER_C, ISSUER_U, SEED_CLIENT_ID, SEED_REDIRECT_URI, SEED_VERIFIER, seedAuthorizeParams, TENANT, type TestServer } from '../support/harness.js';
+import { AGENT, ISSUER_C, ISSUER_U, SEED_CLIENT_ID, SEED_REDIRECT_URI, SEED_VERIFIER, seedAuthorizeParams, TENANT, useTestServer } from '../support/harness.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await createTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer('all');
 
 describe('discovery (RFC 8414)', () => {
   const paths = [`/.well-known/oauth-authorization-server/system/auth/${TENANT}-U`, `/system/auth/${TENANT}-U/.well-known/openid-configuration`];

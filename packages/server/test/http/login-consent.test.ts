@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { authorizeUrl, hiddenInput, redirectParams, signInAndAllow, TestBrowser } from '../support/browser.js';
 import {
   AGENT,
-  createTestServer,
   CUSTOMER,
   ISSUER_C,
   ISSUER_U,
@@ -10,17 +9,13 @@ import {
   SEED_REDIRECT_URI,
   seedAuthorizeParams,
   SKIP_CONSENT_CLIENT_ID,
-  type TestServer,
+  useTestServer,
 } from '../support/harness.js';
 
-let server: TestServer;
+const server = useTestServer('each');
 let browser: TestBrowser;
-beforeEach(async () => {
-  server = await createTestServer();
+beforeEach(() => {
   browser = new TestBrowser(server.app);
-});
-afterEach(async () => {
-  await server.close();
 });
 
 async function openLoginPage(issuer = ISSUER_U, params = seedAuthorizeParams()) {

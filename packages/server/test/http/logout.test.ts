@@ -1,16 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { authorizeUrl, hiddenInput, obtainTokens, postForm, TestBrowser } from '../support/browser.js';
-import { AGENT, createTestServer, ISSUER_U, SEED_CLIENT_ID, seedAuthorizeParams, TENANT, type TestServer } from '../support/harness.js';
+import { AGENT, ISSUER_U, SEED_CLIENT_ID, seedAuthorizeParams, TENANT, useTestServer } from '../support/harness.js';
 import { createClient } from '../../src/admin/clients.js';
 
 const LOGOUT_CLIENT = '55555555-6666-4777-8888-999999999999';
 const RETURN_TO = 'http://localhost:5173/';
 
-let server: TestServer;
+const server = useTestServer('each');
 let browser: TestBrowser;
 let tokens: Record<string, string | number>;
 beforeEach(async () => {
-  server = await createTestServer();
   await createClient(server.context, {
     tenant: TENANT,
     name: 'Logout App',
@@ -29,9 +28,6 @@ beforeEach(async () => {
     AGENT,
     browser,
   );
-});
-afterEach(async () => {
-  await server.close();
 });
 
 const logoutUrl = (params: Record<string, string>) => `${ISSUER_U}/oauth2/logout?${new URLSearchParams(params).toString()}`;

@@ -1,17 +1,11 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setUserDisabled } from '../../src/admin/users.js';
 import { jwtPayload, obtainTokens, postForm } from '../support/browser.js';
-import { AGENT, createTestServer, ISSUER_U, SEED_CLIENT_ID, seedAuthorizeParams, TENANT, type TestServer } from '../support/harness.js';
+import { AGENT, ISSUER_U, SEED_CLIENT_ID, seedAuthorizeParams, TENANT, useTestServer } from '../support/harness.js';
 
-let server: TestServer;
-beforeEach(async () => {
-  server = await createTestServer();
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useTestServer('each');
 
 function userinfo(token?: string, method: 'GET' | 'POST' = 'GET', headers: Record<string, string> = {}) {
   return server.app.inject({ method, url: `/system/auth/${TENANT}-U/oauth2/userinfo`, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });

@@ -1,17 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/admin/clients.js';
 import { revokeConsent, setUserDisabled, setUserPassword } from '../../src/admin/users.js';
 import { setClientDisabled } from '../../src/admin/clients.js';
 import { basicAuth, jwtPayload, obtainTokens, postForm } from '../support/browser.js';
-import { AGENT, createTestServer, ISSUER_C, ISSUER_U, LOCAL_REDIRECT_URI, SEED_CLIENT_ID, seedAuthorizeParams, TENANT, USER_ONLY_CLIENT_ID, type TestServer } from '../support/harness.js';
+import { AGENT, ISSUER_C, ISSUER_U, LOCAL_REDIRECT_URI, SEED_CLIENT_ID, seedAuthorizeParams, TENANT, USER_ONLY_CLIENT_ID, useTestServer } from '../support/harness.js';
 
-let server: TestServer;
-beforeEach(async () => {
-  server = await createTestServer();
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useTestServer('each');
 
 const refresh = (refreshToken: string, extra: Record<string, string> = {}, clientId = SEED_CLIENT_ID, issuer = ISSUER_U) =>
   postForm(server.app, issuer, '/oauth2/token', { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, ...extra });

@@ -1,15 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { basicAuth, obtainTokens, postForm } from '../support/browser.js';
-import { AGENT, createTestServer, ISSUER_U, SEED_CLIENT_ID, seedAuthorizeParams, TENANT, USER_ONLY_CLIENT_ID, type TestServer } from '../support/harness.js';
+import { AGENT, ISSUER_U, SEED_CLIENT_ID, seedAuthorizeParams, TENANT, USER_ONLY_CLIENT_ID, useTestServer } from '../support/harness.js';
 
-let server: TestServer;
+const server = useTestServer('each');
 let tokens: Record<string, string | number>;
 beforeEach(async () => {
-  server = await createTestServer();
   tokens = await obtainTokens(server.app, ISSUER_U, seedAuthorizeParams(), AGENT);
-});
-afterEach(async () => {
-  await server.close();
 });
 
 const revoke = (form: Record<string, string>, headers: Record<string, string> = {}) => postForm(server.app, ISSUER_U, '/oauth2/revoke', form, headers);

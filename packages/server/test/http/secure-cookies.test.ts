@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authorizeUrl, TestBrowser } from '../support/browser.js';
-import { createTestServer, seedAuthorizeParams, TENANT, type TestServer } from '../support/harness.js';
+import { seedAuthorizeParams, TENANT, useTestServer } from '../support/harness.js';
 
 const HTTPS_ISSUER = `https://auth.example.test/system/auth/${TENANT}-U`;
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await createTestServer({ config: { publicUrl: 'https://auth.example.test' } });
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer('all', { config: { publicUrl: 'https://auth.example.test' } });
 
 describe('cookies behind an https public URL', () => {
   it('marks the browser-binding cookie Secure, HttpOnly and SameSite=Lax, scoped to the realm', async () => {

@@ -1,10 +1,9 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exchangeCode, redirectParams, signInAndAllow, TestBrowser } from '../support/browser.js';
 import {
   AGENT,
   API_DOMAIN,
-  createTestServer,
   CUSTOMER,
   ISSUER_C,
   ISSUER_U,
@@ -14,16 +13,10 @@ import {
   seedAuthorizeParams,
   TENANT,
   USER_ONLY_CLIENT_ID,
-  type TestServer,
+  useTestServer,
 } from '../support/harness.js';
 
-let server: TestServer;
-beforeEach(async () => {
-  server = await createTestServer();
-});
-afterEach(async () => {
-  await server.close();
-});
+const server = useTestServer('each');
 
 async function obtainCode(issuer = ISSUER_U, overrides: Record<string, string | undefined> = {}, credentials = AGENT): Promise<string> {
   const response = await signInAndAllow(new TestBrowser(server.app), issuer, seedAuthorizeParams(overrides), credentials);

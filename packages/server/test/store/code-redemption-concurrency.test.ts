@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exchangeCode, redirectParams, signInAndAllow, TestBrowser } from '../support/browser.js';
-import { AGENT, createTestServer, ISSUER_U, SEED_CLIENT_ID, SEED_REDIRECT_URI, SEED_VERIFIER, seedAuthorizeParams, testDialects, type TestServer } from '../support/harness.js';
+import { AGENT, ISSUER_U, SEED_CLIENT_ID, SEED_REDIRECT_URI, SEED_VERIFIER, seedAuthorizeParams, testDialects, useTestServer } from '../support/harness.js';
 
 for (const dialect of testDialects('authorization code redemption under concurrency')) {
   describe(`authorization code redemption on ${dialect}`, () => {
-    let server: TestServer;
-    beforeAll(async () => {
-      server = await createTestServer({ dialect });
-    });
-    afterAll(async () => {
-      await server.close();
-    });
+    const server = useTestServer('all', { dialect });
 
     it('20 parallel redemptions of one code yield exactly one token response', async () => {
       const redirect = await signInAndAllow(new TestBrowser(server.app), ISSUER_U, seedAuthorizeParams(), AGENT);

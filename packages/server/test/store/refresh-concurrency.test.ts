@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { obtainTokens, postForm } from '../support/browser.js';
-import { AGENT, createTestServer, ISSUER_U, SEED_CLIENT_ID, seedAuthorizeParams, testDialects, type TestServer } from '../support/harness.js';
+import { AGENT, ISSUER_U, SEED_CLIENT_ID, seedAuthorizeParams, testDialects, useTestServer } from '../support/harness.js';
 
 for (const dialect of testDialects('refresh-token rotation under concurrency')) {
   describe(`refresh-token rotation under concurrency on ${dialect}`, () => {
-    let server: TestServer;
-    beforeAll(async () => {
-      server = await createTestServer({ dialect });
-    });
-    afterAll(async () => {
-      await server.close();
-    });
+    const server = useTestServer('all', { dialect });
 
     it('N parallel uses of one refresh token yield at most one success and never two live families', async () => {
       const tokens = await obtainTokens(server.app, ISSUER_U, seedAuthorizeParams(), AGENT);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createClient } from '../../src/admin/clients.js';
 import { createScope, createTenant } from '../../src/admin/tenants.js';
 import { createUser } from '../../src/admin/users.js';
@@ -79,11 +80,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  readonly dialect?: DialectName;
+  readonly config?: Partial<Record<keyof GatehouseConfig, string | number>>;
+}
+
 /**
  * A Gatehouse app with the seed document's tenant, client and scopes, plus a user-only client,
  * a first-party client that skips consent, a confidential web client, one agent and one customer.
  */
-export async function createTestServer(options: { dialect?: DialectName; config?: Partial<Record<keyof GatehouseConfig, string | number>> } = {}): Promise<TestServer> {
+export async function createTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const { database, cleanup } = await openTestDatabase(options.dialect ?? 'sqlite');
   const config = loadConfig({ database: ':memory:', publicUrl: PUBLIC_URL, ...options.config }, {});
   const clock = new TestClock();
@@ -109,6 +115,45 @@ export async function createTestServer(options: { dialect?: DialectName; config?
     close: async () => {
       await app.close();
       await cleanup();
+    },
+  };
+}
+
+/**
+ * Gives the tests of the file (or of the describe block it is called in) a test server from
+ * createTestServer: a fresh one before each test (`'each'`) or one shared by all of them
+ * (`'all'`), closed after. The returned object reads whichever server is current, so use it
+ * inside tests and hooks only; hooks registered after this call run once the server is up.
+ */
+export function useTestServer(scope: 'all' | 'each', options: TestServerOptions = {}): Omit<TestServer, 'close'> {
+  let current: TestServer | undefined;
+  const [setUp, tearDown] = scope === 'each' ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  setUp(async () => {
+    current = await createTestServer(options);
+  });
+  tearDown(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const live = (): TestServer => {
+    if (!current) throw new Error('the test server exists only inside tests and hooks');
+    return current;
+  };
+  return {
+    get app() {
+      return live().app;
+    },
+    get context() {
+      return live().context;
+    },
+    get clock() {
+      return live().clock;
+    },
+    get database() {
+      return live().database;
+    },
+    get webClient() {
+      return live().webClient;
     },
   };
 }
