@@ -31,7 +31,7 @@ export interface GatehouseClient {
   loginWithRedirect<AppState = unknown>(options?: LoginOptions<AppState>): Promise<void>;
   /** Completes a sign-in on the redirect URI: validates the callback and redeems the code. */
   handleRedirectCallback<AppState = unknown>(url?: string): Promise<{ appState: AppState | undefined }>;
-  /** A valid access token, from the cache or refreshed; `LoginRequiredError` when there is none. */
+  /** A valid access token, from the cache or refreshed (`forceRefresh`: refreshed now); `LoginRequiredError` when there is none. */
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
   /** Whether there is a session that can still produce an access token. */
   isAuthenticated(): Promise<boolean>;
@@ -171,16 +171,25 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     return normalized === normalizeScope(session.scope) ? '' : normalized;
   }
 
-  /** Runs under the refresh lock; re-reads the store, which another tab may have just updated. */
-  async function refreshLocked(key: string): Promise<string> {
+  /**
+   * Runs under the refresh lock; re-reads the store, which another tab may have just updated.
+   * `replacing` is the access token a forced refresh must not hand out again; a different one in
+   * the store was obtained meanwhile by another call or tab and is returned as it is.
+   */
+  async function refreshLocked(key: string, replacing?: string): Promise<string> {
     const session = await sessions.read();
     if (!session) throw new LoginRequiredError('not signed in');
     const cached = session.tokens[key];
-    if (cached && isFresh(cached)) return cached.accessToken;
+    const usable = cached !== undefined && cached.accessToken !== replacing;
+    if (usable && isFresh(cached)) return cached.accessToken;
     if (!session.refreshToken) {
-      if (cached && !isExpired(cached)) return cached.accessToken;
+      if (usable && !isExpired(cached)) return cached.accessToken;
       throw new LoginRequiredError(
-        cached ? 'the access token expired and the server issued no refresh token' : `a token for scope "${key}" needs a refresh token; sign in with that scope`,
+        !cached
+          ? `a token for scope "${key}" needs a refresh token; sign in with that scope`
+          : usable
+            ? 'the access token expired and the server issued no refresh token'
+            : 'the access token cannot be replaced: the server issued no refresh token',
       );
     }
     const startedAt = now();
@@ -214,11 +223,12 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     return token.accessToken;
   }
 
-  async function getAccessToken({ scope }: GetAccessTokenOptions = {}): Promise<string> {
+  async function getAccessToken({ scope, forceRefresh = false }: GetAccessTokenOptions = {}): Promise<string> {
     const session = await sessions.read();
     if (!session) throw new LoginRequiredError('not signed in');
     const key = scopeKey(session, scope);
     const cached = session.tokens[key];
+    if (forceRefresh) return serialize(() => refreshLocked(key, cached?.accessToken));
     if (cached && isFresh(cached)) return cached.accessToken;
     if (cached) events.emit('tokenExpiring', { requestedScope: key, expiresAt: cached.expiresAt });
     return serialize(() => refreshLocked(key));

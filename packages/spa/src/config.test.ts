@@ -83,6 +83,8 @@ describe('createGatehouseClient', () => {
     [{ ...base, redirectUri: '/callback', issuer: 'https://a.example' }, 'redirectUri must be an absolute URL'],
     [{ ...base, leewaySeconds: -1, issuer: 'https://a.example' }, 'leewaySeconds must be a non-negative number'],
     [{ ...base, tokenStore: 'cookie', issuer: 'https://a.example' }, "tokenStore must be 'memory'"],
+    // Node 20 has no IndexedDB, like a browser where it is disabled.
+    [{ ...base, tokenStore: 'indexeddb', issuer: 'https://a.example' }, "tokenStore 'indexeddb' needs IndexedDB"],
   ])('rejects unusable options with ConfigurationError before any request (%#)', async (options, message) => {
     const error = await createGatehouseClient({ ...browser(), ...(options as typeof base & { issuer: string }) }).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ConfigurationError);

@@ -27,5 +27,6 @@ export type {
   StorageLike,
   TokenEventDetail,
   TokenStore,
+  TokenStoreName,
   UserInfo,
 } from './types.js';

@@ -1,13 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatehouseError, LoginRequiredError, OAuthError } from './errors.js';
+import { indexedDbTokenStore } from './lib/indexeddb-store.js';
 import { decodeJwtPayload } from './lib/jwt.js';
 import { memoryLocks, sharedTokenStore } from './testing/browser-fakes.js';
+import { fakeIndexedDb } from './testing/fake-indexeddb.js';
 import { AUDIENCE, CLIENT_ID, SUBJECT } from './testing/fake-authorization-server.js';
 import { SCOPE, startHarness, type Harness } from './testing/harness.js';
 import type { GatehouseEvents } from './types.js';
 
 let h: Harness;
-afterEach(() => h.server.close());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  return h.server.close();
+});
 
 const refreshRequests = () => h.server.tokenRequests.filter((r) => r.grant_type === 'refresh_token');
 
@@ -142,6 +147,39 @@ describe('getAccessToken', () => {
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
   });
 
+  it('lets two tabs on IndexedDB token stores spend the refresh token once: a write resolves only when committed, so the tab taking the lock next reads it', async () => {
+    h = await startHarness();
+    const idb = fakeIndexedDb();
+    const locks = memoryLocks();
+    const tabA = await h.newClient({ tokenStore: indexedDbTokenStore(idb.factory), locks });
+    const tabB = await h.newClient({ tokenStore: indexedDbTokenStore(idb.factory), locks });
+    await h.signIn(tabA);
+    h.clock.advanceSeconds(280);
+
+    const [a, b] = await Promise.all([tabA.getAccessToken(), tabB.getAccessToken()]);
+
+    expect(a).toBe(b);
+    expect(refreshRequests()).toEqual([{ grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0], client_id: CLIENT_ID }]);
+  });
+
+  it('control for the test above (the localStorage bug in Chromium): when tab A releases the lock before its write reached tab B, both spend the refresh token and one is refused', async () => {
+    h = await startHarness();
+    const idb = fakeIndexedDb();
+    const locks = memoryLocks();
+    const committedLater = indexedDbTokenStore(idb.factory);
+    // Like localStorage across renderers: the write is on its way, not yet visible to the other tab.
+    const tabA = await h.newClient({ tokenStore: { ...committedLater, set: (key, value) => void committedLater.set(key, value) }, locks });
+    const tabB = await h.newClient({ tokenStore: indexedDbTokenStore(idb.factory), locks });
+    await h.signIn(tabA);
+    await vi.waitFor(() => expect(idb.committed.size).toBe(1));
+    h.clock.advanceSeconds(280);
+
+    const results = await Promise.allSettled([tabA.getAccessToken(), tabB.getAccessToken()]);
+
+    expect(refreshRequests().map((r) => r.refresh_token)).toEqual([h.server.issuedRefreshTokens[0], h.server.issuedRefreshTokens[0]]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+  });
+
   it('on invalid_grant, clears the session, emits loggedOut, and throws LoginRequiredError', async () => {
     h = await startHarness();
     const store = sharedTokenStore();
@@ -254,6 +292,81 @@ describe('getAccessToken', () => {
   });
 });
 
+describe('getAccessToken({ forceRefresh: true })', () => {
+  it('refreshes at once although the cached token is not due, emitting tokenRefreshed only, and caches the new token', async () => {
+    h = await startHarness({ expiresInSeconds: 300 });
+    const client = await h.newClient();
+    await h.signIn(client);
+    const refused = await client.getAccessToken();
+    const events = recordEvents(client);
+
+    const renewed = await client.getAccessToken({ forceRefresh: true });
+
+    expect(renewed).not.toBe(refused);
+    expect(refreshRequests()).toEqual([{ grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0], client_id: CLIENT_ID }]);
+    expect(events).toEqual([['tokenRefreshed', { requestedScope: '', expiresAt: Date.UTC(2025, 0, 1) + 300_000 }]]);
+    expect(await client.getAccessToken()).toBe(renewed);
+    expect(refreshRequests()).toHaveLength(1);
+  });
+
+  it('is serialised like any refresh: concurrent forced refreshes in two tabs sharing the store spend the refresh token once and get the same new token', async () => {
+    h = await startHarness();
+    const store = sharedTokenStore();
+    const locks = memoryLocks();
+    const tabA = await h.newClient({ tokenStore: store, locks });
+    const tabB = await h.newClient({ tokenStore: store, locks });
+    await h.signIn(tabA);
+    const refused = await tabA.getAccessToken();
+
+    const [a, b, c] = await Promise.all([
+      tabA.getAccessToken({ forceRefresh: true }),
+      tabB.getAccessToken({ forceRefresh: true }),
+      tabB.getAccessToken({ forceRefresh: true }),
+    ]);
+
+    expect(a).not.toBe(refused);
+    expect([b, c]).toEqual([a, a]);
+    expect(refreshRequests()).toEqual([{ grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0], client_id: CLIENT_ID }]);
+  });
+
+  it('forces a refresh of a narrower-scope token with that scope', async () => {
+    h = await startHarness();
+    const client = await h.newClient();
+    await h.signIn(client);
+    const narrow = await client.getAccessToken({ scope: 'core.aiservices.read' });
+
+    const renewed = await client.getAccessToken({ scope: 'core.aiservices.read', forceRefresh: true });
+
+    expect(renewed).not.toBe(narrow);
+    expect(decodeJwtPayload(renewed)).toMatchObject({ scope: 'core.aiservices.read' });
+    expect(refreshRequests().map((r) => r.scope)).toEqual(['core.aiservices.read', 'core.aiservices.read']);
+  });
+
+  it('signs out with LoginRequiredError when the server refuses the refresh token (e.g. its family was revoked)', async () => {
+    h = await startHarness();
+    const client = await h.newClient();
+    await h.signIn(client);
+    const events = recordEvents(client);
+    h.server.revokeAllRefreshTokens();
+
+    const error = await client.getAccessToken({ forceRefresh: true }).catch((err: unknown) => err);
+
+    expect(error).toBeInstanceOf(LoginRequiredError);
+    expect((error as LoginRequiredError).cause).toMatchObject({ error: 'invalid_grant' });
+    expect(events).toEqual([['loggedOut', { reason: 'session_expired' }]]);
+    expect(await client.isAuthenticated()).toBe(false);
+  });
+
+  it('throws LoginRequiredError without a request when the server issued no refresh token', async () => {
+    h = await startHarness({ issueRefreshTokens: false });
+    const client = await h.newClient();
+    await h.signIn(client);
+
+    await expect(client.getAccessToken({ forceRefresh: true })).rejects.toThrow(new LoginRequiredError('the access token cannot be replaced: the server issued no refresh token'));
+    expect(refreshRequests()).toEqual([]);
+  });
+});
+
 describe('getClaims and token stores', () => {
   it('decodes the access token payload (not verified) for display', async () => {
     h = await startHarness({ expiresInSeconds: 600 });
@@ -291,6 +404,20 @@ describe('getClaims and token stores', () => {
     expect(await reloaded.isAuthenticated()).toBe(true);
     expect(await reloaded.getAccessToken()).toBe(token);
     expect([...h.storage.items.keys()]).toEqual([`gatehouse.session.${CLIENT_ID}.${h.server.issuer}`]);
+  });
+
+  it("with tokenStore 'indexeddb', the session is kept in IndexedDB and a new page or tab is still signed in", async () => {
+    h = await startHarness();
+    const idb = fakeIndexedDb();
+    vi.stubGlobal('indexedDB', idb.factory);
+    const client = await h.newClient({ tokenStore: 'indexeddb' });
+    await h.signIn(client);
+    const token = await client.getAccessToken();
+
+    const reloaded = await h.newClient({ tokenStore: 'indexeddb' });
+    expect(await reloaded.getAccessToken()).toBe(token);
+    expect([...idb.committed.keys()]).toEqual([`gatehouse.session.${CLIENT_ID}.${h.server.issuer}`]);
+    expect(h.storage.items.size).toBe(0);
   });
 
   it('treats a corrupt stored session as signed out and removes it', async () => {

@@ -17,6 +17,9 @@ export interface TokenStore {
   remove(key: string): void | Promise<void>;
 }
 
+/** The built-in token stores; see {@link GatehouseClientOptions} `tokenStore`. */
+export type TokenStoreName = 'memory' | 'session' | 'local' | 'indexeddb';
+
 /**
  * The part of the Web Locks API the SDK uses (`navigator.locks`). The callback runs while no other
  * holder of a lock with the same name, in any tab of the origin, runs its own.
@@ -40,12 +43,15 @@ interface CommonOptions {
   scope: string;
   /**
    * Where the session is kept. Default is `'memory'`: lost on reload, out of reach of other tabs,
-   * and the hardest for injected scripts to find. `'session'` (sessionStorage, per tab) and
-   * `'local'` (localStorage, shared by every tab of the origin) survive reloads but are readable by
-   * any script running on the page, so an XSS flaw leaks the refresh token. Only a store shared
-   * across tabs (`'local'` or a custom one) lets tabs coordinate refresh-token rotation.
+   * and the hardest for injected scripts to find. `'indexeddb'` (shared by every tab of the
+   * origin), `'session'` (sessionStorage, per tab) and `'local'` (localStorage) survive reloads but
+   * are readable by any script running on the page, so an XSS flaw leaks the refresh token.
+   * To share one session between tabs use `'indexeddb'`: its writes are visible to the next tab
+   * to take the refresh lock. `'local'` is not safe for that in Chromium, where a localStorage
+   * write may reach another tab only after that tab has taken the lock, so both spend the same
+   * refresh token and the server revokes the session; use `'local'` with one tab at a time only.
    */
-  tokenStore?: 'memory' | 'session' | 'local' | TokenStore;
+  tokenStore?: TokenStoreName | TokenStore;
   /**
    * Seconds before its expiry at which a cached access token is no longer handed out but
    * refreshed. Default is 30 (30 seconds).
@@ -111,6 +117,13 @@ export interface GetAccessTokenOptions {
    * (RFC 6749 §6) and cached separately. Default: the scopes granted at sign-in.
    */
   scope?: string;
+  /**
+   * Refresh now, even when the cached access token is not yet due: for an API call answered 401
+   * `invalid_token` (e.g. the token was revoked). Serialised like any refresh, so when another call
+   * or tab replaced the token meanwhile, that newer token is returned instead of refreshing again.
+   * Needs a refresh token: without one it throws `LoginRequiredError`. Default is false.
+   */
+  forceRefresh?: boolean;
 }
 
 export interface LogoutOptions {

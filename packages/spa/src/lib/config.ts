@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors.js';
 import type { GatehouseClientOptions, LocationLike, LockManagerLike, StorageLike, TokenStore } from '../types.js';
+import { browserGlobal } from './browser-global.js';
 import { resolveTokenStore } from './session-store.js';
 import { wrapFetch } from './map-error.js';
 
@@ -19,15 +20,6 @@ export interface ClientConfig {
 
 /** Default leeway before expiry at which a cached access token is refreshed: 30 seconds. */
 export const DEFAULT_LEEWAY_SECONDS = 30;
-
-/** Reads a browser global that may be missing (Node) or throw on access (storage blocked by the user). */
-function browserGlobal<T>(read: () => T): T | undefined {
-  try {
-    return read() ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function requireString(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') throw new ConfigurationError(`${name} must be a non-empty string`);

@@ -1,5 +1,7 @@
 import { ConfigurationError } from '../errors.js';
-import type { StorageLike, TokenStore } from '../types.js';
+import type { StorageLike, TokenStore, TokenStoreName } from '../types.js';
+import { browserGlobal } from './browser-global.js';
+import { indexedDbTokenStore } from './indexeddb-store.js';
 
 /** One cached access token. `expiresAt` is in milliseconds since the epoch; null when unknown. */
 export interface CachedAccessToken {
@@ -47,14 +49,15 @@ function webStorageTokenStore(storage: StorageLike | undefined, name: string): T
 }
 
 /** Turns the `tokenStore` option into a store; an unusable option fails at start-up. */
-export function resolveTokenStore(option: 'memory' | 'session' | 'local' | TokenStore | undefined, sessionStorage: StorageLike | undefined): TokenStore {
+export function resolveTokenStore(option: TokenStoreName | TokenStore | undefined, sessionStorage: StorageLike | undefined): TokenStore {
   if (option === undefined || option === 'memory') return memoryTokenStore();
   if (option === 'session') return webStorageTokenStore(sessionStorage, 'session');
-  if (option === 'local') return webStorageTokenStore(globalThis.localStorage, 'local');
+  if (option === 'local') return webStorageTokenStore(browserGlobal(() => globalThis.localStorage), 'local');
+  if (option === 'indexeddb') return indexedDbTokenStore(browserGlobal(() => globalThis.indexedDB));
   if (typeof option === 'object' && option !== null && ['get', 'set', 'remove'].every((m) => typeof (option as unknown as Record<string, unknown>)[m] === 'function')) {
     return option;
   }
-  throw new ConfigurationError(`tokenStore must be 'memory', 'session', 'local', or an object with get, set and remove methods`);
+  throw new ConfigurationError(`tokenStore must be 'memory', 'session', 'local', 'indexeddb', or an object with get, set and remove methods`);
 }
 
 export function createSessionStore(store: TokenStore, key: string): SessionStore {
