@@ -1,4 +1,4 @@
-import { describeError, rejectOnAbort } from './bounded-request.js';
+import { requestJson, UNAVAILABLE, type FetchResponseLike } from './bounded-request.js';
 import { TemporarilyUnavailableError } from './errors.js';
 
 /**
@@ -16,13 +16,7 @@ export type IntrospectionFetchLike = (
     redirect: 'manual';
     signal: AbortSignal;
   },
-) => Promise<{
-  status: number;
-  json(): Promise<unknown>;
-  body?: { cancel(reason?: unknown): Promise<void> } | null;
-}>;
-
-const UNAVAILABLE = 'The access token cannot be verified at the moment';
+) => Promise<FetchResponseLike>;
 
 /**
  * `Authorization` value for client_secret_basic. RFC 6749 §2.3.1: the client ID and secret are
@@ -49,16 +43,25 @@ export async function postIntrospection(
   fetchImpl: IntrospectionFetchLike,
   timeoutMs: number,
 ): Promise<boolean> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  let body: unknown;
-  try {
-    // The race also bounds a custom fetch that ignores the signal.
-    body = await Promise.race([requestJson(url, authorization, token, fetchImpl, signal), rejectOnAbort(signal)]);
-  } catch (err) {
-    if (err instanceof TemporarilyUnavailableError) throw err;
-    const reason = signal.aborted ? `timed out after ${timeoutMs} ms` : describeError(err);
-    throw new TemporarilyUnavailableError(UNAVAILABLE, { detail: `POST ${url} failed: ${reason}`, cause: err });
-  }
+  const body = await requestJson(
+    `POST ${url}`,
+    (signal) =>
+      fetchImpl(url, {
+        method: 'POST',
+        headers: {
+          authorization,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+        redirect: 'manual',
+        signal,
+      }),
+    timeoutMs,
+    // 401 is the authorization server refusing *our* credentials: a configuration problem of this
+    // API, not of the caller, so it is a 503 like any other unavailability.
+    (status) => (status === 401 ? ' (invalid_client: check introspection.clientId and clientSecret)' : ''),
+  );
   const active = typeof body === 'object' && body !== null ? (body as { active?: unknown }).active : undefined;
   if (typeof active !== 'boolean') {
     throw new TemporarilyUnavailableError(UNAVAILABLE, {
@@ -66,34 +69,4 @@ export async function postIntrospection(
     });
   }
   return active;
-}
-
-async function requestJson(
-  url: string,
-  authorization: string,
-  token: string,
-  fetchImpl: IntrospectionFetchLike,
-  signal: AbortSignal,
-): Promise<unknown> {
-  const response = await fetchImpl(url, {
-    method: 'POST',
-    headers: {
-      authorization,
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
-    },
-    body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
-    redirect: 'manual',
-    signal,
-  });
-  if (response.status !== 200) {
-    await response.body?.cancel().catch(() => undefined);
-    // 401 is the authorization server refusing *our* credentials: a configuration problem of this
-    // API, not of the caller, so it is a 503 like any other unavailability.
-    const hint = response.status === 401 ? ' (invalid_client: check introspection.clientId and clientSecret)' : '';
-    throw new TemporarilyUnavailableError(UNAVAILABLE, {
-      detail: `POST ${url} answered ${response.status}, expected 200${hint}`,
-    });
-  }
-  return response.json();
 }

@@ -1,5 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
-import { describeError, rejectOnAbort } from './bounded-request.js';
+import { requestJson, UNAVAILABLE, type FetchResponseLike } from './bounded-request.js';
 import { TemporarilyUnavailableError } from './errors.js';
 
 /**
@@ -15,49 +15,28 @@ export type FetchLike = (
     redirect: 'manual';
     signal: AbortSignal;
   },
-) => Promise<{
-  status: number;
-  json(): Promise<unknown>;
-  body?: { cancel(reason?: unknown): Promise<void> } | null;
-}>;
-
-const UNAVAILABLE = 'The access token cannot be verified at the moment';
+) => Promise<FetchResponseLike>;
 
 /**
  * GETs a JSON Web Key Set. Any failure (network, timeout, non-200, non-JSON) becomes a
  * `TemporarilyUnavailableError` whose `detail` says what happened.
  */
 export async function fetchJwks(url: string, fetchImpl: FetchLike, timeoutMs: number): Promise<JSONWebKeySet> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  let body: unknown;
-  try {
-    // The race also bounds a custom fetch that ignores the signal.
-    body = await Promise.race([requestJson(url, fetchImpl, signal), rejectOnAbort(signal)]);
-  } catch (err) {
-    if (err instanceof TemporarilyUnavailableError) throw err;
-    const reason = signal.aborted ? `timed out after ${timeoutMs} ms` : describeError(err);
-    throw new TemporarilyUnavailableError(UNAVAILABLE, { detail: `GET ${url} failed: ${reason}`, cause: err });
-  }
+  const body = await requestJson(
+    `GET ${url}`,
+    (signal) =>
+      fetchImpl(url, {
+        method: 'GET',
+        headers: { accept: 'application/jwk-set+json, application/json' },
+        redirect: 'manual',
+        signal,
+      }),
+    timeoutMs,
+  );
   if (!isKeySet(body)) {
     throw new TemporarilyUnavailableError(UNAVAILABLE, { detail: `GET ${url} did not return a JSON Web Key Set` });
   }
   return body;
-}
-
-async function requestJson(url: string, fetchImpl: FetchLike, signal: AbortSignal): Promise<unknown> {
-  const response = await fetchImpl(url, {
-    method: 'GET',
-    headers: { accept: 'application/jwk-set+json, application/json' },
-    redirect: 'manual',
-    signal,
-  });
-  if (response.status !== 200) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new TemporarilyUnavailableError(UNAVAILABLE, {
-      detail: `GET ${url} answered ${response.status}, expected 200`,
-    });
-  }
-  return response.json();
 }
 
 function isKeySet(value: unknown): value is JSONWebKeySet {
