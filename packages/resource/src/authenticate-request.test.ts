@@ -1,37 +1,31 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AUDIENCE,
   USER_ID,
   accessTokenClaims,
   createClock,
   createSigningKey,
+  createTestRealm,
   signAccessToken,
-  startFakeIssuer,
-  type FakeIssuerServer,
-  type SigningKey,
+  useFakeIssuer,
+  type TestRealm,
 } from '../test/fake-issuer.js';
 import { authenticateRequest } from './authenticate-request.js';
 import { InvalidRequestError, InvalidTokenError, InsufficientScopeError } from './errors.js';
 import { createJwksStore } from './jwks-store.js';
 import { createVerifier, type Verifier } from './verify-access-token.js';
 
-let server: FakeIssuerServer;
-let key: SigningKey;
+const server = useFakeIssuer();
+const key = await createSigningKey('key-1');
+const clock = createClock();
 let issuer: string;
 let verifier: Verifier;
-const clock = createClock();
+let token: TestRealm['token'];
 
-beforeAll(async () => {
-  server = await startFakeIssuer();
-  key = await createSigningKey('key-1');
-  issuer = server.issuer('AUTHN-U');
-  server.publish(issuer, [key]);
-  verifier = createVerifier({ issuer, audience: AUDIENCE, jwks: createJwksStore({ now: clock.now }), now: clock.now });
+beforeAll(() => {
+  ({ issuer, verifier, token } = createTestRealm(server, 'AUTHN-U', [key], { clock }));
 });
-afterAll(() => server.close());
 
-const token = (overrides: Record<string, unknown> = {}) =>
-  signAccessToken(key, { ...accessTokenClaims(issuer, clock.seconds()), ...overrides });
 const bearer = async (overrides: Record<string, unknown> = {}) => ({ headers: { authorization: `Bearer ${await token(overrides)}` } });
 
 describe('authenticateRequest (RFC 6750 §3)', () => {

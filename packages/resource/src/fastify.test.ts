@@ -7,27 +7,25 @@ import {
   accessTokenClaims,
   createClock,
   createSigningKey,
+  createTestRealm,
   signAccessToken,
-  startFakeIssuer,
-  type FakeIssuerServer,
-  type SigningKey,
+  useFakeIssuer,
+  type TestRealm,
 } from '../test/fake-issuer.js';
 import { gatehouseAuth } from './fastify.js';
-import { createJwksStore } from './jwks-store.js';
 
-let server: FakeIssuerServer;
-let key: SigningKey;
-let issuer: string;
-let app: FastifyInstance;
+const server = useFakeIssuer();
+const key = await createSigningKey('key-1');
 const clock = createClock();
+let issuer: string;
+let token: TestRealm['token'];
+let app: FastifyInstance;
 
 beforeAll(async () => {
-  server = await startFakeIssuer();
-  key = await createSigningKey('key-1');
-  issuer = server.issuer(`${TENANT}-U`);
-  server.publish(issuer, [key]);
+  const realm = createTestRealm(server, `${TENANT}-U`, [key], { clock });
+  ({ issuer, token } = realm);
 
-  const auth = gatehouseAuth({ issuer, audience: AUDIENCE, jwks: createJwksStore({ now: clock.now }), now: clock.now });
+  const auth = gatehouseAuth({ issuer, audience: AUDIENCE, jwks: realm.store, now: clock.now });
   app = Fastify();
   app.get('/v1/answers', { preHandler: auth.requireScopes('core.aiservices.read') }, async (request) => ({
     sub: request.gatehouse?.sub,
@@ -40,11 +38,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app.close();
-  await server.close();
 });
-
-const token = (overrides: Record<string, unknown> = {}) =>
-  signAccessToken(key, { ...accessTokenClaims(issuer, clock.seconds()), ...overrides });
 
 describe('gatehouseAuth preHandler', () => {
   it('lets a valid token with the scope through and exposes the claims as request.gatehouse', async () => {

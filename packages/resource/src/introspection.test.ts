@@ -1,68 +1,46 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AUDIENCE,
   USER_ID,
   accessTokenClaims,
   createClock,
   createSigningKey,
+  createTestRealm,
+  failure,
   signAccessToken,
-  startFakeIssuer,
-  type FakeIssuerServer,
-  type SigningKey,
+  unavailable,
+  useFakeIssuer,
 } from '../test/fake-issuer.js';
-import { InvalidTokenError, TemporarilyUnavailableError } from './errors.js';
+import { InvalidTokenError } from './errors.js';
 import type { IntrospectionFetchLike } from './fetch-introspection.js';
 import { createIntrospector, INTROSPECTION_DEFAULTS, type IntrospectionOptions } from './introspection.js';
-import { createJwksStore } from './jwks-store.js';
 import { createVerifier, type VerifierOptions } from './verify-access-token.js';
 
 const API_CLIENT = { clientId: 'reports-api', clientSecret: 'api-secret-1' };
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
-let server: FakeIssuerServer;
-let key: SigningKey;
+const server = useFakeIssuer();
+const key = await createSigningKey('key-1');
 let realms = 0;
 /** An address where nothing listens: a server that was started and closed again. */
 let deadOrigin: string;
 
 beforeAll(async () => {
-  server = await startFakeIssuer();
-  key = await createSigningKey('key-1');
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   deadOrigin = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
   await new Promise((resolve) => probe.close(resolve));
 });
-afterAll(() => server.close());
 
 /** A fresh realm publishing `key` and serving introspection for API_CLIENT, with a verifier asking it. */
 function setup(introspection: Partial<IntrospectionOptions> = {}, options: Partial<VerifierOptions> = {}) {
-  const issuer = server.issuer(`INTRO${++realms}-U`);
-  server.publish(issuer, [key]);
-  server.serveIntrospection(issuer, API_CLIENT);
-  const clock = createClock();
-  const verifier = createVerifier({
-    issuer,
-    audience: AUDIENCE,
-    jwks: createJwksStore({ now: clock.now }),
-    now: clock.now,
-    introspection: { ...API_CLIENT, ...introspection },
-    ...options,
-  } as VerifierOptions);
-  const token = (overrides: Record<string, unknown> = {}) =>
-    signAccessToken(key, { ...accessTokenClaims(issuer, clock.seconds()), ...overrides });
-  return { issuer, clock, verifier, token, requests: () => server.introspectionRequests(issuer) };
-}
-
-async function failure<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
-  const error = await promise.then(
-    () => expect.unreachable('verification should have failed'),
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(type);
-  return error as E;
+  const realm = createTestRealm(server, `INTRO${++realms}-U`, [key], {
+    verifier: { introspection: { ...API_CLIENT, ...introspection }, ...options },
+  });
+  server.serveIntrospection(realm.issuer, API_CLIENT);
+  return { ...realm, requests: () => server.introspectionRequests(realm.issuer) };
 }
 
 describe('introspection accepts', () => {
@@ -162,16 +140,6 @@ describe('introspection rejects with invalid_token', () => {
 });
 
 describe('introspection fails closed with temporarily_unavailable (503)', () => {
-  async function unavailable(promise: Promise<unknown>): Promise<TemporarilyUnavailableError> {
-    const error = await failure(promise, TemporarilyUnavailableError);
-    expect([error.code, error.status, error.message]).toEqual([
-      'temporarily_unavailable',
-      503,
-      'The access token cannot be verified at the moment',
-    ]);
-    return error;
-  }
-
   it('when the endpoint is unreachable', async () => {
     const { verifier, token } = setup({ endpoint: `${deadOrigin}/oauth2/introspect` });
     const error = await unavailable(verifier.verify(await token()));

@@ -1,39 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AUDIENCE,
-  accessTokenClaims,
-  createClock,
-  createSigningKey,
-  signAccessToken,
-  startFakeIssuer,
-  type FakeIssuerServer,
-  type SigningKey,
-} from '../test/fake-issuer.js';
-import { InvalidTokenError, TemporarilyUnavailableError } from './errors.js';
+import { describe, expect, it } from 'vitest';
+import { AUDIENCE, createSigningKey, createTestRealm, signAccessToken, unavailable, useFakeIssuer, type SigningKey } from '../test/fake-issuer.js';
+import { InvalidTokenError } from './errors.js';
 import type { FetchLike } from './fetch-jwks.js';
 import { createJwksStore, JWKS_STORE_DEFAULTS, type JwksStoreOptions } from './jwks-store.js';
 import { createVerifier } from './verify-access-token.js';
 
-let server: FakeIssuerServer;
-let key1: SigningKey;
-let key2: SigningKey;
+const server = useFakeIssuer();
+const [key1, key2] = await Promise.all([createSigningKey('key-1'), createSigningKey('key-2')]);
 let realms = 0;
 
-beforeAll(async () => {
-  server = await startFakeIssuer();
-  [key1, key2] = await Promise.all([createSigningKey('key-1'), createSigningKey('key-2')]);
-});
-afterAll(() => server.close());
-
 function setup(storeOptions: JwksStoreOptions = {}) {
-  const issuer = server.issuer(`STORE${++realms}-U`);
-  server.publish(issuer, [key1]);
-  const clock = createClock();
-  const store = createJwksStore({ now: clock.now, ...storeOptions });
-  const verifier = createVerifier({ issuer, audience: AUDIENCE, jwks: store, now: clock.now });
-  const token = (key: SigningKey, header: Record<string, unknown> = {}) =>
-    signAccessToken(key, accessTokenClaims(issuer, clock.seconds()), header);
-  return { issuer, clock, store, verifier, token };
+  const realm = createTestRealm(server, `STORE${++realms}-U`, [key1], { store: storeOptions });
+  const token = (key: SigningKey, header: Record<string, unknown> = {}) => signAccessToken(key, realm.claims(), header);
+  return { ...realm, token };
 }
 
 describe('JWKS cache', () => {
@@ -133,22 +112,10 @@ describe('JWKS cache', () => {
 });
 
 describe('JWKS fetch failures answer temporarily_unavailable', () => {
-  async function failure(promise: Promise<unknown>): Promise<TemporarilyUnavailableError> {
-    const error = await promise.catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(TemporarilyUnavailableError);
-    const unavailable = error as TemporarilyUnavailableError;
-    expect([unavailable.code, unavailable.status, unavailable.message]).toEqual([
-      'temporarily_unavailable',
-      503,
-      'The access token cannot be verified at the moment',
-    ]);
-    return unavailable;
-  }
-
   it('when the key set endpoint answers 500, and retries on the next request', async () => {
     const { issuer, verifier, token } = setup();
     server.answer(issuer, { status: 500, body: '{}' });
-    const error = await failure(verifier.verify(await token(key1)));
+    const error = await unavailable(verifier.verify(await token(key1)));
     expect(error.detail).toBe(`GET ${issuer}/oauth2/jwks answered 500, expected 200`);
     server.publish(issuer, [key1]);
     await expect(verifier.verify(await token(key1))).resolves.toMatchObject({ issuer });
@@ -158,18 +125,18 @@ describe('JWKS fetch failures answer temporarily_unavailable', () => {
   it('when the key set endpoint redirects (redirects are not followed)', async () => {
     const { issuer, verifier, token } = setup();
     server.answer(issuer, { status: 302, body: '', headers: { location: 'https://evil.example.test/jwks' } });
-    const error = await failure(verifier.verify(await token(key1)));
+    const error = await unavailable(verifier.verify(await token(key1)));
     expect(error.detail).toBe(`GET ${issuer}/oauth2/jwks answered 302, expected 200`);
   });
 
   it('when the body is not JSON or not a key set', async () => {
     const { issuer, verifier, token } = setup();
     server.answer(issuer, { status: 200, body: '<html>' });
-    expect((await failure(verifier.verify(await token(key1)))).detail).toMatch(
+    expect((await unavailable(verifier.verify(await token(key1)))).detail).toMatch(
       new RegExp(`^GET ${issuer}/oauth2/jwks failed: SyntaxError: `),
     );
     server.answer(issuer, { status: 200, body: '{"keys":"none"}' });
-    expect((await failure(verifier.verify(await token(key1)))).detail).toBe(
+    expect((await unavailable(verifier.verify(await token(key1)))).detail).toBe(
       `GET ${issuer}/oauth2/jwks did not return a JSON Web Key Set`,
     );
   });
@@ -181,7 +148,7 @@ describe('JWKS fetch failures answer temporarily_unavailable', () => {
       return new Promise(() => undefined);
     };
     const { issuer, verifier, token } = setup({ fetch: neverAnswers, timeoutSeconds: 0.001 });
-    const error = await failure(verifier.verify(await token(key1)));
+    const error = await unavailable(verifier.verify(await token(key1)));
     expect(error.detail).toBe(`GET ${issuer}/oauth2/jwks failed: timed out after 1 ms`);
     expect(signals).toHaveLength(1);
     expect(signals[0]?.aborted).toBe(true);
@@ -190,7 +157,7 @@ describe('JWKS fetch failures answer temporarily_unavailable', () => {
   it('when the network fails', async () => {
     const refused: FetchLike = () => Promise.reject(new TypeError('fetch failed'));
     const { issuer, verifier, token } = setup({ fetch: refused });
-    const error = await failure(verifier.verify(await token(key1)));
+    const error = await unavailable(verifier.verify(await token(key1)));
     expect(error.detail).toBe(`GET ${issuer}/oauth2/jwks failed: TypeError: fetch failed`);
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
 import {
   AUDIENCE,
   TENANT,
@@ -8,50 +8,26 @@ import {
   base64url,
   createClock,
   createSigningKey,
+  createTestRealm,
+  failure,
   signAccessToken,
-  startFakeIssuer,
-  type FakeIssuerServer,
-  type SigningKey,
+  useFakeIssuer,
 } from '../test/fake-issuer.js';
 import { createJwksStore } from './jwks-store.js';
 import { InsufficientScopeError, InvalidTokenError } from './errors.js';
 import { createVerifier, verifyAccessToken, type VerifierOptions } from './verify-access-token.js';
 
-let server: FakeIssuerServer;
-let key: SigningKey;
+const server = useFakeIssuer();
+const key = await createSigningKey('key-1');
 let realms = 0;
-
-beforeAll(async () => {
-  server = await startFakeIssuer();
-  key = await createSigningKey('key-1');
-});
-afterAll(() => server.close());
 
 /** A fresh realm issuer publishing `key`, a clock, and a verifier using both. */
 function setup(options: Partial<VerifierOptions> = {}) {
   realms += 1;
-  const issuer = server.issuer(`T${realms}-U`);
-  server.publish(issuer, [key]);
-  const clock = createClock();
-  const verifier = createVerifier({
-    issuer,
-    audience: AUDIENCE,
-    jwks: createJwksStore({ now: clock.now }),
-    now: clock.now,
-    ...options,
-  } as VerifierOptions);
-  const claims = (overrides: Record<string, unknown> = {}) => ({ ...accessTokenClaims(issuer, clock.seconds()), ...overrides });
-  return { issuer, clock, verifier, claims };
+  return createTestRealm(server, `T${realms}-U`, [key], { verifier: options });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<InvalidTokenError> {
-  const error = await promise.then(
-    () => expect.unreachable('verification should have failed'),
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(InvalidTokenError);
-  return error as InvalidTokenError;
-}
+const rejection = (promise: Promise<unknown>): Promise<InvalidTokenError> => failure(promise, InvalidTokenError);
 
 describe('verify accepts', () => {
   it('a valid Gatehouse access token and returns typed claims', async () => {

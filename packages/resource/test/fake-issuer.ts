@@ -1,9 +1,13 @@
 // Test support: a real HTTP server publishing JWKS for Gatehouse-style realm issuers and serving
-// their RFC 7662 introspection endpoints, ES256 keys made with jose, and a signer for RFC 9068
-// access tokens. Not part of the build.
+// their RFC 7662 introspection endpoints, ES256 keys made with jose, a signer for RFC 9068 access
+// tokens, realms with a verifier reading them, and the checks the tests share. Not part of the build.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { TemporarilyUnavailableError } from '../src/errors.js';
+import { createJwksStore, type JwksStore, type JwksStoreOptions } from '../src/jwks-store.js';
+import { createVerifier, type Verifier, type VerifierOptions } from '../src/verify-access-token.js';
 
 export interface SigningKey {
   kid: string;
@@ -33,6 +37,7 @@ export interface IntrospectionClient {
 }
 
 export interface FakeIssuerServer {
+  /** `http://127.0.0.1:{port}`, known once the server listens. */
   readonly origin: string;
   /** `${origin}/system/auth/${realm}` */
   issuer(realm: string): string;
@@ -57,10 +62,14 @@ export interface FakeIssuerServer {
   hold(): () => void;
   /** Resolves once this many JWKS requests in total have arrived. */
   waitForRequests(total: number): Promise<void>;
-  close(): Promise<void>;
 }
 
-export async function startFakeIssuer(): Promise<FakeIssuerServer> {
+/**
+ * A fake issuer for the tests of the file (or of the describe block it is called in): it listens
+ * before the first of them and closes after the last. Use it inside tests and hooks only; hooks
+ * registered after this call run once it listens.
+ */
+export function useFakeIssuer(): FakeIssuerServer {
   const replies = new Map<string, Reply>();
   const counts = new Map<string, number>();
   let total = 0;
@@ -119,14 +128,30 @@ export async function startFakeIssuer(): Promise<FakeIssuerServer> {
         response.end(reply.body);
       });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let listeningAt: string | undefined;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    listeningAt = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  );
+  const origin = (): string => {
+    if (listeningAt === undefined) throw new Error('the fake issuer listens only inside tests and hooks');
+    return listeningAt;
+  };
   const jwksPath = (issuer: string) => `${new URL(issuer).pathname}/oauth2/jwks`;
   const introspectionPath = (issuer: string) => `${new URL(issuer).pathname}/oauth2/introspect`;
 
   return {
-    origin,
-    issuer: (realm) => `${origin}/system/auth/${realm}`,
+    get origin() {
+      return origin();
+    },
+    issuer: (realm) => `${origin()}/system/auth/${realm}`,
     publish(issuer, keys) {
       replies.set(jwksPath(issuer), { status: 200, body: JSON.stringify({ keys: keys.map((key) => key.publicJwk) }) });
     },
@@ -157,11 +182,6 @@ export async function startFakeIssuer(): Promise<FakeIssuerServer> {
       if (total >= expected) return Promise.resolve();
       return new Promise((resolve) => waiters.push({ total: expected, resolve }));
     },
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
   };
 }
 
@@ -176,6 +196,8 @@ export function createClock(start = Date.UTC(2025, 5, 1, 12, 0, 0)) {
     },
   };
 }
+
+export type TestClock = ReturnType<typeof createClock>;
 
 export const AUDIENCE = 'https://api.example.test';
 export const TENANT = 'TMPRODB88619984';
@@ -212,4 +234,57 @@ export function signAccessToken(
 
 export function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/** A realm issuer publishing keys, with a verifier that reads them through a key store of its own. */
+export interface TestRealm {
+  readonly issuer: string;
+  readonly clock: TestClock;
+  readonly store: JwksStore;
+  readonly verifier: Verifier;
+  /** accessTokenClaims of this issuer, issued now by `clock`; `overrides` replace or (undefined) remove claims. */
+  claims(overrides?: Record<string, unknown>): JWTPayload;
+  /** `claims(overrides)` signed with the first of the realm's keys. */
+  token(overrides?: Record<string, unknown>): Promise<string>;
+}
+
+/**
+ * Publishes `keys` for realm `realm` of `server` and builds a verifier for its issuer and AUDIENCE
+ * on a clock and a key store of its own (`options.clock` and `options.store` change them;
+ * `options.verifier` adds to or replaces the verifier options).
+ */
+export function createTestRealm(
+  server: FakeIssuerServer,
+  realm: string,
+  keys: readonly [SigningKey, ...SigningKey[]],
+  options: { clock?: TestClock; store?: JwksStoreOptions; verifier?: Partial<VerifierOptions> } = {},
+): TestRealm {
+  const issuer = server.issuer(realm);
+  server.publish(issuer, keys);
+  const clock = options.clock ?? createClock();
+  const store = createJwksStore({ now: clock.now, ...options.store });
+  const verifier = createVerifier({ issuer, audience: AUDIENCE, jwks: store, now: clock.now, ...options.verifier } as VerifierOptions);
+  const claims = (overrides: Record<string, unknown> = {}) => ({ ...accessTokenClaims(issuer, clock.seconds()), ...overrides });
+  return { issuer, clock, store, verifier, claims, token: (overrides) => signAccessToken(keys[0], claims(overrides)) };
+}
+
+/** The error `promise` rejects with, checked to be a `type`; fails the test if it fulfils. */
+export async function failure<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
+  const error = await promise.then(
+    () => expect.unreachable('verification should have failed'),
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(type);
+  return error as E;
+}
+
+/** `promise` rejects with temporarily_unavailable (503) and the message an API answers with. */
+export async function unavailable(promise: Promise<unknown>): Promise<TemporarilyUnavailableError> {
+  const error = await failure(promise, TemporarilyUnavailableError);
+  expect([error.code, error.status, error.message]).toEqual([
+    'temporarily_unavailable',
+    503,
+    'The access token cannot be verified at the moment',
+  ]);
+  return error;
 }
