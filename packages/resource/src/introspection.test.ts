@@ -112,6 +112,14 @@ describe('introspection rejects with invalid_token', () => {
     expect(error.detail).toBe(`introspection at ${issuer}/oauth2/introspect answered active: false (jti at-0001)`);
   });
 
+  it('a token that expired within the clock tolerance and is inactive at the issuer, as expired', async () => {
+    const { clock, verifier, token } = setup();
+    const t = await token({ exp: clock.seconds() - 2 });
+    server.revoke(t);
+    const error = await failure(verifier.verify(t), InvalidTokenError);
+    expect([error.code, error.status, error.message]).toEqual(['invalid_token', 401, 'The access token expired']);
+  });
+
   it('at once by default (cacheSeconds 0): every verification asks', async () => {
     const { verifier, token, requests } = setup();
     const t = await token();

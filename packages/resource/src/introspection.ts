@@ -118,7 +118,10 @@ export function createIntrospector(
   return Object.freeze({
     async assertActive(token: string, claims: AccessTokenClaims): Promise<void> {
       if (!(await isActive(token, claims))) {
-        throw new InvalidTokenError('The access token was revoked', {
+        // Within the local clock tolerance a just-expired token passes the JWT checks; the
+        // authorization server then calls it inactive because it expired, not because it was revoked.
+        const expired = claims.expiresAt.getTime() <= now();
+        throw new InvalidTokenError(expired ? 'The access token expired' : 'The access token was revoked', {
           detail: `introspection at ${endpoints.get(claims.issuer)} answered active: false (jti ${claims.jti})`,
         });
       }
