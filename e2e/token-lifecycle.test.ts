@@ -11,8 +11,9 @@ import { callApiWith, decodeAccessToken, introspect, recordTraffic, redeemRefres
 /**
  * The token lifecycle of issue 4 in headless Chromium: refresh-token rotation, two tabs sharing
  * one session, reuse detection, and logout, with the demo SPA, Gatehouse and the demo API as real
- * processes. Access tokens live a few seconds here and the SPA keeps its session in localStorage
- * so that its tabs share it.
+ * processes. Access tokens live a few seconds here and the SPA keeps its session in IndexedDB so
+ * that its tabs share it (not localStorage: in Chromium a tab could take the refresh lock before
+ * another tab's localStorage write reached it, and both spent the refresh token).
  */
 
 /** Short enough to wait for, long enough that a fresh token outlives a page's round trips. */
@@ -30,6 +31,7 @@ const PEOPLE = [
   { username: 'tess', actor: 'user' }, // two tabs refresh at once
   { username: 'sid', actor: 'customer' }, // has his refresh token stolen
   { username: 'lou', actor: 'user' }, // signs out of two tabs
+  { username: 'rita', actor: 'customer' }, // her access token is revoked before it expires
 ] as const;
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
@@ -41,7 +43,7 @@ let opened: TestPage[] = [];
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   [stack, browser] = await Promise.all([
-    startStack(PEOPLE, { accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS, refreshLeewaySeconds: REFRESH_LEEWAY_SECONDS, tokenStore: 'local' }),
+    startStack(PEOPLE, { accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS, refreshLeewaySeconds: REFRESH_LEEWAY_SECONDS, tokenStore: 'indexeddb' }),
     launchChromium(),
   ]);
 });
@@ -66,7 +68,7 @@ async function openBrowser(): Promise<{ tab: TestPage; traffic: Traffic }> {
   return { tab, traffic: recordTraffic(tab.context, stack) };
 }
 
-/** A second tab of the same profile, opened on the SPA: it finds the session in localStorage. */
+/** A second tab of the same profile, opened on the SPA: it finds the session in IndexedDB. */
 async function openSecondTab(first: TestPage): Promise<TestPage> {
   const tab = await openTab(first.context);
   opened.push(tab);
@@ -180,7 +182,7 @@ describe('token lifecycle in the demo SPA (issue 4)', () => {
     const { page } = tab;
     const sid = person('sid');
     await signInAndAllow(page, sid);
-    // An attacker copies the refresh token the SPA holds (in localStorage, readable by any script).
+    // An attacker copies the refresh token the SPA holds (in IndexedDB, readable by any script).
     const stolen = await traffic.currentRefreshToken();
     await waitForToken(page, await traffic.latestAccessToken(), 'due');
     expect((await callApi(page, 'GET')).status).toBe('GET /v1/answers → 200 OK');
@@ -216,6 +218,37 @@ describe('token lifecycle in the demo SPA (issue 4)', () => {
     await page.reload();
     await waitForSignedOutPage(page);
     expect(await page.locator('.notice').count()).toBe(0);
+  });
+
+  it('an API call refused with 401 invalid_token before the token is due makes the SPA refresh at once; when Gatehouse refuses the refresh token too, the SPA asks to sign in again', async () => {
+    const { tab, traffic } = await openBrowser();
+    const { page } = tab;
+    const rita = person('rita');
+    await signInAndAllow(page, rita);
+    const stolen = await traffic.currentRefreshToken();
+    await waitForToken(page, await traffic.latestAccessToken(), 'due');
+    expect((await callApi(page, 'GET')).status).toBe('GET /v1/answers → 200 OK');
+    const held = (await traffic.refreshes()).at(-1)!.body.refresh_token;
+    const accessToken = lastApiToken(traffic, page);
+    // The replay revokes the family, the fresh access token included: the API (which introspects)
+    // refuses it although the SPA still has seconds before it is due.
+    expect((await redeemRefreshToken(stack, rita.realm, stolen)).status).toBe(400);
+    const apiCallsBefore = traffic.apiCalls.length;
+    const refreshesBefore = (await traffic.refreshes()).length;
+
+    expect(await callApiExpectingSignIn(page, 'GET')).toEqual({
+      role: 'status',
+      title: 'Your session has ended',
+      text: 'Gatehouse refused to renew it: it expired or was revoked (for example after a stolen token was detected). Sign in again to continue.',
+    });
+
+    // One API call with the revoked token, answered 401 invalid_token; then one forced refresh,
+    // refused; no retry of the call.
+    expect(traffic.apiCalls.slice(apiCallsBefore).map((call) => call.accessToken)).toEqual([accessToken]);
+    const refreshes = (await traffic.refreshes()).slice(refreshesBefore);
+    expect(refreshes.map(({ status, presentedRefreshToken, body }) => ({ status, presentedRefreshToken, error: body.error }))).toEqual([
+      { status: 400, presentedRefreshToken: held, error: 'invalid_grant' },
+    ]);
   });
 
   it('signing out in one tab ends access in every tab: the other tab’s next call shows the sign-in page, its token is refused, and Gatehouse asks for the password again', async () => {

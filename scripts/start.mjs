@@ -133,8 +133,8 @@ function stop(exitCode) {
 /** The SPA's token store, read by Vite from the environment; checked here so a typo fails at once. */
 function spaTokenStore() {
   const store = process.env.VITE_TOKEN_STORE || 'memory';
-  if (!['memory', 'session', 'local'].includes(store)) {
-    log(`VITE_TOKEN_STORE must be memory, session or local, got ${JSON.stringify(store)}; nothing was started.`);
+  if (!['memory', 'session', 'indexeddb', 'local'].includes(store)) {
+    log(`VITE_TOKEN_STORE must be memory, session, indexeddb or local, got ${JSON.stringify(store)}; nothing was started.`);
     process.exit(1);
   }
   return store;
@@ -191,7 +191,7 @@ async function main() {
     Open the demo SPA     ${SPA.url}
     Gatehouse             ${GATEHOUSE.url}  (realms ${DEMO.tenantId}-U for agents, ${DEMO.tenantId}-C for customers)
     Demo API              ${API.url}/v1/answers  (introspection ${introspection ? 'on' : 'off'})
-    SPA token store       ${tokenStore}${tokenStore === 'memory' ? '  (VITE_TOKEN_STORE=local shares one session between tabs; see docs/integrate-spa.md)' : ''}
+    SPA token store       ${tokenStore}${tokenStore === 'memory' ? '  (VITE_TOKEN_STORE=indexeddb shares one session between tabs; see docs/integrate-spa.md)' : ''}
 
     Agent sign-in         ${DEMO.agent.username} / ${DEMO.agent.password}
     Customer sign-in      ${DEMO.customer.username} / ${DEMO.customer.password}

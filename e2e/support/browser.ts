@@ -27,7 +27,7 @@ export async function openPage(browser: Browser): Promise<TestPage> {
   return openTab(context);
 }
 
-/** Another tab of the same browser profile: it shares cookies, localStorage and Web Locks with the others. */
+/** Another tab of the same browser profile: it shares cookies, localStorage, IndexedDB and Web Locks with the others. */
 export async function openTab(context: BrowserContext): Promise<TestPage> {
   const page = await context.newPage();
   const pageErrors: string[] = [];

@@ -44,7 +44,7 @@ export interface StackOptions {
   /** Gatehouse's access-token lifetime (`GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS`). Default: the server's, 900. */
   readonly accessTokenTtlSeconds?: number;
   /** The SPA's token store (`VITE_TOKEN_STORE`). Default: the demo's, memory. */
-  readonly tokenStore?: 'memory' | 'session' | 'local';
+  readonly tokenStore?: 'memory' | 'session' | 'indexeddb' | 'local';
   /** Seconds before expiry at which the SPA refreshes (`VITE_REFRESH_LEEWAY_SECONDS`). Default: the SDK's, 30. */
   readonly refreshLeewaySeconds?: number;
 }

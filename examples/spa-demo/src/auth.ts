@@ -16,8 +16,8 @@ export function getClient(realm: RealmKey): Promise<GatehouseClient> {
       clientId: config.clientId,
       redirectUri: config.redirectUri,
       scope: [config.identityScopes, ...config.scopes.map((scope) => scope.name)].join(' '),
-      // With 'local', every tab of the app shares the session, and the SDK's Web Lock makes sure
-      // only one tab at a time spends the rotating refresh token.
+      // With 'indexeddb', every tab of the app shares the session, and the SDK's Web Lock makes
+      // sure only one tab at a time spends the rotating refresh token.
       tokenStore: config.tokenStore,
       leewaySeconds: config.refreshLeewaySeconds,
     });
@@ -64,8 +64,9 @@ export async function handleCallback(callbackUrl: string): Promise<SignedIn> {
 }
 
 /**
- * With a token store that outlives the page ('session', 'local'), the session a previous page or
- * another tab left behind; undefined when there is none. With 'memory' there never is.
+ * With a token store that outlives the page ('session', 'indexeddb', 'local'), the session a
+ * previous page or another tab left behind; undefined when there is none. With 'memory' there
+ * never is.
  */
 export async function resumeSession(): Promise<SignedIn | undefined> {
   if (config.tokenStore === 'memory') return undefined;

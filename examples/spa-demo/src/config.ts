@@ -7,9 +7,9 @@ const env = import.meta.env;
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** Where the SDK keeps the session; see "Where tokens live" in the SDK's README for the trade-off. */
-export type TokenStoreName = 'memory' | 'session' | 'local';
+export type TokenStoreName = 'memory' | 'session' | 'indexeddb' | 'local';
 
-const TOKEN_STORES: readonly TokenStoreName[] = ['memory', 'session', 'local'];
+const TOKEN_STORES: readonly TokenStoreName[] = ['memory', 'session', 'indexeddb', 'local'];
 
 /** A misconfigured build fails at start-up, with the variable and the allowed values named. */
 function readTokenStore(value: string | undefined): TokenStoreName {
@@ -32,8 +32,9 @@ export const config = Object.freeze({
   apiUrl: trimSlash(env.VITE_API_URL || 'http://localhost:8081'),
   /**
    * Default 'memory', the SDK's default: a reload signs out of the SPA, and each tab signs in on
-   * its own. 'local' shares one session between the tabs and survives reloads, but any script
-   * on the page can read the refresh token.
+   * its own. 'indexeddb' shares one session between the tabs and survives reloads, but any script
+   * on the page can read the refresh token. 'local' (localStorage) is not safe for tabs sharing a
+   * session: in Chromium two tabs refreshing at once may both spend the refresh token.
    */
   tokenStore: readTokenStore(env.VITE_TOKEN_STORE),
   /** Seconds before expiry at which the access token is refreshed. Default: the SDK's (30). */

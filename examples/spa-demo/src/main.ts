@@ -1,4 +1,4 @@
-import { LoginRequiredError, type GatehouseClient } from '@gatehouse/spa';
+import { LoginRequiredError, type GatehouseClient, type GetAccessTokenOptions } from '@gatehouse/spa';
 import { callAnswers } from './api.js';
 import { handleCallback, rememberHandledState, resumeSession, signIn, signOut, takeSignedOut, wasHandled, type SignedIn } from './auth.js';
 import { realmInfo } from './config.js';
@@ -30,22 +30,41 @@ function showSignedOut(notice?: Notice): void {
   );
 }
 
+/**
+ * The session's access token for an API call, its expiry shown on the page. Undefined when there
+ * is none: the page then shows the sign-in form (session over) or the problem.
+ */
+async function accessTokenFor(client: GatehouseClient, output: HTMLElement, request: string, options?: GetAccessTokenOptions): Promise<string | undefined> {
+  let token: string;
+  try {
+    token = await client.getAccessToken(options);
+  } catch (error) {
+    if (error instanceof LoginRequiredError) showSignedOut(describeError(error));
+    else showApiProblem(output, request, describeError(error).text);
+    return undefined;
+  }
+  const claims = await client.getClaims();
+  if (claims) showTokenExpiry(claims.exp);
+  return token;
+}
+
 /** Calls the demo API with the session's access token and shows the answer. */
 async function callApi(client: GatehouseClient, method: 'GET' | 'POST', question: string, output: HTMLElement): Promise<void> {
   const request = `${method} /v1/answers`;
   showApiBusy(output, request);
-  let token: string;
+  // Refreshed first when it is about to expire; with a shared store another tab may have done it.
+  let token = await accessTokenFor(client, output, request);
+  if (token === undefined) return;
   try {
-    // Refreshed first when it is about to expire; with a shared store another tab may have done it.
-    token = await client.getAccessToken();
-  } catch (error) {
-    if (error instanceof LoginRequiredError) return showSignedOut(describeError(error));
-    return showApiProblem(output, request, describeError(error).text);
-  }
-  const claims = await client.getClaims();
-  if (claims) showTokenExpiry(claims.exp);
-  try {
-    showApiResult(output, await callAnswers(token, method, question));
+    let result = await callAnswers(token, method, question);
+    // The API refused a token that had not expired (revoked, say): refresh now and retry, once.
+    // If Gatehouse refuses the refresh too, the session is over and the sign-in form shows.
+    if (result.status === 401 && result.challenge?.error === 'invalid_token') {
+      token = await accessTokenFor(client, output, request, { forceRefresh: true });
+      if (token === undefined) return;
+      result = await callAnswers(token, method, question);
+    }
+    showApiResult(output, result);
   } catch {
     showApiProblem(output, request, `Could not reach the demo API. Is it running, and does it allow calls from ${window.location.origin} (CORS)?`);
   }

@@ -61,6 +61,8 @@ function describeSessionEnd(error: LoginRequiredError): Notice {
   if (error.cause instanceof OAuthError) {
     return { tone: 'info', title, text: 'Gatehouse refused to renew it: it expired or was revoked (for example after a stolen token was detected). Sign in again to continue.' };
   }
-  if (config.tokenStore === 'local') return { tone: 'info', title, text: 'It expired, or you signed out in another tab. Sign in again to continue.' };
+  if (config.tokenStore === 'indexeddb' || config.tokenStore === 'local') {
+    return { tone: 'info', title, text: 'It expired, or you signed out in another tab. Sign in again to continue.' };
+  }
   return { tone: 'info', title, text: 'The access token expired. Sign in again to continue.' };
 }

@@ -81,7 +81,8 @@ export function signedOutView({ onSignIn }: SignInHandlers): HTMLElement {
 const TOKEN_STORE_HINTS: Record<TokenStoreName, string> = {
   memory: 'The token lives in this page’s memory only: reloading the page signs you out here.',
   session: 'The tokens are kept in this tab’s sessionStorage: they survive a reload, and any script on this page could read them.',
-  local: 'The tokens are kept in localStorage: every tab of this app shares the session and it survives a reload, but any script on this page could read them.',
+  indexeddb: 'The tokens are kept in IndexedDB: every tab of this app shares the session and it survives a reload, but any script on this page could read them.',
+  local: 'The tokens are kept in localStorage: the session survives a reload and any script on this page could read it. Use one tab at a time: tabs refreshing at once can end the session.',
 };
 
 export interface SignedInState {

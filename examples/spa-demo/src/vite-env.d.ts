@@ -9,7 +9,7 @@ interface ImportMetaEnv {
   readonly VITE_CLIENT_ID?: string;
   /** The demo API's base URL. Default http://localhost:8081. */
   readonly VITE_API_URL?: string;
-  /** Where the SDK keeps the tokens: memory (default), session or local (shared by the tabs). */
+  /** Where the SDK keeps the tokens: memory (default), session, indexeddb (shared by the tabs) or local (one tab at a time). */
   readonly VITE_TOKEN_STORE?: string;
   /** Seconds before expiry at which the access token is refreshed. Default 30 (the SDK's). */
   readonly VITE_REFRESH_LEEWAY_SECONDS?: string;
