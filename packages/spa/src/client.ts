@@ -31,7 +31,7 @@ export interface GatehouseClient {
   loginWithRedirect<AppState = unknown>(options?: LoginOptions<AppState>): Promise<void>;
   /** Completes a sign-in on the redirect URI: validates the callback and redeems the code. */
   handleRedirectCallback<AppState = unknown>(url?: string): Promise<{ appState: AppState | undefined }>;
-  /** A valid access token, from the cache or refreshed (`forceRefresh`: refreshed now); `LoginRequiredError` when there is none. */
+  /** A valid access token: cached, refreshed when due (or at once with `forceRefresh`); `LoginRequiredError` when none. */
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
   /** Whether there is a session that can still produce an access token. */
   isAuthenticated(): Promise<boolean>;
