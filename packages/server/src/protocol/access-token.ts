@@ -11,6 +11,8 @@ export interface MintAccessTokenInput {
   readonly authTime: number;
   readonly jti: string;
   readonly ttlSeconds: number;
+  /** Issue time; default the clock's now. Given when the expiry was already recorded elsewhere. */
+  readonly issuedAt?: number;
 }
 
 export interface MintedAccessToken {
@@ -40,7 +42,7 @@ export function buildAccessTokenClaims(input: MintAccessTokenInput, now: number)
 }
 
 export async function mintAccessToken(deps: { signer: AccessTokenSigner; clock: Clock }, input: MintAccessTokenInput): Promise<MintedAccessToken> {
-  const now = deps.clock.nowSeconds();
+  const now = input.issuedAt ?? deps.clock.nowSeconds();
   const token = await deps.signer.signAccessToken(input.tenant.id, buildAccessTokenClaims(input, now));
   return { token, expiresIn: input.ttlSeconds, expiresAt: now + input.ttlSeconds };
 }

@@ -37,9 +37,11 @@ export interface AuthorizationCodeRepository {
   findByHash(codeHash: string): Promise<AuthorizationCodeRecord | undefined>;
   /**
    * Marks the code used and records the jti of the access token it yields, in one atomic
-   * statement. Returns false if the code was already consumed (by a concurrent request too).
+   * statement; with `firstRefreshToken`, stores the refresh family's first token in the same
+   * transaction (one commit on the hot path). Returns false, storing nothing, if the code was
+   * already consumed (by a concurrent request too).
    */
-  consume(codeHash: string, now: number, accessTokenJti: string): Promise<boolean>;
+  consume(codeHash: string, now: number, accessTokenJti: string, firstRefreshToken?: RefreshTokenRecord): Promise<boolean>;
 }
 
 export interface RefreshTokenRecord {

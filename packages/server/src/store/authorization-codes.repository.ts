@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { AuthorizationCodeRecord, AuthorizationCodeRepository as Port } from '../protocol/ports.js';
+import type { AuthorizationCodeRecord, AuthorizationCodeRepository as Port, RefreshTokenRecord } from '../protocol/ports.js';
+import { RefreshTokenRepository } from './refresh-tokens.repository.js';
 import { parseScope } from '../protocol/scope.js';
 import type { Database } from './schema.js';
 
@@ -52,15 +53,18 @@ export class AuthorizationCodeRepository implements Port {
     );
   }
 
-  /** One statement: of any number of concurrent redemptions exactly one sees a row updated. */
-  async consume(codeHash: string, now: number, accessTokenJti: string): Promise<boolean> {
-    const result = await this.db
-      .updateTable('authorization_codes')
-      .set({ consumed_at: now, access_token_jti: accessTokenJti })
-      .where('code_hash', '=', codeHash)
-      .where('consumed_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+  /** One statement decides: of any number of concurrent redemptions exactly one sees a row updated. */
+  async consume(codeHash: string, now: number, accessTokenJti: string, firstRefreshToken?: RefreshTokenRecord): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('authorization_codes')
+        .set({ consumed_at: now, access_token_jti: accessTokenJti })
+        .where('code_hash', '=', codeHash)
+        .where('consumed_at', 'is', null)
+        .executeTakeFirst();
+      if (result.numUpdatedRows !== 1n) return false;
+      if (firstRefreshToken) await new RefreshTokenRepository(trx).insert(firstRefreshToken);
+      return true;
+    });
   }
-
 }

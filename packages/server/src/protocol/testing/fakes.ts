@@ -185,8 +185,11 @@ export function createRevokedTokenStore(): RevokedTokenRepository & { readonly e
   };
 }
 
-/** Authorization codes in memory, with the same atomic consume as the SQL repositories. */
-export function createCodeStore(): AuthorizationCodeRepository & { records: Map<string, AuthorizationCodeRecord> } {
+/**
+ * Authorization codes in memory, with the same atomic consume as the SQL repositories; a first
+ * refresh token passed to consume goes into `refreshTokens`, as the SQL transaction does.
+ */
+export function createCodeStore(refreshTokens?: Pick<RefreshTokenRepository, 'insert'>): AuthorizationCodeRepository & { records: Map<string, AuthorizationCodeRecord> } {
   const records = new Map<string, AuthorizationCodeRecord>();
   return {
     records,
@@ -197,10 +200,11 @@ export function createCodeStore(): AuthorizationCodeRepository & { records: Map<
       const record = records.get(codeHash);
       return record && { ...record };
     },
-    async consume(codeHash, now, accessTokenJti) {
+    async consume(codeHash, now, accessTokenJti, firstRefreshToken) {
       const record = records.get(codeHash);
       if (!record || record.consumedAt !== null) return false;
       records.set(codeHash, { ...record, consumedAt: now, accessTokenJti });
+      if (firstRefreshToken) await refreshTokens?.insert(firstRefreshToken);
       return true;
     },
   };

@@ -58,9 +58,10 @@ interface SetupOptions {
 
 function setup(options: SetupOptions = {}) {
   const clock = createTestClock();
-  const codes = createCodeStore();
   const revokedTokens = createRevokedTokenStore();
   const refreshTokens = createRefreshTokenStore(revokedTokens.entries);
+  // Consume stores the family's first refresh token in the same transaction, as the SQL store does.
+  const codes = createCodeStore(refreshTokens);
   const signer = createRecordingSigner({ accessToken: () => SIGNED_TOKEN, idToken: SIGNED_ID_TOKEN });
   const random = createRecordingRandom();
   const user = 'user' in options ? options.user : SEED_USER;

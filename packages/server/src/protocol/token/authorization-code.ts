@@ -46,38 +46,42 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
     await checkGrantStillValid(deps, { client, tenantId: realm.tenantId, userId: record.userId, scopes: record.scopes, grantedAt: record.authTime });
 
     const jti = deps.random.token(16);
-    if (!(await deps.codes.consume(codeHash, now, jti))) {
+    // The access token's expiry is fixed now so the refresh family can record it in the same
+    // transaction that consumes the code; the token itself is signed only by the winner.
+    const accessTokenExpiresAt = now + deps.accessTokenTtlSeconds;
+    const policy = client.refreshTokens;
+    const refresh = policy.enabled
+      ? newRefreshToken(deps.random, {
+          familyId: deps.random.token(16),
+          realmId: realm.id,
+          tenantId: realm.tenantId,
+          clientId: client.clientId,
+          userId: record.userId,
+          sessionId: record.sessionId,
+          codeHash,
+          scopes: record.scopes,
+          authTime: record.authTime,
+          familyCreatedAt: now,
+          familyExpiresAt: now + policy.absoluteTtlSeconds,
+          idleExpiresAt: Math.min(now + policy.idleTtlSeconds, now + policy.absoluteTtlSeconds),
+          createdAt: now,
+          accessTokenJti: jti,
+          accessTokenExpiresAt,
+        })
+      : undefined;
+
+    // Consuming the code and storing the refresh family is one transaction: one commit.
+    if (!(await deps.codes.consume(codeHash, now, jti, refresh?.record))) {
       const consumed = await deps.codes.findByHash(codeHash);
       if (consumed) await revokeTokensIssuedFrom(deps, consumed, now);
       throw new InvalidGrant('authorization code was already used', 'concurrent code redemption lost the race');
     }
-
-    const grant = { realm, tenant, client, userId: record.userId, scopes: record.scopes, authTime: record.authTime, jti };
-    const { response, accessTokenExpiresAt } = await mintTokens(deps, grant, { nonce: record.nonce });
-    if (!client.refreshTokens.enabled) return response;
-
-    const policy = client.refreshTokens;
-    const refresh = newRefreshToken(deps.random, {
-      familyId: deps.random.token(16),
-      realmId: realm.id,
-      tenantId: realm.tenantId,
-      clientId: client.clientId,
-      userId: record.userId,
-      sessionId: record.sessionId,
-      codeHash,
-      scopes: record.scopes,
-      authTime: record.authTime,
-      familyCreatedAt: now,
-      familyExpiresAt: now + policy.absoluteTtlSeconds,
-      idleExpiresAt: Math.min(now + policy.idleTtlSeconds, now + policy.absoluteTtlSeconds),
-      createdAt: now,
-      accessTokenJti: jti,
-      accessTokenExpiresAt,
-    });
-    await deps.refreshTokens.insert(refresh.record);
-    // A replay racing this exchange deny-lists our jti before or after we stored the family; if
-    // before, it could not see the family yet, so we revoke it ourselves.
-    // The response still goes out (it was issued, then revoked, as if the replay came later).
+    const grant = { realm, tenant, client, userId: record.userId, scopes: record.scopes, authTime: record.authTime, jti, issuedAt: now };
+    const { response } = await mintTokens(deps, grant, { nonce: record.nonce });
+    if (!refresh) return response;
+    // With the SQL stores a racing replay always finds the family (it is committed with the
+    // consume). Defence in depth for a store that writes them separately: if our jti was already
+    // deny-listed, revoke the family ourselves. The response still goes out (issued, then revoked).
     if (await deps.revokedTokens.isAccessTokenRevoked(jti)) await deps.refreshTokens.revokeFamilies({ familyId: refresh.record.familyId }, now);
     return { ...response, refresh_token: refresh.token };
   };

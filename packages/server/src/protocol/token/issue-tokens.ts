@@ -24,6 +24,8 @@ export interface TokenGrant {
   readonly scopes: readonly string[];
   readonly authTime: number;
   readonly jti: string;
+  /** Issue time of the access token, when its expiry is stored before it is signed. */
+  readonly issuedAt?: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function mintTokens(
     authTime: grant.authTime,
     jti: grant.jti,
     ttlSeconds: deps.accessTokenTtlSeconds,
+    ...(grant.issuedAt !== undefined ? { issuedAt: grant.issuedAt } : {}),
   });
   const response = {
     access_token: accessToken.token,
