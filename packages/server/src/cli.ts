@@ -9,7 +9,7 @@ import { createUser, revokeConsent, setUserDisabled, setUserPassword } from './a
 import { ConfigError, loadConfig, type GatehouseConfig } from './config.js';
 import { createContext, type AppContext } from './http/context.js';
 import { startServer } from './server.js';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
+import { migrateToLatest, openDatabase } from './store/database.js';
 
 const USAGE = `gatehouse <command> [options]   (every command accepts --json and --database)
 
@@ -177,7 +177,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function start(config: GatehouseConfig, demo: boolean, json: boolean): Promise<number> {
   const server = await startServer(config, { seedDemo: demo ? seedDemo : undefined });
-  const lines = [`Gatehouse listening on http://${config.host}:${server.port} (public URL ${config.publicUrl})`, `database: ${describeDatabase(server.database)}`];
+  const lines = [`Gatehouse listening on http://${config.host}:${server.port} (public URL ${config.publicUrl})`, `database: ${server.database.dialect}`];
   if (server.demo?.created && server.demo.metadata) {
     lines.push(
       '',
@@ -196,10 +196,6 @@ async function start(config: GatehouseConfig, demo: boolean, json: boolean): Pro
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-}
-
-function describeDatabase(database: DatabaseHandle): string {
-  return database.dialect;
 }
 
 function formatMetadata(metadata: import('./admin/clients.js').ClientMetadata): string {

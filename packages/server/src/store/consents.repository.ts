@@ -20,15 +20,12 @@ export class ConsentRepository {
     await this.db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('consents').select('scope').where('user_id', '=', input.userId).where('client_id', '=', input.clientId).executeTakeFirst();
       const merged = [...new Set([...(existing ? existing.scope.split(' ') : []), ...input.scopes])].join(' ');
-      if (existing) {
-        await trx.updateTable('consents').set({ scope: merged, updated_at: now }).where('user_id', '=', input.userId).where('client_id', '=', input.clientId).execute();
-      } else {
-        await trx
-          .insertInto('consents')
-          .values({ tenant_id: input.tenantId, realm_id: input.realmId, user_id: input.userId, client_id: input.clientId, scope: merged, updated_at: now })
-          .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scope: merged, updated_at: now }))
-          .execute();
-      }
+      // One upsert covers both the first grant and a concurrent first grant from another tab.
+      await trx
+        .insertInto('consents')
+        .values({ tenant_id: input.tenantId, realm_id: input.realmId, user_id: input.userId, client_id: input.clientId, scope: merged, updated_at: now })
+        .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scope: merged, updated_at: now }))
+        .execute();
     });
   }
 }
