@@ -5,7 +5,12 @@ import { defineConfig } from 'vitest/config';
 // real processes in headless Chromium.
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'e2e/**/*.test.ts',
+    ],
     testTimeout: 20_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -4,7 +4,17 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage, type TestPage } from './support/browser.js';
-import { answerConsent, callApi, consentScopes, readNotice, startSignIn, submitLogin, waitForConsent, waitForSignedIn, waitForSignedOutPage } from './support/spa.js';
+import {
+  answerConsent,
+  callApi,
+  consentScopes,
+  readNotice,
+  startSignIn,
+  submitLogin,
+  waitForConsent,
+  waitForSignedIn,
+  waitForSignedOutPage,
+} from './support/spa.js';
 import { CLIENT_NAME, SCOPES, startStack, TENANT, type SeededUser, type Stack } from './support/stack.js';
 
 /**
@@ -101,13 +111,21 @@ describe('demo SPA sign-in with Gatehouse', () => {
     await submitLogin(page, agent);
     await waitForConsent(page);
     expect(withoutQuery(page.url())).toBe(`${stack.issuer(`${TENANT}-U`)}/consent`);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`${CLIENT_NAME} wants to access your account`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      `${CLIENT_NAME} wants to access your account`,
+    );
     expect(await consentScopes(page)).toEqual(GRANTED);
     await page.screenshot({ path: join(ARTIFACTS, 'consent-page.png'), fullPage: true });
 
     await answerConsent(page, 'allow');
     const signedIn = await waitForSignedIn(page);
-    expect(signedIn).toEqual({ heading: 'Signed in as agent', role: `Agent of tenant ${TENANT}`, sub: agent.id, actor: 'user', scopes: GRANTED });
+    expect(signedIn).toEqual({
+      heading: 'Signed in as agent',
+      role: `Agent of tenant ${TENANT}`,
+      sub: agent.id,
+      actor: 'user',
+      scopes: GRANTED,
+    });
     expect(page.url()).toBe(`${stack.spaUrl}/`);
     const callback = callbackUrl(tab);
     expect([...callback.searchParams.keys()].sort()).toEqual(['code', 'iss', 'state']);
@@ -115,12 +133,23 @@ describe('demo SPA sign-in with Gatehouse', () => {
 
     const read = await callApi(page, 'GET');
     expect(read.status).toBe('GET /v1/answers → 200 OK');
-    expect((read.body as { caller: unknown }).caller).toEqual({ sub: agent.id, actor: 'user', tenant: TENANT, clientId: stack.clientId, scopes: GRANTED });
+    expect((read.body as { caller: unknown }).caller).toEqual({
+      sub: agent.id,
+      actor: 'user',
+      tenant: TENANT,
+      clientId: stack.clientId,
+      scopes: GRANTED,
+    });
 
     const write = await callApi(page, 'POST');
     expect(write.status).toBe('POST /v1/answers → 201 Created');
-    expect((write.body as { answer: unknown }).answer).toMatchObject({ question: 'What are your opening hours?', askedBy: { sub: agent.id, actor: 'user' } });
-    expect(write.summary).toBe('The API recorded your question. It saw actor “user” with scopes openid profile core.aiservices.read core.aiservices.write.');
+    expect((write.body as { answer: unknown }).answer).toMatchObject({
+      question: 'What are your opening hours?',
+      askedBy: { sub: agent.id, actor: 'user' },
+    });
+    expect(write.summary).toBe(
+      'The API recorded your question. It saw actor “user” with scopes openid profile core.aiservices.read core.aiservices.write.',
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'spa-signed-in.png'), fullPage: true });
   });
 
@@ -136,11 +165,23 @@ describe('demo SPA sign-in with Gatehouse', () => {
     expect(withoutQuery(page.url())).toBe(`${stack.issuer(`${TENANT}-C`)}/consent`);
     await answerConsent(page, 'allow');
 
-    expect(await waitForSignedIn(page)).toEqual({ heading: 'Signed in as customer', role: `Customer of tenant ${TENANT}`, sub: customer.id, actor: 'customer', scopes: GRANTED });
+    expect(await waitForSignedIn(page)).toEqual({
+      heading: 'Signed in as customer',
+      role: `Customer of tenant ${TENANT}`,
+      sub: customer.id,
+      actor: 'customer',
+      scopes: GRANTED,
+    });
     expect(callbackUrl(tab).searchParams.get('iss')).toBe(stack.issuer(`${TENANT}-C`));
     const read = await callApi(page, 'GET');
     expect(read.status).toBe('GET /v1/answers → 200 OK');
-    expect((read.body as { caller: unknown }).caller).toEqual({ sub: customer.id, actor: 'customer', tenant: TENANT, clientId: stack.clientId, scopes: GRANTED });
+    expect((read.body as { caller: unknown }).caller).toEqual({
+      sub: customer.id,
+      actor: 'customer',
+      tenant: TENANT,
+      clientId: stack.clientId,
+      scopes: GRANTED,
+    });
   });
 
   it('denying consent brings the person back to the SPA with a clear message and no token', async () => {
@@ -173,7 +214,13 @@ describe('demo SPA sign-in with Gatehouse', () => {
     await startSignIn(again.page, stack, 'agent');
     await submitLogin(again.page, rita);
 
-    expect(await waitForSignedIn(again.page)).toEqual({ heading: 'Signed in as rita', role: `Agent of tenant ${TENANT}`, sub: rita.id, actor: 'user', scopes: GRANTED });
+    expect(await waitForSignedIn(again.page)).toEqual({
+      heading: 'Signed in as rita',
+      role: `Agent of tenant ${TENANT}`,
+      sub: rita.id,
+      actor: 'user',
+      scopes: GRANTED,
+    });
     expect(again.navigations.filter((url) => url.includes('/consent'))).toEqual([]);
   });
 
@@ -190,7 +237,10 @@ describe('demo SPA sign-in with Gatehouse', () => {
     expect((await callApi(page, 'GET')).status).toBe('GET /v1/answers → 200 OK');
     const write = await callApi(page, 'POST');
     expect(write.status).toBe('POST /v1/answers → 403 Forbidden');
-    expect(write.body).toEqual({ error: 'insufficient_scope', error_description: 'The access token does not grant the required scope' });
+    expect(write.body).toEqual({
+      error: 'insufficient_scope',
+      error_description: 'The access token does not grant the required scope',
+    });
     expect(write.summary).toBe('Refused: this endpoint needs core.aiservices.write your token was not granted.');
   });
 
@@ -262,19 +312,33 @@ describe('demo SPA sign-in with Gatehouse', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
 
-    expect(await readNotice(page)).toEqual({ role: 'status', title: 'You are signed out', text: 'The demo dropped its tokens and Gatehouse ended your session.' });
+    expect(await readNotice(page)).toEqual({
+      role: 'status',
+      title: 'You are signed out',
+      text: 'The demo dropped its tokens and Gatehouse ended your session.',
+    });
     await waitForSignedOutPage(page);
     expect(page.url()).toBe(`${stack.spaUrl}/`);
     const endSession = tab.navigations.find((url) => url.startsWith(`${stack.issuer(sam.realm)}/oauth2/logout?`));
-    expect(endSession && [...new URL(endSession).searchParams.keys()].sort()).toEqual(['client_id', 'id_token_hint', 'post_logout_redirect_uri', 'state']);
+    expect(endSession && [...new URL(endSession).searchParams.keys()].sort()).toEqual([
+      'client_id',
+      'id_token_hint',
+      'post_logout_redirect_uri',
+      'state',
+    ]);
     expect(await page.getByRole('heading', { name: /^Signed in as / }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'GET /v1/answers' }).count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, 'spa-signed-out.png'), fullPage: true });
 
     // The API introspects: the access token the SPA used is refused as soon as the session ends.
-    const replayed = await fetch(`${stack.apiUrl.replace('localhost', '127.0.0.1')}/v1/answers`, { headers: { authorization } });
+    const replayed = await fetch(`${stack.apiUrl.replace('localhost', '127.0.0.1')}/v1/answers`, {
+      headers: { authorization },
+    });
     expect(replayed.status).toBe(401);
-    expect(await replayed.json()).toEqual({ error: 'invalid_token', error_description: 'The access token was revoked' });
+    expect(await replayed.json()).toEqual({
+      error: 'invalid_token',
+      error_description: 'The access token was revoked',
+    });
 
     await startSignIn(page, stack, 'customer');
     expect(withoutQuery(page.url())).toBe(`${stack.issuer(sam.realm)}/login`);

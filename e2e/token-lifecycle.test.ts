@@ -4,9 +4,28 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage, openTab, type TestPage } from './support/browser.js';
-import { answerConsent, callApi, callApiExpectingSignIn, callApiOrSignIn, readNotice, startSignIn, submitLogin, tokenExpiryShown, waitForConsent, waitForSignedIn, waitForSignedOutPage } from './support/spa.js';
+import {
+  answerConsent,
+  callApi,
+  callApiExpectingSignIn,
+  callApiOrSignIn,
+  readNotice,
+  startSignIn,
+  submitLogin,
+  tokenExpiryShown,
+  waitForConsent,
+  waitForSignedIn,
+  waitForSignedOutPage,
+} from './support/spa.js';
 import { startStack, type SeededUser, type Stack } from './support/stack.js';
-import { callApiWith, decodeAccessToken, introspect, recordTraffic, redeemRefreshToken, type Traffic } from './support/tokens.js';
+import {
+  callApiWith,
+  decodeAccessToken,
+  introspect,
+  recordTraffic,
+  redeemRefreshToken,
+  type Traffic,
+} from './support/tokens.js';
 
 /**
  * The token lifecycle of issue 4 in headless Chromium: refresh-token rotation, two tabs sharing
@@ -43,7 +62,11 @@ let opened: TestPage[] = [];
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   [stack, browser] = await Promise.all([
-    startStack(PEOPLE, { accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS, refreshLeewaySeconds: REFRESH_LEEWAY_SECONDS, tokenStore: 'indexeddb' }),
+    startStack(PEOPLE, {
+      accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS,
+      refreshLeewaySeconds: REFRESH_LEEWAY_SECONDS,
+      tokenStore: 'indexeddb',
+    }),
     launchChromium(),
   ]);
 });
@@ -130,14 +153,21 @@ describe('token lifecycle in the demo SPA (issue 4)', () => {
     expect(decodeAccessToken(renewed).sub).toBe(erin.id);
     // Exactly one refresh, spending the refresh token the SPA held and answered with a new pair.
     const refreshes = (await traffic.refreshes()).slice(refreshesBefore);
-    expect(refreshes.map(({ status, presentedRefreshToken }) => ({ status, presentedRefreshToken }))).toEqual([{ status: 200, presentedRefreshToken: refreshToken }]);
+    expect(refreshes.map(({ status, presentedRefreshToken }) => ({ status, presentedRefreshToken }))).toEqual([
+      { status: 200, presentedRefreshToken: refreshToken },
+    ]);
     const rotated = refreshes[0]!.body;
     expect(rotated.access_token).toBe(renewed);
     expect(rotated.refresh_token).toEqual(expect.any(String));
     expect(rotated.refresh_token).not.toBe(refreshToken);
     // Gatehouse retired the spent refresh token and keeps its successor alive.
     expect(await introspect(stack, erin.realm, refreshToken)).toEqual({ active: false });
-    expect(await introspect(stack, erin.realm, rotated.refresh_token!)).toMatchObject({ active: true, token_type: 'refresh_token', sub: erin.id, client_id: stack.clientId });
+    expect(await introspect(stack, erin.realm, rotated.refresh_token!)).toMatchObject({
+      active: true,
+      token_type: 'refresh_token',
+      sub: erin.id,
+      client_id: stack.clientId,
+    });
     // The page shows the new token's expiry, and the expired token no longer opens the API. Within
     // the API's 5 s clock tolerance introspection refuses it (described as revoked), after that the
     // local check (described as expired), so only the status and the code are exact.
@@ -164,7 +194,9 @@ describe('token lifecycle in the demo SPA (issue 4)', () => {
     // The Web Lock let one tab spend the refresh token; the other found the new token in the store
     // (a second spend would be reuse: Gatehouse would revoke the family and both tabs would lose it).
     const refreshes = (await traffic.refreshes()).slice(refreshesBefore);
-    expect(refreshes.map(({ status, presentedRefreshToken }) => ({ status, presentedRefreshToken }))).toEqual([{ status: 200, presentedRefreshToken: refreshToken }]);
+    expect(refreshes.map(({ status, presentedRefreshToken }) => ({ status, presentedRefreshToken }))).toEqual([
+      { status: 200, presentedRefreshToken: refreshToken },
+    ]);
     expect(outcomes).toEqual(['GET /v1/answers → 200 OK', 'GET /v1/answers → 200 OK']);
     const renewed = refreshes[0]!.body;
     expect(lastApiToken(traffic, first.page)).toBe(renewed.access_token);
@@ -172,7 +204,11 @@ describe('token lifecycle in the demo SPA (issue 4)', () => {
     expect(decodeAccessToken(renewed.access_token!).jti).not.toBe(decodeAccessToken(due).jti);
     // No reuse was detected: the family lives on with the one successor.
     expect(await introspect(stack, tess.realm, refreshToken)).toEqual({ active: false });
-    expect(await introspect(stack, tess.realm, renewed.refresh_token!)).toMatchObject({ active: true, token_type: 'refresh_token', sub: tess.id });
+    expect(await introspect(stack, tess.realm, renewed.refresh_token!)).toMatchObject({
+      active: true,
+      token_type: 'refresh_token',
+      sub: tess.id,
+    });
     expect(await tokenExpiryShown(first.page)).toBe(isoExpiry(renewed.access_token!));
     expect(await tokenExpiryShown(second.page)).toBe(isoExpiry(renewed.access_token!));
   });
@@ -187,15 +223,24 @@ describe('token lifecycle in the demo SPA (issue 4)', () => {
     await waitForToken(page, await traffic.latestAccessToken(), 'due');
     expect((await callApi(page, 'GET')).status).toBe('GET /v1/answers → 200 OK');
     const rotation = (await traffic.refreshes()).at(-1)!;
-    expect({ status: rotation.status, presentedRefreshToken: rotation.presentedRefreshToken }).toEqual({ status: 200, presentedRefreshToken: stolen });
+    expect({ status: rotation.status, presentedRefreshToken: rotation.presentedRefreshToken }).toEqual({
+      status: 200,
+      presentedRefreshToken: stolen,
+    });
     const accessToken = lastApiToken(traffic, page);
 
     const replay = await redeemRefreshToken(stack, sid.realm, stolen);
 
-    expect(replay).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'the refresh token was already used' } });
+    expect(replay).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'the refresh token was already used' },
+    });
     // The whole family is revoked: the SPA's current refresh token, and its access token at the API (which introspects).
     expect(await introspect(stack, sid.realm, rotation.body.refresh_token!)).toEqual({ active: false });
-    expect(await callApiWith(stack, accessToken)).toEqual({ status: 401, body: { error: 'invalid_token', error_description: 'The access token was revoked' } });
+    expect(await callApiWith(stack, accessToken)).toEqual({
+      status: 401,
+      body: { error: 'invalid_token', error_description: 'The access token was revoked' },
+    });
 
     // The SPA learns it at its next refresh: Gatehouse refuses the rotated token, the SDK throws
     // LoginRequiredError, and the demo asks to sign in.
@@ -207,7 +252,11 @@ describe('token lifecycle in the demo SPA (issue 4)', () => {
       text: 'Gatehouse refused to renew it: it expired or was revoked (for example after a stolen token was detected). Sign in again to continue.',
     });
     const refused = (await traffic.refreshes()).at(-1)!;
-    expect({ status: refused.status, presentedRefreshToken: refused.presentedRefreshToken, body: refused.body }).toEqual({
+    expect({
+      status: refused.status,
+      presentedRefreshToken: refused.presentedRefreshToken,
+      body: refused.body,
+    }).toEqual({
       status: 400,
       presentedRefreshToken: rotation.body.refresh_token,
       body: { error: 'invalid_grant', error_description: 'the refresh token was revoked' },
@@ -246,9 +295,13 @@ describe('token lifecycle in the demo SPA (issue 4)', () => {
     // refused; no retry of the call.
     expect(traffic.apiCalls.slice(apiCallsBefore).map((call) => call.accessToken)).toEqual([accessToken]);
     const refreshes = (await traffic.refreshes()).slice(refreshesBefore);
-    expect(refreshes.map(({ status, presentedRefreshToken, body }) => ({ status, presentedRefreshToken, error: body.error }))).toEqual([
-      { status: 400, presentedRefreshToken: held, error: 'invalid_grant' },
-    ]);
+    expect(
+      refreshes.map(({ status, presentedRefreshToken, body }) => ({
+        status,
+        presentedRefreshToken,
+        error: body.error,
+      })),
+    ).toEqual([{ status: 400, presentedRefreshToken: held, error: 'invalid_grant' }]);
   });
 
   it('signing out in one tab ends access in every tab: the other tab’s next call shows the sign-in page, its token is refused, and Gatehouse asks for the password again', async () => {
@@ -262,7 +315,11 @@ describe('token lifecycle in the demo SPA (issue 4)', () => {
     const refreshToken = await traffic.currentRefreshToken();
 
     await first.page.getByRole('button', { name: 'Sign out' }).click();
-    expect(await readNotice(first.page)).toEqual({ role: 'status', title: 'You are signed out', text: 'The demo dropped its tokens and Gatehouse ended your session.' });
+    expect(await readNotice(first.page)).toEqual({
+      role: 'status',
+      title: 'You are signed out',
+      text: 'The demo dropped its tokens and Gatehouse ended your session.',
+    });
 
     const apiCallsBefore = traffic.apiCalls.length;
     expect(await callApiExpectingSignIn(second.page, 'GET')).toEqual({
@@ -273,7 +330,10 @@ describe('token lifecycle in the demo SPA (issue 4)', () => {
     expect(traffic.apiCalls.length).toBe(apiCallsBefore);
     // Revoked at Gatehouse too, so a copy of either token is worthless.
     expect(await introspect(stack, lou.realm, refreshToken)).toEqual({ active: false });
-    expect(await callApiWith(stack, secondToken)).toEqual({ status: 401, body: { error: 'invalid_token', error_description: 'The access token was revoked' } });
+    expect(await callApiWith(stack, secondToken)).toEqual({
+      status: 401,
+      body: { error: 'invalid_token', error_description: 'The access token was revoked' },
+    });
     // The Gatehouse session is gone for the whole browser: signing in again asks for the password.
     await startSignIn(second.page, stack, 'agent');
     expect(new URL(second.page.url()).pathname).toBe(`/system/auth/${lou.realm}/login`);

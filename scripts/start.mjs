@@ -56,7 +56,11 @@ function assertPortFree({ host, port, url }, name) {
 
 /** Spawns a service whose output lines are prefixed with its name. */
 function startService(name, args, options = {}) {
-  const child = spawn(process.execPath, args, { cwd: options.cwd ?? root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const prefix = `[${name}]`.padEnd(12);
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
@@ -134,7 +138,9 @@ function stop(exitCode) {
 function spaTokenStore() {
   const store = process.env.VITE_TOKEN_STORE || 'memory';
   if (!['memory', 'session', 'indexeddb', 'local'].includes(store)) {
-    log(`VITE_TOKEN_STORE must be memory, session, indexeddb or local, got ${JSON.stringify(store)}; nothing was started.`);
+    log(
+      `VITE_TOKEN_STORE must be memory, session, indexeddb or local, got ${JSON.stringify(store)}; nothing was started.`,
+    );
     process.exit(1);
   }
   return store;
@@ -164,24 +170,42 @@ async function main() {
   const internalIssuer = (actor) => `http://${GATEHOUSE.host}:${GATEHOUSE.port}/system/auth/${DEMO.tenantId}-${actor}`;
 
   // Quieter logs than the defaults, so the banner below stays readable; set them to info to see requests.
-  const gatehouse = startService('gatehouse', ['packages/server/dist/cli.js', 'start', '--demo', '--host', GATEHOUSE.host, '--port', String(GATEHOUSE.port)], {
-    env: { GATEHOUSE_LOG_LEVEL: process.env.GATEHOUSE_LOG_LEVEL ?? 'warn' },
-  });
-  const vite = join(dirname(createRequire(join(root, 'examples/spa-demo/package.json')).resolve('vite/package.json')), 'bin/vite.js');
+  const gatehouse = startService(
+    'gatehouse',
+    ['packages/server/dist/cli.js', 'start', '--demo', '--host', GATEHOUSE.host, '--port', String(GATEHOUSE.port)],
+    {
+      env: { GATEHOUSE_LOG_LEVEL: process.env.GATEHOUSE_LOG_LEVEL ?? 'warn' },
+    },
+  );
+  const vite = join(
+    dirname(createRequire(join(root, 'examples/spa-demo/package.json')).resolve('vite/package.json')),
+    'bin/vite.js',
+  );
   const spa = startService('spa', [vite, '--clearScreen', 'false'], { cwd: join(root, 'examples/spa-demo') });
   await waitUntilReady(`http://${GATEHOUSE.host}:${GATEHOUSE.port}/healthz`, gatehouse);
   if (stopping) return;
 
   // The API asks Gatehouse about every token, so a signed-out session's token is refused at once.
   const introspection = await introspectionWorks(internalIssuer('U'), DEMO.apiClient);
-  if (!introspection) log('Note: this database has no introspection client for the demo API; it checks tokens locally only. Delete the database to re-seed.');
+  if (!introspection)
+    log(
+      'Note: this database has no introspection client for the demo API; it checks tokens locally only. Delete the database to re-seed.',
+    );
   const api = startService('api', ['examples/api-demo/dist/server.js'], {
     env: {
       API_DEMO_LOG_LEVEL: process.env.API_DEMO_LOG_LEVEL ?? 'warn',
-      ...(introspection ? { API_DEMO_INTROSPECTION_CLIENT_ID: DEMO.apiClient.clientId, API_DEMO_INTROSPECTION_CLIENT_SECRET: DEMO.apiClient.secret } : {}),
+      ...(introspection
+        ? {
+            API_DEMO_INTROSPECTION_CLIENT_ID: DEMO.apiClient.clientId,
+            API_DEMO_INTROSPECTION_CLIENT_SECRET: DEMO.apiClient.secret,
+          }
+        : {}),
     },
   });
-  await Promise.all([waitUntilReady(`http://${API.host}:${API.port}/healthz`, api), waitUntilReady(`${SPA.url}/`, spa)]);
+  await Promise.all([
+    waitUntilReady(`http://${API.host}:${API.port}/healthz`, api),
+    waitUntilReady(`${SPA.url}/`, spa),
+  ]);
   if (stopping) return;
 
   const database = process.env.GATEHOUSE_DATABASE ?? process.env.GATEHOUSE_DATABASE_URL ?? './data/gatehouse.sqlite';

@@ -6,7 +6,12 @@ import type { SeededUser, Stack } from './stack.js';
  * Each step waits for the page it expects; assertions stay in the tests.
  */
 
-export async function startSignIn(page: Page, stack: Stack, as: 'agent' | 'customer', options: { readOnly?: boolean } = {}): Promise<void> {
+export async function startSignIn(
+  page: Page,
+  stack: Stack,
+  as: 'agent' | 'customer',
+  options: { readOnly?: boolean } = {},
+): Promise<void> {
   await page.goto(`${stack.spaUrl}/`);
   if (options.readOnly) await page.getByRole('checkbox', { name: /core\.aiservices\.write/ }).uncheck();
   await page.getByRole('button', { name: `Sign in as ${as}` }).click();

@@ -57,7 +57,12 @@ export function recordTraffic(context: BrowserContext, stack: Stack): Traffic {
   const apiCalls: ApiCall[] = [];
   context.on('response', (response) => {
     const request = response.request();
-    if (request.method() !== 'POST' || !request.url().startsWith(stack.gatehouseUrl) || !request.url().endsWith('/oauth2/token')) return;
+    if (
+      request.method() !== 'POST' ||
+      !request.url().startsWith(stack.gatehouseUrl) ||
+      !request.url().endsWith('/oauth2/token')
+    )
+      return;
     const form = new URLSearchParams(request.postData() ?? '');
     exchanges.push(
       response.json().then((body: TokenExchange['body']) => ({
@@ -72,12 +77,18 @@ export function recordTraffic(context: BrowserContext, stack: Stack): Traffic {
   context.on('request', (request) => {
     if (request.url() !== `${stack.apiUrl}/v1/answers` || request.method() === 'OPTIONS') return;
     const authorization = request.headers()['authorization'] ?? '';
-    apiCalls.push({ page: request.frame().page(), method: request.method(), accessToken: authorization.replace(/^Bearer /, '') });
+    apiCalls.push({
+      page: request.frame().page(),
+      method: request.method(),
+      accessToken: authorization.replace(/^Bearer /, ''),
+    });
   });
 
   const tokenExchanges = () => Promise.all(exchanges);
   const latest = async (field: 'access_token' | 'refresh_token') => {
-    const issued = (await tokenExchanges()).filter((exchange) => exchange.status === 200).map((exchange) => exchange.body[field]);
+    const issued = (await tokenExchanges())
+      .filter((exchange) => exchange.status === 200)
+      .map((exchange) => exchange.body[field]);
     const value = issued.at(-1);
     if (!value) throw new Error(`no ${field} was issued`);
     return value;
@@ -112,7 +123,11 @@ export async function introspect(stack: Stack, realm: string, token: string): Pr
 }
 
 /** `grant_type=refresh_token` sent from outside the browser, as a thief holding the token would. */
-export async function redeemRefreshToken(stack: Stack, realm: string, refreshToken: string): Promise<{ status: number; body: unknown }> {
+export async function redeemRefreshToken(
+  stack: Stack,
+  realm: string,
+  refreshToken: string,
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(fromNode(`${stack.issuer(realm)}/oauth2/token`), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -123,6 +138,8 @@ export async function redeemRefreshToken(stack: Stack, realm: string, refreshTok
 
 /** Calls the demo API from outside the browser with `accessToken`, as anyone holding it could. */
 export async function callApiWith(stack: Stack, accessToken: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${fromNode(stack.apiUrl)}/v1/answers`, { headers: { authorization: `Bearer ${accessToken}` } });
+  const response = await fetch(`${fromNode(stack.apiUrl)}/v1/answers`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
   return { status: response.status, body: await response.json() };
 }

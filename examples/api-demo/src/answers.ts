@@ -24,7 +24,13 @@ export const MAX_QUESTION_LENGTH = 500;
 const MAX_ANSWERS = 50;
 
 export function describeCaller(claims: AccessTokenClaims): Caller {
-  return { sub: claims.sub, actor: claims.actor, tenant: claims.tenant, clientId: claims.clientId, scopes: claims.scopes };
+  return {
+    sub: claims.sub,
+    actor: claims.actor,
+    tenant: claims.tenant,
+    clientId: claims.clientId,
+    scopes: claims.scopes,
+  };
 }
 
 /** An in-memory answer book standing in for an AI service: enough to show reads and writes. */

@@ -39,7 +39,10 @@ export function buildApiDemo(config: ApiDemoConfig, options: BuildApiDemoOptions
   app.post('/v1/answers', { preHandler: auth.requireScopes('core.aiservices.write') }, async (request, reply) => {
     const question = (request.body as { question?: unknown } | undefined)?.question;
     if (typeof question !== 'string' || question.trim() === '' || question.length > MAX_QUESTION_LENGTH) {
-      return reply.code(400).send({ error: 'invalid_request', error_description: `question must be a non-empty string of at most ${MAX_QUESTION_LENGTH} characters` });
+      return reply.code(400).send({
+        error: 'invalid_request',
+        error_description: `question must be a non-empty string of at most ${MAX_QUESTION_LENGTH} characters`,
+      });
     }
     const caller = describeCaller(request.gatehouse!);
     return reply.code(201).send({ caller, answer: book.add(question.trim(), caller) });

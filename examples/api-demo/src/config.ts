@@ -52,17 +52,27 @@ export function loadApiDemoConfig(env: NodeJS.ProcessEnv = process.env): ApiDemo
     return value ? value : fallback;
   };
   const port = Number(read('API_DEMO_PORT', String(API_DEMO_DEFAULTS.port)));
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ApiDemoConfigError(`API_DEMO_PORT must be an integer from 0 to 65535, got ${env.API_DEMO_PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new ApiDemoConfigError(`API_DEMO_PORT must be an integer from 0 to 65535, got ${env.API_DEMO_PORT}`);
 
   const tenant = read('API_DEMO_TENANT', API_DEMO_DEFAULTS.tenant);
-  if (!/^[A-Z0-9]+$/.test(tenant)) throw new ApiDemoConfigError(`API_DEMO_TENANT must be upper-case letters and digits, got ${tenant}`);
-  const gatehouseUrl = readBaseUrl('API_DEMO_GATEHOUSE_URL', read('API_DEMO_GATEHOUSE_URL', API_DEMO_DEFAULTS.gatehouseUrl));
-  const internalUrl = readBaseUrl('API_DEMO_GATEHOUSE_INTERNAL_URL', read('API_DEMO_GATEHOUSE_INTERNAL_URL', loopbackByAddress(gatehouseUrl)));
+  if (!/^[A-Z0-9]+$/.test(tenant))
+    throw new ApiDemoConfigError(`API_DEMO_TENANT must be upper-case letters and digits, got ${tenant}`);
+  const gatehouseUrl = readBaseUrl(
+    'API_DEMO_GATEHOUSE_URL',
+    read('API_DEMO_GATEHOUSE_URL', API_DEMO_DEFAULTS.gatehouseUrl),
+  );
+  const internalUrl = readBaseUrl(
+    'API_DEMO_GATEHOUSE_INTERNAL_URL',
+    read('API_DEMO_GATEHOUSE_INTERNAL_URL', loopbackByAddress(gatehouseUrl)),
+  );
   const internal = (issuer: string, path: string) => `${internalUrl}${issuer.slice(gatehouseUrl.length)}${path}`;
   const introspectionClientId = read('API_DEMO_INTROSPECTION_CLIENT_ID', '');
   const introspectionClientSecret = read('API_DEMO_INTROSPECTION_CLIENT_SECRET', '');
   if (!introspectionClientId !== !introspectionClientSecret) {
-    throw new ApiDemoConfigError('set both API_DEMO_INTROSPECTION_CLIENT_ID and API_DEMO_INTROSPECTION_CLIENT_SECRET, or neither');
+    throw new ApiDemoConfigError(
+      'set both API_DEMO_INTROSPECTION_CLIENT_ID and API_DEMO_INTROSPECTION_CLIENT_SECRET, or neither',
+    );
   }
   const audience = read('API_DEMO_AUDIENCE', `http://localhost:${port}`);
   readBaseUrl('API_DEMO_AUDIENCE', audience);
@@ -80,7 +90,11 @@ export function loadApiDemoConfig(env: NodeJS.ProcessEnv = process.env): ApiDemo
     issuers: Object.freeze([`${gatehouseUrl}${realmPath('U')}`, `${gatehouseUrl}${realmPath('C')}`]),
     jwksUri: (issuer: string) => internal(issuer, '/oauth2/jwks'),
     introspection: introspectionClientId
-      ? Object.freeze({ clientId: introspectionClientId, clientSecret: introspectionClientSecret, endpoint: (issuer: string) => internal(issuer, '/oauth2/introspect') })
+      ? Object.freeze({
+          clientId: introspectionClientId,
+          clientSecret: introspectionClientSecret,
+          endpoint: (issuer: string) => internal(issuer, '/oauth2/introspect'),
+        })
       : undefined,
     corsOrigins: Object.freeze(corsOrigins),
     logLevel: read('API_DEMO_LOG_LEVEL', 'info'),
@@ -95,7 +109,8 @@ function readBaseUrl(name: string, value: string): string {
   } catch {
     throw new ApiDemoConfigError(`${name} must be an absolute URL, got ${value}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ApiDemoConfigError(`${name} must be an http(s) URL, got ${value}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ApiDemoConfigError(`${name} must be an http(s) URL, got ${value}`);
   if (url.search || url.hash) throw new ApiDemoConfigError(`${name} must not have a query or fragment, got ${value}`);
   return value.replace(/\/+$/, '');
 }
@@ -103,7 +118,10 @@ function readBaseUrl(name: string, value: string): string {
 /** A browser origin is scheme://host[:port], exactly as the Origin header carries it. */
 function readOrigin(value: string): string {
   const url = new URL(readBaseUrl('API_DEMO_CORS_ORIGINS', value));
-  if (url.origin !== value) throw new ApiDemoConfigError(`API_DEMO_CORS_ORIGINS entries must be origins such as http://localhost:5173, got ${value}`);
+  if (url.origin !== value)
+    throw new ApiDemoConfigError(
+      `API_DEMO_CORS_ORIGINS entries must be origins such as http://localhost:5173, got ${value}`,
+    );
   return value;
 }
 

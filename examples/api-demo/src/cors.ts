@@ -21,7 +21,7 @@ export function registerCors(app: FastifyInstance, origins: readonly string[], m
   });
 
   // Preflight: an Authorization header makes every call from the SPA non-simple (Fetch standard).
-  app.options('/*', async (request, reply) => {
+  app.options('/*', async (_request, reply) => {
     if (reply.hasHeader('Access-Control-Allow-Origin')) {
       reply.header('Access-Control-Allow-Methods', methods.join(', '));
       reply.header('Access-Control-Allow-Headers', 'Authorization, Content-Type');

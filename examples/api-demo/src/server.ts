@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   const app = buildApiDemo(config);
   await app.listen({ host: config.host, port: config.port });
   app.log.info(
-    { audience: config.audience, issuers: config.issuers, corsOrigins: config.corsOrigins, introspection: config.introspection ? 'on' : 'off' },
+    {
+      audience: config.audience,
+      issuers: config.issuers,
+      corsOrigins: config.corsOrigins,
+      introspection: config.introspection ? 'on' : 'off',
+    },
     'api-demo accepts Gatehouse tokens',
   );
 

@@ -52,7 +52,9 @@ beforeAll(async () => {
       });
       return;
     }
-    const known = [`/system/auth/${TENANT}-U/oauth2/jwks`, `/system/auth/${TENANT}-C/oauth2/jwks`].includes(request.url ?? '');
+    const known = [`/system/auth/${TENANT}-U/oauth2/jwks`, `/system/auth/${TENANT}-C/oauth2/jwks`].includes(
+      request.url ?? '',
+    );
     response.writeHead(known ? 200 : 404, { 'content-type': 'application/jwk-set+json' });
     response.end(known ? JSON.stringify({ keys: [publicJwk] }) : '{}');
   });
@@ -72,7 +74,14 @@ function issuer(actor: 'U' | 'C', tenant = TENANT): string {
 }
 
 /** A Gatehouse-shaped access token (RFC 9068). */
-async function token(options: { scope: string; actor?: 'user' | 'customer'; iss?: string; aud?: string; sub?: string; jti?: string }): Promise<string> {
+async function token(options: {
+  scope: string;
+  actor?: 'user' | 'customer';
+  iss?: string;
+  aud?: string;
+  sub?: string;
+  jti?: string;
+}): Promise<string> {
   const actor = options.actor ?? 'user';
   return new SignJWT({ client_id: CLIENT_ID, scope: options.scope, tenant_id: TENANT, actor })
     .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
@@ -90,13 +99,27 @@ const READ_WRITE = 'core.aiservices.read core.aiservices.write';
 describe('GET /v1/answers', () => {
   it('answers 200 with the caller of an agent token (realm -U) granting core.aiservices.read', async () => {
     const sub = randomUUID();
-    const response = await app.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: `Bearer ${await token({ scope: 'core.aiservices.read', sub })}` } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/v1/answers',
+      headers: { authorization: `Bearer ${await token({ scope: 'core.aiservices.read', sub })}` },
+    });
     expect(response.statusCode).toBe(200);
-    expect(response.json().caller).toEqual({ sub, actor: 'user', tenant: TENANT, clientId: CLIENT_ID, scopes: ['core.aiservices.read'] });
+    expect(response.json().caller).toEqual({
+      sub,
+      actor: 'user',
+      tenant: TENANT,
+      clientId: CLIENT_ID,
+      scopes: ['core.aiservices.read'],
+    });
   });
 
   it('accepts a customer token from realm -C as well', async () => {
-    const response = await app.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: `Bearer ${await token({ scope: READ_WRITE, actor: 'customer' })}` } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/v1/answers',
+      headers: { authorization: `Bearer ${await token({ scope: READ_WRITE, actor: 'customer' })}` },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json().caller.actor).toBe('customer');
   });
@@ -108,13 +131,21 @@ describe('GET /v1/answers', () => {
   });
 
   it('answers 401 invalid_token for a token meant for another API (aud)', async () => {
-    const response = await app.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: `Bearer ${await token({ scope: READ_WRITE, aud: 'http://localhost:9999' })}` } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/v1/answers',
+      headers: { authorization: `Bearer ${await token({ scope: READ_WRITE, aud: 'http://localhost:9999' })}` },
+    });
     expect(response.statusCode).toBe(401);
     expect(response.json().error).toBe('invalid_token');
   });
 
   it('answers 401 invalid_token for a token from another tenant’s realm', async () => {
-    const response = await app.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: `Bearer ${await token({ scope: READ_WRITE, iss: issuer('U', 'OTHERTENANT1') })}` } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/v1/answers',
+      headers: { authorization: `Bearer ${await token({ scope: READ_WRITE, iss: issuer('U', 'OTHERTENANT1') })}` },
+    });
     expect(response.statusCode).toBe(401);
     expect(response.json().error).toBe('invalid_token');
   });
@@ -125,11 +156,17 @@ describe('POST /v1/answers', () => {
     const response = await app.inject({
       method: 'POST',
       url: '/v1/answers',
-      headers: { authorization: `Bearer ${await token({ scope: 'core.aiservices.read' })}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${await token({ scope: 'core.aiservices.read' })}`,
+        'content-type': 'application/json',
+      },
       payload: { question: 'Hello?' },
     });
     expect(response.statusCode).toBe(403);
-    expect(response.json()).toEqual({ error: 'insufficient_scope', error_description: 'The access token does not grant the required scope' });
+    expect(response.json()).toEqual({
+      error: 'insufficient_scope',
+      error_description: 'The access token does not grant the required scope',
+    });
     expect(response.headers['www-authenticate']).toContain('scope="core.aiservices.write"');
   });
 
@@ -138,14 +175,21 @@ describe('POST /v1/answers', () => {
     const response = await app.inject({
       method: 'POST',
       url: '/v1/answers',
-      headers: { authorization: `Bearer ${await token({ scope: READ_WRITE, sub })}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${await token({ scope: READ_WRITE, sub })}`,
+        'content-type': 'application/json',
+      },
       payload: { question: '  When do you open?  ' },
     });
     expect(response.statusCode).toBe(201);
     const { answer } = response.json();
     expect(answer).toMatchObject({ question: 'When do you open?', askedBy: { sub, actor: 'user' } });
 
-    const list = await app.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: `Bearer ${await token({ scope: 'core.aiservices.read' })}` } });
+    const list = await app.inject({
+      method: 'GET',
+      url: '/v1/answers',
+      headers: { authorization: `Bearer ${await token({ scope: 'core.aiservices.read' })}` },
+    });
     expect(list.json().answers).toContainEqual(answer);
   });
 
@@ -166,7 +210,11 @@ describe('CORS', () => {
     const response = await app.inject({
       method: 'OPTIONS',
       url: '/v1/answers',
-      headers: { origin: SPA_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: SPA_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(response.statusCode).toBe(204);
     expect(response.headers['access-control-allow-origin']).toBe(SPA_ORIGIN);
@@ -176,7 +224,11 @@ describe('CORS', () => {
   });
 
   it('grants nothing to another origin', async () => {
-    const response = await app.inject({ method: 'OPTIONS', url: '/v1/answers', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    const response = await app.inject({
+      method: 'OPTIONS',
+      url: '/v1/answers',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    });
     expect(response.statusCode).toBe(204);
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
     expect(response.headers['access-control-allow-methods']).toBeUndefined();
@@ -210,7 +262,11 @@ describe('with introspection (API_DEMO_INTROSPECTION_CLIENT_ID and _SECRET)', ()
 
   it('asks Gatehouse about the token and answers 200 while it is active', async () => {
     const before = introspectionRequests;
-    const response = await checked.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: `Bearer ${await token({ scope: READ_WRITE })}` } });
+    const response = await checked.inject({
+      method: 'GET',
+      url: '/v1/answers',
+      headers: { authorization: `Bearer ${await token({ scope: READ_WRITE })}` },
+    });
     expect(response.statusCode).toBe(200);
     expect(introspectionRequests).toBe(before + 1);
   });
@@ -218,7 +274,11 @@ describe('with introspection (API_DEMO_INTROSPECTION_CLIENT_ID and _SECRET)', ()
   it('refuses a revoked token with 401 invalid_token although its signature and expiry are fine', async () => {
     const jti = randomUUID();
     revokedJtis.add(jti);
-    const response = await checked.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: `Bearer ${await token({ scope: READ_WRITE, jti })}` } });
+    const response = await checked.inject({
+      method: 'GET',
+      url: '/v1/answers',
+      headers: { authorization: `Bearer ${await token({ scope: READ_WRITE, jti })}` },
+    });
     expect(response.statusCode).toBe(401);
     expect(response.json()).toEqual({ error: 'invalid_token', error_description: 'The access token was revoked' });
   });
@@ -227,7 +287,10 @@ describe('with introspection (API_DEMO_INTROSPECTION_CLIENT_ID and _SECRET)', ()
 describe('loadApiDemoConfig', () => {
   it('defaults to the demo: realms -U and -C at http://localhost:8080, keys fetched over 127.0.0.1, audience http://localhost:8081', () => {
     const config = loadApiDemoConfig({});
-    expect(config.issuers).toEqual([`http://localhost:8080/system/auth/${TENANT}-U`, `http://localhost:8080/system/auth/${TENANT}-C`]);
+    expect(config.issuers).toEqual([
+      `http://localhost:8080/system/auth/${TENANT}-U`,
+      `http://localhost:8080/system/auth/${TENANT}-C`,
+    ]);
     expect(config.jwksUri(config.issuers[1]!)).toBe(`http://127.0.0.1:8080/system/auth/${TENANT}-C/oauth2/jwks`);
     expect(config.audience).toBe('http://localhost:8081');
     expect(config.corsOrigins).toEqual([SPA_ORIGIN]);
@@ -236,7 +299,10 @@ describe('loadApiDemoConfig', () => {
   });
 
   it('takes the port, audience and allowed origins from the environment', () => {
-    const config = loadApiDemoConfig({ API_DEMO_PORT: '9091', API_DEMO_CORS_ORIGINS: 'http://localhost:3000, https://app.example.com' });
+    const config = loadApiDemoConfig({
+      API_DEMO_PORT: '9091',
+      API_DEMO_CORS_ORIGINS: 'http://localhost:3000, https://app.example.com',
+    });
     expect(config.audience).toBe('http://localhost:9091');
     expect(config.corsOrigins).toEqual(['http://localhost:3000', 'https://app.example.com']);
   });
@@ -244,6 +310,8 @@ describe('loadApiDemoConfig', () => {
   it('refuses a bad port, an origin with a path, or half the introspection credentials at start-up', () => {
     expect(() => loadApiDemoConfig({ API_DEMO_PORT: 'eighty' })).toThrow(ApiDemoConfigError);
     expect(() => loadApiDemoConfig({ API_DEMO_CORS_ORIGINS: 'http://localhost:5173/app' })).toThrow(ApiDemoConfigError);
-    expect(() => loadApiDemoConfig({ API_DEMO_INTROSPECTION_CLIENT_ID: INTROSPECTION_CLIENT.id })).toThrow(ApiDemoConfigError);
+    expect(() => loadApiDemoConfig({ API_DEMO_INTROSPECTION_CLIENT_ID: INTROSPECTION_CLIENT.id })).toThrow(
+      ApiDemoConfigError,
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { createGatehouseClient, LoginRequiredError, StateMismatchError, type AccessTokenClaims, type GatehouseClient } from '@gatehouse/spa';
+import {
+  createGatehouseClient,
+  LoginRequiredError,
+  StateMismatchError,
+  type AccessTokenClaims,
+  type GatehouseClient,
+} from '@gatehouse/spa';
 import { config, isRealmKey, realmInfo, type RealmKey } from './config.js';
 
 const clients = new Map<RealmKey, Promise<GatehouseClient>>();
@@ -84,7 +90,10 @@ async function describeSession(realm: RealmKey, client: GatehouseClient): Promis
   const claims = await client.getClaims();
   if (!claims) throw new LoginRequiredError('the session holds no access token');
   // The name is a nicety: a failed userinfo call must not undo a completed sign-in.
-  const username = await client.fetchUserInfo().then((info) => info.preferred_username, () => undefined);
+  const username = await client.fetchUserInfo().then(
+    (info) => info.preferred_username,
+    () => undefined,
+  );
   return { realm, client, claims, username };
 }
 

@@ -14,14 +14,16 @@ const TOKEN_STORES: readonly TokenStoreName[] = ['memory', 'session', 'indexeddb
 /** A misconfigured build fails at start-up, with the variable and the allowed values named. */
 function readTokenStore(value: string | undefined): TokenStoreName {
   if (!value) return 'memory';
-  if (!(TOKEN_STORES as readonly string[]).includes(value)) throw new Error(`VITE_TOKEN_STORE must be one of ${TOKEN_STORES.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!(TOKEN_STORES as readonly string[]).includes(value))
+    throw new Error(`VITE_TOKEN_STORE must be one of ${TOKEN_STORES.join(', ')}, got ${JSON.stringify(value)}`);
   return value as TokenStoreName;
 }
 
 function readLeewaySeconds(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`VITE_REFRESH_LEEWAY_SECONDS must be a whole number of seconds, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(seconds) || seconds < 0)
+    throw new Error(`VITE_REFRESH_LEEWAY_SECONDS must be a whole number of seconds, got ${JSON.stringify(value)}`);
   return seconds;
 }
 
@@ -67,7 +69,12 @@ export interface RealmInfo {
 
 export function realmInfo(key: RealmKey): RealmInfo {
   const id = `${config.tenant}-${key === 'agent' ? 'U' : 'C'}`;
-  return { key, id, issuer: `${config.gatehouseUrl}/system/auth/${id}`, article: key === 'agent' ? 'an agent' : 'a customer' };
+  return {
+    key,
+    id,
+    issuer: `${config.gatehouseUrl}/system/auth/${id}`,
+    article: key === 'agent' ? 'an agent' : 'a customer',
+  };
 }
 
 export function isRealmKey(value: unknown): value is RealmKey {

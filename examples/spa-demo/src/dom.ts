@@ -14,6 +14,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     if (value === undefined || value === false) continue;
     element.setAttribute(name, value === true ? '' : String(value));
   }
-  element.append(...children.filter((child): child is Node | string => child !== false && child !== null && child !== undefined));
+  element.append(
+    ...children.filter((child): child is Node | string => child !== false && child !== null && child !== undefined),
+  );
   return element;
 }

@@ -1,9 +1,27 @@
 import { LoginRequiredError, type GatehouseClient, type GetAccessTokenOptions } from '@gatehouse/spa';
 import { callAnswers } from './api.js';
-import { handleCallback, rememberHandledState, resumeSession, signIn, signOut, takeSignedOut, wasHandled, type SignedIn } from './auth.js';
+import {
+  handleCallback,
+  rememberHandledState,
+  resumeSession,
+  signIn,
+  signOut,
+  takeSignedOut,
+  wasHandled,
+  type SignedIn,
+} from './auth.js';
 import { realmInfo } from './config.js';
 import { describeError, describeSignInError, type Notice } from './messages.js';
-import { busyView, noticeView, showApiBusy, showApiProblem, showApiResult, showTokenExpiry, signedInView, signedOutView } from './views.js';
+import {
+  busyView,
+  noticeView,
+  showApiBusy,
+  showApiProblem,
+  showApiResult,
+  showTokenExpiry,
+  signedInView,
+  signedOutView,
+} from './views.js';
 import './styles.css';
 
 const main = document.querySelector<HTMLElement>('#main')!;
@@ -34,7 +52,12 @@ function showSignedOut(notice?: Notice): void {
  * The session's access token for an API call, its expiry shown on the page. Undefined when there
  * is none: the page then shows the sign-in form (session over) or the problem.
  */
-async function accessTokenFor(client: GatehouseClient, output: HTMLElement, request: string, options?: GetAccessTokenOptions): Promise<string | undefined> {
+async function accessTokenFor(
+  client: GatehouseClient,
+  output: HTMLElement,
+  request: string,
+  options?: GetAccessTokenOptions,
+): Promise<string | undefined> {
   let token: string;
   try {
     token = await client.getAccessToken(options);
@@ -49,7 +72,12 @@ async function accessTokenFor(client: GatehouseClient, output: HTMLElement, requ
 }
 
 /** Calls the demo API with the session's access token and shows the answer. */
-async function callApi(client: GatehouseClient, method: 'GET' | 'POST', question: string, output: HTMLElement): Promise<void> {
+async function callApi(
+  client: GatehouseClient,
+  method: 'GET' | 'POST',
+  question: string,
+  output: HTMLElement,
+): Promise<void> {
   const request = `${method} /v1/answers`;
   showApiBusy(output, request);
   // Refreshed first when it is about to expire; with a shared store another tab may have done it.
@@ -66,7 +94,11 @@ async function callApi(client: GatehouseClient, method: 'GET' | 'POST', question
     }
     showApiResult(output, result);
   } catch {
-    showApiProblem(output, request, `Could not reach the demo API. Is it running, and does it allow calls from ${window.location.origin} (CORS)?`);
+    showApiProblem(
+      output,
+      request,
+      `Could not reach the demo API. Is it running, and does it allow calls from ${window.location.origin} (CORS)?`,
+    );
   }
 }
 
@@ -103,7 +135,12 @@ async function completeSignIn(): Promise<void> {
 async function start(): Promise<void> {
   const signedOut = takeSignedOut(window.location.href);
   if (window.location.search) window.history.replaceState(null, '', window.location.pathname);
-  if (signedOut) return showSignedOut({ tone: 'info', title: 'You are signed out', text: 'The demo dropped its tokens and Gatehouse ended your session.' });
+  if (signedOut)
+    return showSignedOut({
+      tone: 'info',
+      title: 'You are signed out',
+      text: 'The demo dropped its tokens and Gatehouse ended your session.',
+    });
   show(busyView('Looking for a session…'));
   try {
     const session = await resumeSession();

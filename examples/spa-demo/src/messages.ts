@@ -1,4 +1,11 @@
-import { AccessDeniedError, GatehouseError, IssuerMismatchError, LoginRequiredError, OAuthError, StateMismatchError } from '@gatehouse/spa';
+import {
+  AccessDeniedError,
+  GatehouseError,
+  IssuerMismatchError,
+  LoginRequiredError,
+  OAuthError,
+  StateMismatchError,
+} from '@gatehouse/spa';
 import { config } from './config.js';
 
 /** A message for the person, shown above the page content. */
@@ -34,10 +41,18 @@ export function describeSignInError(error: unknown, { reused }: { reused: boolea
         };
   }
   if (error instanceof IssuerMismatchError) {
-    return { tone: 'error', title: 'Sign-in response rejected', text: 'The response did not come from the expected Gatehouse realm, so it was ignored. Please sign in again.' };
+    return {
+      tone: 'error',
+      title: 'Sign-in response rejected',
+      text: 'The response did not come from the expected Gatehouse realm, so it was ignored. Please sign in again.',
+    };
   }
   if (error instanceof OAuthError) {
-    return { tone: 'error', title: 'Sign-in failed', text: `Gatehouse answered ${error.error}${error.description ? `: ${error.description}` : ''}.` };
+    return {
+      tone: 'error',
+      title: 'Sign-in failed',
+      text: `Gatehouse answered ${error.error}${error.description ? `: ${error.description}` : ''}.`,
+    };
   }
   return describeError(error);
 }
@@ -46,7 +61,11 @@ export function describeSignInError(error: unknown, { reused }: { reused: boolea
 export function describeError(error: unknown): Notice {
   if (error instanceof LoginRequiredError) return describeSessionEnd(error);
   if (error instanceof GatehouseError && (error.code === 'network_error' || error.code === 'discovery_failed')) {
-    return { tone: 'error', title: 'Gatehouse is not reachable', text: `Could not reach Gatehouse at ${config.gatehouseUrl}. Is it running (npm start)?` };
+    return {
+      tone: 'error',
+      title: 'Gatehouse is not reachable',
+      text: `Could not reach Gatehouse at ${config.gatehouseUrl}. Is it running (npm start)?`,
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { tone: 'error', title: 'Something went wrong', text: message };
@@ -59,7 +78,11 @@ export function describeError(error: unknown): Notice {
 function describeSessionEnd(error: LoginRequiredError): Notice {
   const title = 'Your session has ended';
   if (error.cause instanceof OAuthError) {
-    return { tone: 'info', title, text: 'Gatehouse refused to renew it: it expired or was revoked (for example after a stolen token was detected). Sign in again to continue.' };
+    return {
+      tone: 'info',
+      title,
+      text: 'Gatehouse refused to renew it: it expired or was revoked (for example after a stolen token was detected). Sign in again to continue.',
+    };
   }
   if (config.tokenStore === 'indexeddb' || config.tokenStore === 'local') {
     return { tone: 'info', title, text: 'It expired, or you signed out in another tab. Sign in again to continue.' };

@@ -20,7 +20,11 @@ export interface SignInHandlers {
 
 /** The signed-out page: pick the permissions, then sign in as an agent or as a customer. */
 export function signedOutView({ onSignIn }: SignInHandlers): HTMLElement {
-  const scopeError = h('p', { class: 'field-error', id: 'scope-error', hidden: true }, 'Choose at least one permission.');
+  const scopeError = h(
+    'p',
+    { class: 'field-error', id: 'scope-error', hidden: true },
+    'Choose at least one permission.',
+  );
   const form = h(
     'form',
     { class: 'card', 'aria-labelledby': 'sign-in-heading', novalidate: true },
@@ -37,9 +41,21 @@ export function signedOutView({ onSignIn }: SignInHandlers): HTMLElement {
       { 'aria-describedby': 'scope-error' },
       h('legend', {}, 'Permissions to request'),
       ...config.scopes.map((scope) =>
-        h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'scope', value: scope.name, checked: true }), ` ${scope.label} `, h('code', {}, scope.name)),
+        h(
+          'label',
+          { class: 'check' },
+          h('input', { type: 'checkbox', name: 'scope', value: scope.name, checked: true }),
+          ` ${scope.label} `,
+          h('code', {}, scope.name),
+        ),
       ),
-      h('p', { class: 'hint' }, 'Always requested too: ', h('code', {}, config.identityScopes), ', to show your username and to sign you out of Gatehouse.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'Always requested too: ',
+        h('code', {}, config.identityScopes),
+        ', to show your username and to sign you out of Gatehouse.',
+      ),
     ),
     scopeError,
     h(
@@ -80,9 +96,12 @@ export function signedOutView({ onSignIn }: SignInHandlers): HTMLElement {
 
 const TOKEN_STORE_HINTS: Record<TokenStoreName, string> = {
   memory: 'The token lives in this page’s memory only: reloading the page signs you out here.',
-  session: 'The tokens are kept in this tab’s sessionStorage: they survive a reload, and any script on this page could read them.',
-  indexeddb: 'The tokens are kept in IndexedDB: every tab of this app shares the session and it survives a reload, but any script on this page could read them.',
-  local: 'The tokens are kept in localStorage: the session survives a reload and any script on this page could read it. Use one tab at a time: tabs refreshing at once can end the session.',
+  session:
+    'The tokens are kept in this tab’s sessionStorage: they survive a reload, and any script on this page could read them.',
+  indexeddb:
+    'The tokens are kept in IndexedDB: every tab of this app shares the session and it survives a reload, but any script on this page could read them.',
+  local:
+    'The tokens are kept in localStorage: the session survives a reload and any script on this page could read it. Use one tab at a time: tabs refreshing at once can end the session.',
 };
 
 export interface SignedInState {
@@ -97,7 +116,10 @@ export interface SignedInHandlers {
 }
 
 /** The signed-in page: who is signed in, with which scopes, the API buttons, and sign-out. */
-export function signedInView({ realm, claims, username }: SignedInState, { onCall, onSignOut }: SignedInHandlers): HTMLElement {
+export function signedInView(
+  { realm, claims, username }: SignedInState,
+  { onCall, onSignOut }: SignedInHandlers,
+): HTMLElement {
   const scopes = claims.scope.split(' ').filter(Boolean);
   const signOut = h('button', { type: 'button' }, 'Sign out');
   signOut.addEventListener('click', () => {
@@ -123,16 +145,35 @@ export function signedInView({ realm, claims, username }: SignedInState, { onCal
       h('dt', {}, 'Client'),
       h('dd', {}, h('code', {}, claims.client_id)),
       h('dt', {}, 'Token expires'),
-      h('dd', { 'data-claim': 'exp' }, h('time', { datetime: new Date(claims.exp * 1000).toISOString() }, new Date(claims.exp * 1000).toLocaleTimeString())),
+      h(
+        'dd',
+        { 'data-claim': 'exp' },
+        h(
+          'time',
+          { datetime: new Date(claims.exp * 1000).toISOString() },
+          new Date(claims.exp * 1000).toLocaleTimeString(),
+        ),
+      ),
     ),
     h('h3', { id: 'scopes-heading' }, 'Granted scopes'),
-    h('ul', { class: 'scopes', 'aria-labelledby': 'scopes-heading' }, ...scopes.map((scope) => h('li', {}, h('code', {}, scope)))),
+    h(
+      'ul',
+      { class: 'scopes', 'aria-labelledby': 'scopes-heading' },
+      ...scopes.map((scope) => h('li', {}, h('code', {}, scope))),
+    ),
     h('p', { class: 'hint' }, TOKEN_STORE_HINTS[config.tokenStore]),
     h('div', { class: 'actions' }, signOut),
   );
 
   const output = h('div', { class: 'result', id: 'api-result', 'aria-live': 'polite', 'aria-busy': 'false' });
-  const question = h('input', { id: 'question', name: 'question', type: 'text', value: 'What are your opening hours?', maxlength: 500, required: true });
+  const question = h('input', {
+    id: 'question',
+    name: 'question',
+    type: 'text',
+    value: 'What are your opening hours?',
+    maxlength: 500,
+    required: true,
+  });
   const getButton = h('button', { type: 'button', class: 'primary' }, 'GET /v1/answers');
   const postButton = h('button', { type: 'submit', class: 'primary' }, 'POST /v1/answers');
   const buttons = [getButton, postButton];
@@ -161,8 +202,21 @@ export function signedInView({ realm, claims, username }: SignedInState, { onCal
     'section',
     { class: 'card', 'aria-labelledby': 'api-heading' },
     h('h2', { id: 'api-heading' }, 'Call the demo API'),
-    h('p', {}, 'Requests go to ', h('code', {}, `${config.apiUrl}/v1/answers`), ' with the access token in the ', h('code', {}, 'Authorization: Bearer'), ' header.'),
-    h('div', { class: 'actions' }, getButton, h('span', { class: 'hint' }, 'needs ', h('code', {}, 'core.aiservices.read'))),
+    h(
+      'p',
+      {},
+      'Requests go to ',
+      h('code', {}, `${config.apiUrl}/v1/answers`),
+      ' with the access token in the ',
+      h('code', {}, 'Authorization: Bearer'),
+      ' header.',
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      getButton,
+      h('span', { class: 'hint' }, 'needs ', h('code', {}, 'core.aiservices.read')),
+    ),
     ask,
     output,
   );
@@ -181,7 +235,11 @@ export function showTokenExpiry(exp: number): void {
 export function showApiResult(output: HTMLElement, result: ApiResult): void {
   const ok = result.status >= 200 && result.status < 300;
   output.replaceChildren(
-    h('p', { class: `status ${ok ? 'status-ok' : 'status-refused'}`, 'data-status': result.status }, `${result.request} → ${result.status} ${result.statusText}`),
+    h(
+      'p',
+      { class: `status ${ok ? 'status-ok' : 'status-refused'}`, 'data-status': result.status },
+      `${result.request} → ${result.status} ${result.statusText}`,
+    ),
     h('p', { class: 'summary' }, summarize(result)),
     h('pre', {}, h('code', {}, JSON.stringify(result.body, null, 2))),
   );
@@ -189,7 +247,10 @@ export function showApiResult(output: HTMLElement, result: ApiResult): void {
 }
 
 export function showApiProblem(output: HTMLElement, request: string, message: string): void {
-  output.replaceChildren(h('p', { class: 'status status-refused', role: 'alert' }, `${request} failed`), h('p', { class: 'summary' }, message));
+  output.replaceChildren(
+    h('p', { class: 'status status-refused', role: 'alert' }, `${request} failed`),
+    h('p', { class: 'summary' }, message),
+  );
   output.setAttribute('aria-busy', 'false');
 }
 
@@ -199,7 +260,11 @@ export function showApiBusy(output: HTMLElement, request: string): void {
 }
 
 function summarize(result: ApiResult): string {
-  const body = result.body as { caller?: { actor?: string; scopes?: string[] }; answers?: unknown[]; error_description?: string };
+  const body = result.body as {
+    caller?: { actor?: string; scopes?: string[] };
+    answers?: unknown[];
+    error_description?: string;
+  };
   if (result.status === 200 || result.status === 201) {
     const caller = body.caller;
     const what = result.status === 201 ? 'recorded your question' : `returned ${body.answers?.length ?? 0} answer(s)`;

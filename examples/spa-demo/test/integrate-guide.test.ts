@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../../../', import.meta.url);
 const guide = readFileSync(new URL('docs/integrate-spa.md', ROOT), 'utf8');
-const snippets = [...guide.matchAll(/From \[([^\]]+)\]\(\.\.\/\1\):\n\n```ts\n([\s\S]*?)\n```/g)].map(([, path, code]) => ({ path: path!, code: code! }));
+const snippets = [...guide.matchAll(/From \[([^\]]+)\]\(\.\.\/\1\):\n\n```ts\n([\s\S]*?)\n```/g)].map(
+  ([, path, code]) => ({ path: path!, code: code! }),
+);
 
 describe('docs/integrate-spa.md', () => {
   it('quotes the demos’ code in every TypeScript block', () => {

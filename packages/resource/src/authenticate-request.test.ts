@@ -26,7 +26,9 @@ beforeAll(() => {
   ({ issuer, verifier, token } = createTestRealm(server, 'AUTHN-U', [key], { clock }));
 });
 
-const bearer = async (overrides: Record<string, unknown> = {}) => ({ headers: { authorization: `Bearer ${await token(overrides)}` } });
+const bearer = async (overrides: Record<string, unknown> = {}) => ({
+  headers: { authorization: `Bearer ${await token(overrides)}` },
+});
 
 describe('authenticateRequest (RFC 6750 §3)', () => {
   it('returns the claims of a valid token with the required scope', async () => {
@@ -48,7 +50,11 @@ describe('authenticateRequest (RFC 6750 §3)', () => {
 
   it('answers another authentication scheme like a missing token', async () => {
     const result = await authenticateRequest({ headers: { authorization: 'Basic dXNlcjpwYXNz' } }, verifier);
-    expect(result).toMatchObject({ ok: false, status: 401, wwwAuthenticate: 'Bearer realm="https://api.example.test"' });
+    expect(result).toMatchObject({
+      ok: false,
+      status: 401,
+      wwwAuthenticate: 'Bearer realm="https://api.example.test"',
+    });
   });
 
   it('ignores an access_token in the query string', async () => {
@@ -133,7 +139,10 @@ describe('authenticateRequest (RFC 6750 §3)', () => {
       status: 503,
       error: 'temporarily_unavailable',
       wwwAuthenticate: 'Bearer realm="https://api.example.test"',
-      body: { error: 'temporarily_unavailable', error_description: 'The access token cannot be verified at the moment' },
+      body: {
+        error: 'temporarily_unavailable',
+        error_description: 'The access token cannot be verified at the moment',
+      },
     });
   });
 

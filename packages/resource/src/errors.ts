@@ -6,11 +6,7 @@
  * reached): it is our fault or the authorization server's, not the client's, so it is answered
  * with 503.
  */
-export type ResourceErrorCode =
-  | 'invalid_request'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'temporarily_unavailable';
+export type ResourceErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
 
 /**
  * Base class of the errors thrown by verification. `message` (also `description`) is safe to send

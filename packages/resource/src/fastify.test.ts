@@ -42,7 +42,11 @@ afterAll(async () => {
 
 describe('gatehouseAuth preHandler', () => {
   it('lets a valid token with the scope through and exposes the claims as request.gatehouse', async () => {
-    const response = await app.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: `Bearer ${await token()}` } });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/v1/answers',
+      headers: { authorization: `Bearer ${await token()}` },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ sub: USER_ID, tenant: TENANT });
   });
@@ -77,11 +81,18 @@ describe('gatehouseAuth preHandler', () => {
     expect(response.headers['www-authenticate']).toBe(
       'Bearer realm="https://api.example.test", error="invalid_token", error_description="The access token is not intended for this audience"',
     );
-    expect(response.json()).toEqual({ error: 'invalid_token', error_description: 'The access token is not intended for this audience' });
+    expect(response.json()).toEqual({
+      error: 'invalid_token',
+      error_description: 'The access token is not intended for this audience',
+    });
   });
 
   it('answers a token without the route scope 403 insufficient_scope', async () => {
-    const response = await app.inject({ method: 'POST', url: '/v1/answers', headers: { authorization: `Bearer ${await token()}` } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/answers',
+      headers: { authorization: `Bearer ${await token()}` },
+    });
     expect(response.statusCode).toBe(403);
     expect(response.headers['www-authenticate']).toBe(
       'Bearer realm="https://api.example.test", error="insufficient_scope", error_description="The access token does not grant the required scope", scope="core.aiservices.write"',
@@ -98,7 +109,10 @@ describe('gatehouseAuth preHandler', () => {
     expect(response.headers['www-authenticate']).toBe(
       'Bearer realm="https://api.example.test", error="invalid_request", error_description="The request must carry exactly one access token"',
     );
-    expect(response.json()).toEqual({ error: 'invalid_request', error_description: 'The request must carry exactly one access token' });
+    expect(response.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'The request must carry exactly one access token',
+    });
   });
 
   it('leaves unprotected routes alone', async () => {
@@ -114,7 +128,11 @@ describe('gatehouseAuth preHandler', () => {
     const auth = gatehouseAuth({ issuer: downIssuer, audience: AUDIENCE, realm: 'answers' });
     down.get('/v1/answers', { preHandler: auth.authenticate }, async () => 'unreachable');
     const t = await signAccessToken(key, accessTokenClaims(downIssuer, Math.floor(Date.now() / 1000)));
-    const response = await down.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: `Bearer ${t}` } });
+    const response = await down.inject({
+      method: 'GET',
+      url: '/v1/answers',
+      headers: { authorization: `Bearer ${t}` },
+    });
     expect(response.statusCode).toBe(503);
     expect(response.headers['www-authenticate']).toBe('Bearer realm="answers"');
     expect(response.json()).toEqual({
@@ -155,7 +173,9 @@ describe('gatehouseAuth with introspection', () => {
       introspection: { clientId: 'reports-api', clientSecret: introspectionSecret },
     });
     const api = Fastify();
-    api.get('/v1/answers', { preHandler: auth.requireScopes('core.aiservices.read') }, async (request) => ({ sub: request.gatehouse?.sub }));
+    api.get('/v1/answers', { preHandler: auth.requireScopes('core.aiservices.read') }, async (request) => ({
+      sub: request.gatehouse?.sub,
+    }));
     await api.ready();
     const bearer = async () => `Bearer ${await signAccessToken(key, accessTokenClaims(introIssuer, clock.seconds()))}`;
     return { api, bearer };
@@ -179,7 +199,11 @@ describe('gatehouseAuth with introspection', () => {
 
   it('answers 503 with a bare challenge when the introspection endpoint refuses the API credentials', async () => {
     const { api, bearer } = await apiFor('wrong-secret');
-    const response = await api.inject({ method: 'GET', url: '/v1/answers', headers: { authorization: await bearer() } });
+    const response = await api.inject({
+      method: 'GET',
+      url: '/v1/answers',
+      headers: { authorization: await bearer() },
+    });
     expect(response.statusCode).toBe(503);
     expect(response.headers['www-authenticate']).toBe('Bearer realm="https://api.example.test"');
     expect(response.json()).toEqual({

@@ -65,7 +65,9 @@ describe('introspection accepts', () => {
     const clock = createClock();
     const verifier = createVerifier({ issuer, audience: AUDIENCE, now: clock.now, introspection: client });
 
-    await expect(verifier.verify(await signAccessToken(key, accessTokenClaims(issuer, clock.seconds())))).resolves.toMatchObject({
+    await expect(
+      verifier.verify(await signAccessToken(key, accessTokenClaims(issuer, clock.seconds()))),
+    ).resolves.toMatchObject({
       issuer,
     });
     expect(server.introspectionRequests(issuer).map((r) => r.authorization)).toEqual([
@@ -96,9 +98,15 @@ describe('introspection accepts', () => {
     });
     expect(endpoints).toEqual([userIssuer, customerIssuer]);
 
-    const customerToken = await signAccessToken(key, { ...accessTokenClaims(customerIssuer, clock.seconds()), actor: 'customer' });
+    const customerToken = await signAccessToken(key, {
+      ...accessTokenClaims(customerIssuer, clock.seconds()),
+      actor: 'customer',
+    });
     await expect(verifier.verify(customerToken)).resolves.toMatchObject({ issuer: customerIssuer });
-    expect([server.introspectionRequests(userIssuer).length, server.introspectionRequests(customerIssuer).length]).toEqual([0, 1]);
+    expect([
+      server.introspectionRequests(userIssuer).length,
+      server.introspectionRequests(customerIssuer).length,
+    ]).toEqual([0, 1]);
   });
 });
 
@@ -166,7 +174,9 @@ describe('introspection fails closed with temporarily_unavailable (503)', () => 
     const { issuer, verifier, token, requests } = setup();
     server.answerIntrospection(issuer, { status: 500, body: '{"error":"server_error"}' });
     const t = await token();
-    expect((await unavailable(verifier.verify(t))).detail).toBe(`POST ${issuer}/oauth2/introspect answered 500, expected 200`);
+    expect((await unavailable(verifier.verify(t))).detail).toBe(
+      `POST ${issuer}/oauth2/introspect answered 500, expected 200`,
+    );
     server.serveIntrospection(issuer, API_CLIENT);
     await expect(verifier.verify(t)).resolves.toMatchObject({ sub: USER_ID });
     expect(requests()).toHaveLength(2);
@@ -250,7 +260,13 @@ describe('introspection cache (cacheSeconds)', () => {
 
 describe('custom introspection fetch', () => {
   it('is called with POST, no redirects, form content, an accept header and an abort signal', async () => {
-    const calls: Array<{ url: string; method: string; redirect: string; headers: Record<string, string>; body: string }> = [];
+    const calls: Array<{
+      url: string;
+      method: string;
+      redirect: string;
+      headers: Record<string, string>;
+      body: string;
+    }> = [];
     const recording: IntrospectionFetchLike = (url, init) => {
       calls.push({ url, method: init.method, redirect: init.redirect, headers: init.headers, body: init.body });
       return fetch(url, init);
@@ -281,12 +297,20 @@ describe('createVerifier refuses bad introspection options at start-up', () => {
     [{ clientSecret: 's' }, 'introspection.clientId must be a non-empty string'],
     [{ clientId: 'c', clientSecret: '' }, 'introspection.clientSecret must be a non-empty string'],
     [{ ...API_CLIENT, cacheSeconds: -1 }, 'introspection.cacheSeconds must be a finite number of seconds >= 0, got -1'],
-    [{ ...API_CLIENT, timeoutSeconds: 0 }, 'introspection.timeoutSeconds must be a finite number of seconds > 0, got 0'],
-    [{ ...API_CLIENT, endpoint: '/introspect' }, `introspection.endpoint for ${issuer} must be an absolute URL, got "/introspect"`],
+    [
+      { ...API_CLIENT, timeoutSeconds: 0 },
+      'introspection.timeoutSeconds must be a finite number of seconds > 0, got 0',
+    ],
+    [
+      { ...API_CLIENT, endpoint: '/introspect' },
+      `introspection.endpoint for ${issuer} must be an absolute URL, got "/introspect"`,
+    ],
     [{ ...API_CLIENT, endpoint: 42 }, 'introspection.endpoint must be a string or a function'],
     [{ ...API_CLIENT, fetch: 'https://proxy' }, 'introspection.fetch must be a function'],
   ])('%j', (introspection, message) => {
-    expect(() => createVerifier({ issuer, audience: AUDIENCE, introspection } as VerifierOptions)).toThrow(new TypeError(message));
+    expect(() => createVerifier({ issuer, audience: AUDIENCE, introspection } as VerifierOptions)).toThrow(
+      new TypeError(message),
+    );
   });
 
   it('an endpoint string with several issuers', () => {
@@ -296,7 +320,11 @@ describe('createVerifier refuses bad introspection options at start-up', () => {
         audience: AUDIENCE,
         introspection: { ...API_CLIENT, endpoint: 'https://auth.example.test/introspect' },
       }),
-    ).toThrow(new TypeError('introspection.endpoint as a string needs a single issuer; pass a function (issuer) => uri for several'));
+    ).toThrow(
+      new TypeError(
+        'introspection.endpoint as a string needs a single issuer; pass a function (issuer) => uri for several',
+      ),
+    );
   });
 
   it('documents its defaults: no cache, 5 s timeout', () => {

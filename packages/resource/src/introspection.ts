@@ -74,7 +74,8 @@ export function createIntrospector(
     readSeconds(options.cacheSeconds, 'introspection.cacheSeconds', defaults.cacheSeconds, { allowZero: true }) * 1000;
   // AbortSignal.timeout takes whole milliseconds.
   const timeoutMs = Math.ceil(
-    readSeconds(options.timeoutSeconds, 'introspection.timeoutSeconds', defaults.timeoutSeconds, { allowZero: false }) * 1000,
+    readSeconds(options.timeoutSeconds, 'introspection.timeoutSeconds', defaults.timeoutSeconds, { allowZero: false }) *
+      1000,
   );
   const fetchImpl = readFunction<IntrospectionFetchLike>(options.fetch, 'introspection.fetch', (url, init) =>
     globalThis.fetch(url, init),

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIENCE, createSigningKey, createTestRealm, signAccessToken, unavailable, useFakeIssuer, type SigningKey } from '../test/fake-issuer.js';
+import {
+  AUDIENCE,
+  createSigningKey,
+  createTestRealm,
+  signAccessToken,
+  unavailable,
+  useFakeIssuer,
+  type SigningKey,
+} from '../test/fake-issuer.js';
 import { InvalidTokenError } from './errors.js';
 import type { FetchLike } from './fetch-jwks.js';
 import { createJwksStore, JWKS_STORE_DEFAULTS, type JwksStoreOptions } from './jwks-store.js';

@@ -62,9 +62,14 @@ interface Settings {
  */
 export function createJwksStore(options: JwksStoreOptions = {}): JwksStore {
   const defaults = JWKS_STORE_DEFAULTS;
-  const cacheMaxAgeSeconds = readSeconds(options.cacheMaxAgeSeconds, 'cacheMaxAgeSeconds', defaults.cacheMaxAgeSeconds, {
-    allowZero: true,
-  });
+  const cacheMaxAgeSeconds = readSeconds(
+    options.cacheMaxAgeSeconds,
+    'cacheMaxAgeSeconds',
+    defaults.cacheMaxAgeSeconds,
+    {
+      allowZero: true,
+    },
+  );
   const cooldownSeconds = readSeconds(options.cooldownSeconds, 'cooldownSeconds', defaults.cooldownSeconds, {
     allowZero: true,
   });

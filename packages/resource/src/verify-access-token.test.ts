@@ -55,13 +55,18 @@ describe('verify accepts', () => {
   it('typ "application/at+jwt" and any letter case (RFC 9068 §4)', async () => {
     const { verifier, claims } = setup();
     for (const typ of ['application/at+jwt', 'AT+JWT', 'Application/AT+JWT']) {
-      await expect(verifier.verify(await signAccessToken(key, claims(), { typ }))).resolves.toMatchObject({ sub: USER_ID });
+      await expect(verifier.verify(await signAccessToken(key, claims(), { typ }))).resolves.toMatchObject({
+        sub: USER_ID,
+      });
     }
   });
 
   it('a customer token with an audience list and no scope claim', async () => {
     const { verifier, claims } = setup();
-    const token = await signAccessToken(key, claims({ actor: 'customer', aud: ['https://other.test', AUDIENCE], scope: undefined }));
+    const token = await signAccessToken(
+      key,
+      claims({ actor: 'customer', aud: ['https://other.test', AUDIENCE], scope: undefined }),
+    );
     await expect(verifier.verify(token)).resolves.toMatchObject({
       actor: 'customer',
       audience: ['https://other.test', AUDIENCE],
@@ -72,7 +77,9 @@ describe('verify accepts', () => {
   it('a token granting every required scope', async () => {
     const { verifier, claims } = setup();
     const token = await signAccessToken(key, claims({ scope: 'a b  c' }));
-    await expect(verifier.verify(token, { requiredScopes: ['c', 'a'] })).resolves.toMatchObject({ scopes: ['a', 'b', 'c'] });
+    await expect(verifier.verify(token, { requiredScopes: ['c', 'a'] })).resolves.toMatchObject({
+      scopes: ['a', 'b', 'c'],
+    });
   });
 
   it('through verifyAccessToken with the process-wide key cache', async () => {
@@ -80,7 +87,9 @@ describe('verify accepts', () => {
     const issuer = server.issuer(`T${realms}-U`);
     server.publish(issuer, [key]);
     const token = await signAccessToken(key, accessTokenClaims(issuer, Math.floor(Date.now() / 1000)));
-    await expect(verifyAccessToken(token, { issuer, audience: AUDIENCE, requiredScopes: ['openid'] })).resolves.toMatchObject({ issuer });
+    await expect(
+      verifyAccessToken(token, { issuer, audience: AUDIENCE, requiredScopes: ['openid'] }),
+    ).resolves.toMatchObject({ issuer });
     await expect(verifyAccessToken(token, { issuer, audience: AUDIENCE })).resolves.toMatchObject({ issuer });
     expect(server.requestCount(issuer)).toBe(1);
   });
@@ -90,7 +99,11 @@ describe('verify rejects with invalid_token', () => {
   it('a token whose typ is JWT (e.g. an ID token) or missing', async () => {
     const { issuer, verifier, claims } = setup();
     const idToken = await rejection(verifier.verify(await signAccessToken(key, claims(), { typ: 'JWT' })));
-    expect([idToken.code, idToken.status, idToken.message]).toEqual(['invalid_token', 401, 'The token is not an access token']);
+    expect([idToken.code, idToken.status, idToken.message]).toEqual([
+      'invalid_token',
+      401,
+      'The token is not an access token',
+    ]);
     expect(idToken.detail).toBe('typ header is "JWT", expected "at+jwt"');
     const noTyp = await rejection(verifier.verify(await signAccessToken(key, claims(), { typ: undefined })));
     expect(noTyp.message).toBe('The token is not an access token');
@@ -100,7 +113,9 @@ describe('verify rejects with invalid_token', () => {
   it('an HS256 token, even one keyed with the public key', async () => {
     const { issuer, verifier, claims } = setup();
     const secret = new TextEncoder().encode(JSON.stringify(key.publicJwk));
-    const token = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: key.kid }).sign(secret);
+    const token = await new SignJWT(claims())
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: key.kid })
+      .sign(secret);
     const error = await rejection(verifier.verify(token));
     expect(error.message).toBe('The access token is signed with an unsupported algorithm');
     expect(error.detail).toBe('alg header is "HS256", expected "ES256"');
@@ -132,9 +147,9 @@ describe('verify rejects with invalid_token', () => {
     const { verifier } = setup();
     expect((await rejection(verifier.verify('not-a-jwt'))).message).toBe('The access token is malformed');
     expect((await rejection(verifier.verify(''))).message).toBe('The access token is malformed');
-    expect((await rejection(verifier.verify(`${base64url({ alg: 'ES256', typ: 'at+jwt' })}.bm90LWpzb24.c2ln`))).message).toBe(
-      'The access token is malformed',
-    );
+    expect(
+      (await rejection(verifier.verify(`${base64url({ alg: 'ES256', typ: 'at+jwt' })}.bm90LWpzb24.c2ln`))).message,
+    ).toBe('The access token is malformed');
   });
 
   it('an expired token, beyond the default 5 second tolerance only', async () => {
@@ -159,7 +174,9 @@ describe('verify rejects with invalid_token', () => {
   it('a token not valid yet (nbf) or issued in the future (iat), beyond the tolerance', async () => {
     const { clock, verifier, claims } = setup();
     const now = clock.seconds();
-    await expect(verifier.verify(await signAccessToken(key, claims({ nbf: now + 5, iat: now + 5 })))).resolves.toMatchObject({});
+    await expect(
+      verifier.verify(await signAccessToken(key, claims({ nbf: now + 5, iat: now + 5 }))),
+    ).resolves.toMatchObject({});
     expect((await rejection(verifier.verify(await signAccessToken(key, claims({ nbf: now + 6 }))))).message).toBe(
       'The access token is not valid yet',
     );
@@ -186,15 +203,20 @@ describe('verify rejects with invalid_token', () => {
 
   it('a token for another audience', async () => {
     const { verifier, claims } = setup();
-    const error = await rejection(verifier.verify(await signAccessToken(key, claims({ aud: 'https://other-api.example.test' }))));
+    const error = await rejection(
+      verifier.verify(await signAccessToken(key, claims({ aud: 'https://other-api.example.test' }))),
+    );
     expect(error.message).toBe('The access token is not intended for this audience');
   });
 
-  it.each(['iss', 'sub', 'aud', 'client_id', 'jti', 'iat', 'exp', 'tenant_id', 'actor'])('a token without the %s claim', async (claim) => {
-    const { verifier, claims } = setup();
-    const error = await rejection(verifier.verify(await signAccessToken(key, claims({ [claim]: undefined }))));
-    expect(error.message).toBe(`The access token is missing the "${claim}" claim`);
-  });
+  it.each(['iss', 'sub', 'aud', 'client_id', 'jti', 'iat', 'exp', 'tenant_id', 'actor'])(
+    'a token without the %s claim',
+    async (claim) => {
+      const { verifier, claims } = setup();
+      const error = await rejection(verifier.verify(await signAccessToken(key, claims({ [claim]: undefined }))));
+      expect(error.message).toBe(`The access token is missing the "${claim}" claim`);
+    },
+  );
 
   it.each([
     ['sub', 42],
@@ -215,7 +237,9 @@ describe('verify rejects with insufficient_scope', () => {
   it('a valid token lacking one of the required scopes, naming all of them', async () => {
     const { verifier, claims } = setup();
     const error = await verifier
-      .verify(await signAccessToken(key, claims()), { requiredScopes: ['core.aiservices.read', 'core.aiservices.write'] })
+      .verify(await signAccessToken(key, claims()), {
+        requiredScopes: ['core.aiservices.read', 'core.aiservices.write'],
+      })
       .catch((err: unknown) => err);
     expect(error).toBeInstanceOf(InsufficientScopeError);
     const scopeError = error as InsufficientScopeError;
@@ -241,12 +265,19 @@ describe('several issuers', () => {
       now: clock.now,
     });
 
-    const customerToken = await signAccessToken(customerKey, { ...accessTokenClaims(customerIssuer, clock.seconds()), actor: 'customer' });
+    const customerToken = await signAccessToken(customerKey, {
+      ...accessTokenClaims(customerIssuer, clock.seconds()),
+      actor: 'customer',
+    });
     await expect(verifier.verify(customerToken)).resolves.toMatchObject({ issuer: customerIssuer, actor: 'customer' });
     expect([server.requestCount(userIssuer), server.requestCount(customerIssuer)]).toEqual([0, 1]);
 
     // A customer-realm token presented as if from the user realm: the user realm's keys refuse it.
-    const forged = await signAccessToken(customerKey, { ...accessTokenClaims(userIssuer, clock.seconds()) }, { kid: 'key-1' });
+    const forged = await signAccessToken(
+      customerKey,
+      { ...accessTokenClaims(userIssuer, clock.seconds()) },
+      { kid: 'key-1' },
+    );
     expect((await rejection(verifier.verify(forged))).message).toBe('The access token signature is invalid');
     expect([server.requestCount(userIssuer), server.requestCount(customerIssuer)]).toEqual([1, 1]);
   });
@@ -276,9 +307,15 @@ describe('createVerifier refuses at start-up', () => {
     [{ issuers: [], audience: AUDIENCE }, 'issuer or issuers is required'],
     [{ issuer, issuers: [issuer], audience: AUDIENCE }, 'pass either issuer or issuers, not both'],
     [{ issuer: 'auth.example.test', audience: AUDIENCE }, 'issuer must be an absolute URL, got "auth.example.test"'],
-    [{ issuers: [issuer, 'ftp://x.test'], audience: AUDIENCE }, 'issuers[1] must be an http(s) URL, got "ftp://x.test"'],
+    [
+      { issuers: [issuer, 'ftp://x.test'], audience: AUDIENCE },
+      'issuers[1] must be an http(s) URL, got "ftp://x.test"',
+    ],
     [{ issuer }, 'audience must be a non-empty string'],
-    [{ issuer, audience: AUDIENCE, clockToleranceSeconds: -1 }, 'clockToleranceSeconds must be a finite number of seconds >= 0, got -1'],
+    [
+      { issuer, audience: AUDIENCE, clockToleranceSeconds: -1 },
+      'clockToleranceSeconds must be a finite number of seconds >= 0, got -1',
+    ],
     [
       { issuers: [issuer, `${issuer}2`], audience: AUDIENCE, jwksUri: 'https://x.test/jwks' },
       'jwksUri as a string needs a single issuer; pass a function (issuer) => uri for several',

@@ -161,10 +161,7 @@ const sharedStore = createJwksStore();
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4 Validating JWT Access Tokens
  * @see https://www.rfc-editor.org/rfc/rfc8725 JWT Best Current Practices
  */
-export function verifyAccessToken(
-  token: string,
-  options: VerifierOptions & VerifyOptions,
-): Promise<AccessTokenClaims> {
+export function verifyAccessToken(token: string, options: VerifierOptions & VerifyOptions): Promise<AccessTokenClaims> {
   const { requiredScopes, ...verifierOptions } = options;
   return createVerifier({ ...verifierOptions, jwks: options.jwks ?? sharedStore } as VerifierOptions).verify(token, {
     requiredScopes,
@@ -180,4 +177,3 @@ function readIssuers(options: IssuerOptions): readonly string[] {
   const name = (index: number) => (options.issuer !== undefined ? 'issuer' : `issuers[${index}]`);
   return Object.freeze(list.map((issuer, index) => readHttpUrl(issuer, name(index))));
 }
-

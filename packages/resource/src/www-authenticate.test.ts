@@ -15,7 +15,11 @@ describe('formatBearerChallenge', () => {
 
   it('drops characters RFC 6750 forbids in error_description, so nothing can break out of the quotes', () => {
     expect(
-      formatBearerChallenge({ realm: 'api', error: 'invalid_token', errorDescription: 'x", error="forged\\\r\nSet-Cookie: a=b é' }),
+      formatBearerChallenge({
+        realm: 'api',
+        error: 'invalid_token',
+        errorDescription: 'x", error="forged\\\r\nSet-Cookie: a=b é',
+      }),
     ).toBe('Bearer realm="api", error="invalid_token", error_description="x, error=forgedSet-Cookie: a=b "');
   });
 });
@@ -23,7 +27,9 @@ describe('formatBearerChallenge', () => {
 describe('assertRealm', () => {
   it('accepts printable ASCII and refuses control or non-ASCII characters', () => {
     expect(assertRealm('https://api.example.test')).toBe('https://api.example.test');
-    expect(() => assertRealm('api\r\nx')).toThrow(new TypeError('realm must be a string of printable ASCII characters'));
+    expect(() => assertRealm('api\r\nx')).toThrow(
+      new TypeError('realm must be a string of printable ASCII characters'),
+    );
     expect(() => assertRealm('café')).toThrow(TypeError);
   });
 });

@@ -102,7 +102,11 @@ export function useFakeIssuer(): FakeIssuerServer {
     const expected = introspectionClients.get(path);
     const presented = readBasic(request.headers.authorization);
     if (!expected || presented?.clientId !== expected.clientId || presented.clientSecret !== expected.clientSecret) {
-      return { status: 401, body: '{"error":"invalid_client"}', headers: { 'www-authenticate': 'Basic realm="gatehouse"' } };
+      return {
+        status: 401,
+        body: '{"error":"invalid_client"}',
+        headers: { 'www-authenticate': 'Basic realm="gatehouse"' },
+      };
     }
     if (!form.token || revoked.has(form.token)) return { status: 200, body: '{"active":false}' };
     return { status: 200, body: JSON.stringify({ active: true, ...decodeJwt(form.token), token_type: 'Bearer' }) };
@@ -122,7 +126,12 @@ export function useFakeIssuer(): FakeIssuerServer {
           ? introspect(path, request)
           : (replies.get(path) ?? { status: 404, body: '{"error":"not_found"}' }),
       )
-      .catch((err: unknown): Reply => ({ status: 500, body: JSON.stringify({ error: 'server_error', error_description: String(err) }) }))
+      .catch(
+        (err: unknown): Reply => ({
+          status: 500,
+          body: JSON.stringify({ error: 'server_error', error_description: String(err) }),
+        }),
+      )
       .then((reply) => {
         response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
         response.end(reply.body);
@@ -263,13 +272,25 @@ export function createTestRealm(
   server.publish(issuer, keys);
   const clock = options.clock ?? createClock();
   const store = createJwksStore({ now: clock.now, ...options.store });
-  const verifier = createVerifier({ issuer, audience: AUDIENCE, jwks: store, now: clock.now, ...options.verifier } as VerifierOptions);
-  const claims = (overrides: Record<string, unknown> = {}) => ({ ...accessTokenClaims(issuer, clock.seconds()), ...overrides });
+  const verifier = createVerifier({
+    issuer,
+    audience: AUDIENCE,
+    jwks: store,
+    now: clock.now,
+    ...options.verifier,
+  } as VerifierOptions);
+  const claims = (overrides: Record<string, unknown> = {}) => ({
+    ...accessTokenClaims(issuer, clock.seconds()),
+    ...overrides,
+  });
   return { issuer, clock, store, verifier, claims, token: (overrides) => signAccessToken(keys[0], claims(overrides)) };
 }
 
 /** The error `promise` rejects with, checked to be a `type`; fails the test if it fulfils. */
-export async function failure<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
+export async function failure<E extends Error>(
+  promise: Promise<unknown>,
+  type: new (...args: never[]) => E,
+): Promise<E> {
   const error = await promise.then(
     () => expect.unreachable('verification should have failed'),
     (err: unknown) => err,

@@ -67,7 +67,10 @@ type Command = (ctx: AppContext, flags: Flags) => Promise<{ json: unknown; text:
 const COMMANDS: Record<string, Command> = {
   'tenant create': async (ctx, flags) => {
     const tenant = await createTenant(ctx, { id: flags.id, name: flags.name, apiDomain: flags['api-domain'] });
-    return { json: { tenant: { id: tenant.id, name: tenant.name, api_domain: tenant.apiDomain } }, text: `created tenant ${tenant.id}` };
+    return {
+      json: { tenant: { id: tenant.id, name: tenant.name, api_domain: tenant.apiDomain } },
+      text: `created tenant ${tenant.id}`,
+    };
   },
   'scope create': async (ctx, flags) => {
     const scope = await createScope(ctx, { tenant: flags.tenant, name: flags.name, description: flags.description });
@@ -89,7 +92,13 @@ const COMMANDS: Record<string, Command> = {
       refreshIdleTtlSeconds: flags['refresh-idle-ttl'],
       refreshGraceSeconds: flags['refresh-grace'],
     });
-    const text = [`created client ${client.clientId}`, secret ? `client secret (shown once, store it now): ${secret}` : '', formatMetadata(metadata)].filter(Boolean).join('\n');
+    const text = [
+      `created client ${client.clientId}`,
+      secret ? `client secret (shown once, store it now): ${secret}` : '',
+      formatMetadata(metadata),
+    ]
+      .filter(Boolean)
+      .join('\n');
     return { json: { client_id: client.clientId, ...(secret ? { client_secret: secret } : {}), metadata }, text };
   },
   'client metadata': async (ctx, flags) => {
@@ -105,26 +114,60 @@ const COMMANDS: Record<string, Command> = {
     return { json: result, text: `enabled client ${result.client_id}` };
   },
   'user disable': async (ctx, flags) => {
-    const result = await setUserDisabled(ctx, { tenant: flags.tenant, actor: flags.actor, username: flags.username }, true);
+    const result = await setUserDisabled(
+      ctx,
+      { tenant: flags.tenant, actor: flags.actor, username: flags.username },
+      true,
+    );
     return { json: result, text: `disabled ${flags.username}: sessions ended, refresh tokens revoked` };
   },
   'user enable': async (ctx, flags) => {
-    const result = await setUserDisabled(ctx, { tenant: flags.tenant, actor: flags.actor, username: flags.username }, false);
+    const result = await setUserDisabled(
+      ctx,
+      { tenant: flags.tenant, actor: flags.actor, username: flags.username },
+      false,
+    );
     return { json: result, text: `enabled ${flags.username}` };
   },
   'user set-password': async (ctx, flags) => {
-    if (!flags['password-stdin']) throw new AdminInputError('--password-stdin is required (passwords are never taken from the command line)');
-    const result = await setUserPassword(ctx, { tenant: flags.tenant, actor: flags.actor, username: flags.username, password: await readPasswordFromStdin() });
+    if (!flags['password-stdin'])
+      throw new AdminInputError('--password-stdin is required (passwords are never taken from the command line)');
+    const result = await setUserPassword(ctx, {
+      tenant: flags.tenant,
+      actor: flags.actor,
+      username: flags.username,
+      password: await readPasswordFromStdin(),
+    });
     return { json: result, text: `password changed for ${flags.username}: sessions ended, refresh tokens revoked` };
   },
   'consent revoke': async (ctx, flags) => {
-    const result = await revokeConsent(ctx, { tenant: flags.tenant, actor: flags.actor, username: flags.username, clientId: flags['client-id'] });
-    return { json: result, text: `consent of ${flags.username} for ${result.client_id} revoked with its refresh tokens` };
+    const result = await revokeConsent(ctx, {
+      tenant: flags.tenant,
+      actor: flags.actor,
+      username: flags.username,
+      clientId: flags['client-id'],
+    });
+    return {
+      json: result,
+      text: `consent of ${flags.username} for ${result.client_id} revoked with its refresh tokens`,
+    };
   },
   'user create': async (ctx, flags) => {
-    if (!flags['password-stdin']) throw new AdminInputError('--password-stdin is required (passwords are never taken from the command line)');
-    const user = await createUser(ctx, { tenant: flags.tenant, actor: flags.actor, username: flags.username, email: flags.email, password: await readPasswordFromStdin() });
-    return { json: { user: { id: user.id, tenant: user.tenantId, actor: user.actor, username: user.username, email: user.email } }, text: `created ${user.actor} ${user.username} (${user.id})` };
+    if (!flags['password-stdin'])
+      throw new AdminInputError('--password-stdin is required (passwords are never taken from the command line)');
+    const user = await createUser(ctx, {
+      tenant: flags.tenant,
+      actor: flags.actor,
+      username: flags.username,
+      email: flags.email,
+      password: await readPasswordFromStdin(),
+    });
+    return {
+      json: {
+        user: { id: user.id, tenant: user.tenantId, actor: user.actor, username: user.username, email: user.email },
+      },
+      text: `created ${user.actor} ${user.username} (${user.id})`,
+    };
   },
   'keys rotate': async (ctx, flags) => {
     const result = await rotateKeys(ctx, { tenant: flags.tenant });
@@ -134,7 +177,9 @@ const COMMANDS: Record<string, Command> = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>
+  >;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
@@ -147,11 +192,17 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) return fail('missing command (see gatehouse --help)', json);
-  const name = positionals[0] === 'start' || positionals[0] === 'migrate' ? positionals[0] : positionals.slice(0, 2).join(' ');
+  const name =
+    positionals[0] === 'start' || positionals[0] === 'migrate' ? positionals[0] : positionals.slice(0, 2).join(' ');
 
   let config: GatehouseConfig;
   try {
-    config = loadConfig({ database: flags.database, port: flags.port, host: flags.host, publicUrl: flags['public-url'] });
+    config = loadConfig({
+      database: flags.database,
+      port: flags.port,
+      host: flags.host,
+      publicUrl: flags['public-url'],
+    });
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message, json);
     throw error;
@@ -177,7 +228,10 @@ async function main(argv: string[]): Promise<number> {
 
 async function start(config: GatehouseConfig, demo: boolean, json: boolean): Promise<number> {
   const server = await startServer(config, { seedDemo: demo ? seedDemo : undefined });
-  const lines = [`Gatehouse listening on http://${config.host}:${server.port} (public URL ${config.publicUrl})`, `database: ${server.database.dialect}`];
+  const lines = [
+    `Gatehouse listening on http://${config.host}:${server.port} (public URL ${config.publicUrl})`,
+    `database: ${server.database.dialect}`,
+  ];
   if (server.demo?.created && server.demo.metadata) {
     lines.push(
       '',
@@ -188,7 +242,11 @@ async function start(config: GatehouseConfig, demo: boolean, json: boolean): Pro
       `  demo API introspection client: ${DEMO.apiClient.clientId} (secret ${DEMO.apiClient.secret}; demo only)`,
     );
   }
-  process.stdout.write(json ? `${JSON.stringify({ listening: `http://${config.host}:${server.port}`, public_url: config.publicUrl, demo: server.demo ?? null })}\n` : `${lines.join('\n')}\n`);
+  process.stdout.write(
+    json
+      ? `${JSON.stringify({ listening: `http://${config.host}:${server.port}`, public_url: config.publicUrl, demo: server.demo ?? null })}\n`
+      : `${lines.join('\n')}\n`,
+  );
   return new Promise<number>((resolve) => {
     const stop = (): void => {
       void server.close().then(() => resolve(0));
@@ -199,9 +257,18 @@ async function start(config: GatehouseConfig, demo: boolean, json: boolean): Pro
 }
 
 function formatMetadata(metadata: import('./admin/clients.js').ClientMetadata): string {
-  const lines = [`  client_id: ${metadata.client_id} (${metadata.platform}, ${metadata.resource_type})`, `  scopes: ${metadata.scopes.join(' ')}`];
+  const lines = [
+    `  client_id: ${metadata.client_id} (${metadata.platform}, ${metadata.resource_type})`,
+    `  scopes: ${metadata.scopes.join(' ')}`,
+  ];
   for (const realm of Object.values(metadata.realms)) {
-    lines.push(`  realm ${realm.realm}:`, `    Authorization URL: ${realm.authorization_url}`, `    Token URL:         ${realm.token_url}`, `    Domain URL:        ${realm.domain_url}`, `    Metadata URL:      ${realm.metadata_url}`);
+    lines.push(
+      `  realm ${realm.realm}:`,
+      `    Authorization URL: ${realm.authorization_url}`,
+      `    Token URL:         ${realm.token_url}`,
+      `    Domain URL:        ${realm.domain_url}`,
+      `    Metadata URL:      ${realm.metadata_url}`,
+    );
   }
   return lines.join('\n');
 }
@@ -209,7 +276,9 @@ function formatMetadata(metadata: import('./admin/clients.js').ClientMetadata): 
 async function readPasswordFromStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function fail(message: string, json: boolean): number {

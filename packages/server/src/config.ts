@@ -70,7 +70,10 @@ const ENVIRONMENT: Record<string, keyof GatehouseConfig> = {
 export class ConfigError extends Error {}
 
 /** Builds the configuration from defaults, environment and explicit overrides (flags). */
-export function loadConfig(overrides: Partial<Record<keyof GatehouseConfig, string | number | undefined>> = {}, env: NodeJS.ProcessEnv = process.env): GatehouseConfig {
+export function loadConfig(
+  overrides: Partial<Record<keyof GatehouseConfig, string | number | undefined>> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): GatehouseConfig {
   const raw: Record<string, string | number> = { ...DEFAULT_CONFIG };
   for (const [variable, key] of Object.entries(ENVIRONMENT)) {
     const value = env[variable];
@@ -85,7 +88,8 @@ export function loadConfig(overrides: Partial<Record<keyof GatehouseConfig, stri
 function validateConfig(raw: Record<string, string | number>): GatehouseConfig {
   const integer = (key: keyof GatehouseConfig, min: number, max: number): number => {
     const value = Number(raw[key]);
-    if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${key} must be an integer from ${min} to ${max}, got ${raw[key]}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new ConfigError(`${key} must be an integer from ${min} to ${max}, got ${raw[key]}`);
     return value;
   };
   const port = integer('port', 0, 65_535);
@@ -96,7 +100,8 @@ function validateConfig(raw: Record<string, string | number>): GatehouseConfig {
   } catch {
     throw new ConfigError(`publicUrl is not a URL: ${publicUrl}`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError('publicUrl must be http or https');
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new ConfigError('publicUrl must be http or https');
   if (parsed.search || parsed.hash) throw new ConfigError('publicUrl must not have a query or fragment');
   return Object.freeze({
     host: String(raw.host),
@@ -117,6 +122,7 @@ function validateConfig(raw: Record<string, string | number>): GatehouseConfig {
 }
 
 function oneOf<T extends string>(value: string | number | undefined, allowed: readonly T[], key: string): T {
-  if (!allowed.includes(String(value) as T)) throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got ${value}`);
+  if (!allowed.includes(String(value) as T))
+    throw new ConfigError(`${key} must be one of ${allowed.join(', ')}, got ${value}`);
   return String(value) as T;
 }

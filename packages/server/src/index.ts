@@ -2,7 +2,13 @@ export { buildApp, type BuildAppOptions } from './http/app.js';
 export { createContext, type AppContext } from './http/context.js';
 export { startServer, type RunningServer } from './server.js';
 export { loadConfig, DEFAULT_CONFIG, ConfigError, type GatehouseConfig } from './config.js';
-export { openDatabase, migrateToLatest, createPostgresSchema, dropPostgresSchema, type DatabaseHandle } from './store/database.js';
+export {
+  openDatabase,
+  migrateToLatest,
+  createPostgresSchema,
+  dropPostgresSchema,
+  type DatabaseHandle,
+} from './store/database.js';
 export { seedDemo, DEMO } from './admin/demo.js';
 export { createTenant, createScope } from './admin/tenants.js';
 export { createClient, getClientMetadata, type ClientMetadata } from './admin/clients.js';

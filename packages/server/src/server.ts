@@ -21,15 +21,24 @@ export interface RunningServer {
 /** Opens and migrates the database, makes sure every tenant has a signing key, and listens. */
 export async function startServer(
   config: GatehouseConfig,
-  options: { seedDemo?: (ctx: AppContext) => Promise<{ created: boolean; metadata?: ClientMetadata }>; logger?: boolean | Record<string, unknown> } = {},
+  options: {
+    seedDemo?: (ctx: AppContext) => Promise<{ created: boolean; metadata?: ClientMetadata }>;
+    logger?: boolean | Record<string, unknown>;
+  } = {},
 ): Promise<RunningServer> {
   const database = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous });
   await migrateToLatest(database.db);
-  const { app, context } = await buildApp({ config, database, ...(options.logger !== undefined ? { logger: options.logger } : {}) });
+  const { app, context } = await buildApp({
+    config,
+    database,
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
   const demo = options.seedDemo ? await options.seedDemo(context) : undefined;
   for (const tenant of await context.repos.tenants.list()) await context.keys.ensureKey(tenant.id);
   const housekeeping = setInterval(() => {
-    purgeExpired(database.db, context.clock.nowSeconds(), config.loginFailureWindowSeconds).catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed'));
+    purgeExpired(database.db, context.clock.nowSeconds(), config.loginFailureWindowSeconds).catch((error: unknown) =>
+      app.log.error({ err: error }, 'housekeeping failed'),
+    );
   }, HOUSEKEEPING_INTERVAL_MS);
   housekeeping.unref();
   await app.listen({ host: config.host, port: config.port });

@@ -38,7 +38,11 @@ interface Run {
 function gatehouse(args: readonly string[], stdin = ''): Promise<Run> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GATEHOUSE_')));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--database', database], { cwd: directory, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args, '--database', database], {
+      cwd: directory,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -60,7 +64,12 @@ async function withRepositories<T>(use: (repos: Repositories) => Promise<T>): Pr
 }
 
 /** Stores a live refresh-token family for `userId` and `clientId`; returns its token hash. */
-async function seedRefreshFamily(repos: Repositories, userId: string, clientId: string, familyId: string): Promise<string> {
+async function seedRefreshFamily(
+  repos: Repositories,
+  userId: string,
+  clientId: string,
+  familyId: string,
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const record: RefreshTokenRecord = {
     tokenHash: hashOpaqueSecret(`refresh-token-of-${familyId}`),
@@ -97,7 +106,11 @@ const SESSION_HASH = hashOpaqueSecret('alice-session-cookie');
 
 async function seedSession(repos: Repositories, userId: string): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
-  await repos.sessions.insert(SESSION_HASH, { realmId: `${TENANT}-U`, tenantId: TENANT, userId, authTime: now, expiresAt: now + 3_600 }, now);
+  await repos.sessions.insert(
+    SESSION_HASH,
+    { realmId: `${TENANT}-U`, tenantId: TENANT, userId, authTime: now, expiresAt: now + 3_600 },
+    now,
+  );
 }
 
 async function hasSession(repos: Repositories): Promise<boolean> {
@@ -151,10 +164,22 @@ const SPA_METADATA = {
 /** Arguments of a valid spa client; `overrides` replace single flags. */
 function clientArgs(overrides: { redirectUri?: string; scope?: string } = {}, ...extra: string[]): string[] {
   return [
-    'client', 'create', '--tenant', TENANT, '--name', 'Refused App', '--platform', 'spa', '--resource-type', 'global',
-    '--redirect-uri', overrides.redirectUri ?? 'https://app.acme.example/callback',
-    '--scope', overrides.scope ?? READ,
-    '--client-id', REFUSED_CLIENT_ID,
+    'client',
+    'create',
+    '--tenant',
+    TENANT,
+    '--name',
+    'Refused App',
+    '--platform',
+    'spa',
+    '--resource-type',
+    'global',
+    '--redirect-uri',
+    overrides.redirectUri ?? 'https://app.acme.example/callback',
+    '--scope',
+    overrides.scope ?? READ,
+    '--client-id',
+    REFUSED_CLIENT_ID,
     ...extra,
   ];
 }
@@ -177,23 +202,54 @@ describe('gatehouse CLI', () => {
   });
 
   it('tenant create --json prints exactly one JSON object describing the tenant', async () => {
-    const output = singleJsonObject(await gatehouse(['tenant', 'create', '--id', TENANT, '--name', 'Acme', '--api-domain', API_DOMAIN, '--json']));
+    const output = singleJsonObject(
+      await gatehouse(['tenant', 'create', '--id', TENANT, '--name', 'Acme', '--api-domain', API_DOMAIN, '--json']),
+    );
     expect(output).toEqual({ tenant: { id: TENANT, name: 'Acme', api_domain: API_DOMAIN } });
   });
 
   it('tenant create refuses a tenant id that is not upper-case letters and digits', async () => {
-    expectRefused(await gatehouse(['tenant', 'create', '--id', 'acme-2', '--name', 'Acme 2', '--api-domain', API_DOMAIN]), '--id must be upper-case letters and digits, like TMPRODB88619984');
+    expectRefused(
+      await gatehouse(['tenant', 'create', '--id', 'acme-2', '--name', 'Acme 2', '--api-domain', API_DOMAIN]),
+      '--id must be upper-case letters and digits, like TMPRODB88619984',
+    );
   });
 
   it('tenant create refuses an existing tenant id and leaves the tenant unchanged', async () => {
-    expectRefused(await gatehouse(['tenant', 'create', '--id', TENANT, '--name', 'Impostor', '--api-domain', 'https://evil.example']), `tenant ${TENANT} already exists`);
+    expectRefused(
+      await gatehouse([
+        'tenant',
+        'create',
+        '--id',
+        TENANT,
+        '--name',
+        'Impostor',
+        '--api-domain',
+        'https://evil.example',
+      ]),
+      `tenant ${TENANT} already exists`,
+    );
     // client metadata below shows domain_url still equal to API_DOMAIN.
   });
 
   it('scope create --json prints the created scope, and without --json one line of text', async () => {
-    const output = singleJsonObject(await gatehouse(['scope', 'create', '--tenant', TENANT, '--name', READ, '--description', 'Read answers', '--json']));
+    const output = singleJsonObject(
+      await gatehouse([
+        'scope',
+        'create',
+        '--tenant',
+        TENANT,
+        '--name',
+        READ,
+        '--description',
+        'Read answers',
+        '--json',
+      ]),
+    );
     expect(output).toEqual({ scope: { tenant: TENANT, name: READ, description: 'Read answers' } });
-    expect(await gatehouse(['scope', 'create', '--tenant', TENANT, '--name', WRITE, '--description', 'Change content'])).toEqual({
+    expect(
+      await gatehouse(['scope', 'create', '--tenant', TENANT, '--name', WRITE, '--description', 'Change content']),
+    ).toEqual({
       code: 0,
       stdout: `created scope ${WRITE} in ${TENANT}\n`,
       stderr: '',
@@ -203,21 +259,54 @@ describe('gatehouse CLI', () => {
   it('client create --json for a spa client honours --client-id, prints no secret, and gives the realm URLs under the default public URL', async () => {
     const output = singleJsonObject(
       await gatehouse([
-        'client', 'create', '--tenant', TENANT, '--name', 'Demo SPA', '--platform', 'spa', '--resource-type', 'global',
-        '--redirect-uri', 'https://oauth.pstmn.io/v1/callback', '--redirect-uri', 'http://localhost:5173/callback',
-        '--scope', READ, '--scope', WRITE, '--client-id', SPA_CLIENT_ID, '--json',
+        'client',
+        'create',
+        '--tenant',
+        TENANT,
+        '--name',
+        'Demo SPA',
+        '--platform',
+        'spa',
+        '--resource-type',
+        'global',
+        '--redirect-uri',
+        'https://oauth.pstmn.io/v1/callback',
+        '--redirect-uri',
+        'http://localhost:5173/callback',
+        '--scope',
+        READ,
+        '--scope',
+        WRITE,
+        '--client-id',
+        SPA_CLIENT_ID,
+        '--json',
       ]),
     );
     expect(output).toEqual({ client_id: SPA_CLIENT_ID, metadata: SPA_METADATA });
     expect(output).not.toHaveProperty('client_secret');
-    expect(SPA_METADATA.realms.user.authorization_url).toBe(`http://localhost:8080/system/auth/${TENANT}-U/oauth2/authorize`);
+    expect(SPA_METADATA.realms.user.authorization_url).toBe(
+      `http://localhost:8080/system/auth/${TENANT}-U/oauth2/authorize`,
+    );
   });
 
   it('client create gives a web client a client_secret, and --resource-type user lists only the user realm', async () => {
     const output = singleJsonObject(
       await gatehouse([
-        'client', 'create', '--tenant', TENANT, '--name', 'Agent Console', '--platform', 'web', '--resource-type', 'user',
-        '--redirect-uri', 'https://console.acme.example/callback', '--scope', READ, '--json',
+        'client',
+        'create',
+        '--tenant',
+        TENANT,
+        '--name',
+        'Agent Console',
+        '--platform',
+        'web',
+        '--resource-type',
+        'user',
+        '--redirect-uri',
+        'https://console.acme.example/callback',
+        '--scope',
+        READ,
+        '--json',
       ]),
     );
     const clientId = output.client_id as string;
@@ -244,10 +333,33 @@ describe('gatehouse CLI', () => {
     const clientId = '22222222-3333-4444-8555-666666666666';
     const output = singleJsonObject(
       await gatehouse([
-        'client', 'create', '--tenant', TENANT, '--name', 'Short Sessions', '--platform', 'spa', '--resource-type', 'customer',
-        '--redirect-uri', 'https://app.acme.example/callback', '--scope', READ, '--client-id', clientId,
-        '--post-logout-redirect-uri', 'https://app.acme.example/signed-out', '--post-logout-redirect-uri', 'http://localhost:5173/',
-        '--refresh-absolute-ttl', '3600', '--refresh-idle-ttl', '600', '--refresh-grace', '10', '--json',
+        'client',
+        'create',
+        '--tenant',
+        TENANT,
+        '--name',
+        'Short Sessions',
+        '--platform',
+        'spa',
+        '--resource-type',
+        'customer',
+        '--redirect-uri',
+        'https://app.acme.example/callback',
+        '--scope',
+        READ,
+        '--client-id',
+        clientId,
+        '--post-logout-redirect-uri',
+        'https://app.acme.example/signed-out',
+        '--post-logout-redirect-uri',
+        'http://localhost:5173/',
+        '--refresh-absolute-ttl',
+        '3600',
+        '--refresh-idle-ttl',
+        '600',
+        '--refresh-grace',
+        '10',
+        '--json',
       ]),
     );
     expect(output).toEqual({
@@ -277,31 +389,106 @@ describe('gatehouse CLI', () => {
   it('client create --refresh-tokens off turns refresh tokens off for a spa client, and a short --refresh-absolute-ttl caps the default idle time', async () => {
     const output = singleJsonObject(
       await gatehouse([
-        'client', 'create', '--tenant', TENANT, '--name', 'No Refresh', '--platform', 'spa', '--resource-type', 'global',
-        '--redirect-uri', 'https://app.acme.example/callback', '--scope', READ, '--refresh-tokens', 'off', '--refresh-absolute-ttl', '60', '--json',
+        'client',
+        'create',
+        '--tenant',
+        TENANT,
+        '--name',
+        'No Refresh',
+        '--platform',
+        'spa',
+        '--resource-type',
+        'global',
+        '--redirect-uri',
+        'https://app.acme.example/callback',
+        '--scope',
+        READ,
+        '--refresh-tokens',
+        'off',
+        '--refresh-absolute-ttl',
+        '60',
+        '--json',
       ]),
     );
-    expect((output.metadata as Record<string, unknown>).refresh_tokens).toEqual({ enabled: false, absolute_ttl_seconds: 60, idle_ttl_seconds: 60, grace_seconds: 0 });
+    expect((output.metadata as Record<string, unknown>).refresh_tokens).toEqual({
+      enabled: false,
+      absolute_ttl_seconds: 60,
+      idle_ttl_seconds: 60,
+      grace_seconds: 0,
+    });
   });
 
   it('client metadata --json prints the stored metadata of a client', async () => {
-    expect(singleJsonObject(await gatehouse(['client', 'metadata', '--tenant', TENANT, '--client-id', SPA_CLIENT_ID, '--json']))).toEqual({ metadata: SPA_METADATA });
+    expect(
+      singleJsonObject(
+        await gatehouse(['client', 'metadata', '--tenant', TENANT, '--client-id', SPA_CLIENT_ID, '--json']),
+      ),
+    ).toEqual({ metadata: SPA_METADATA });
   });
 
   it('client metadata derives every URL from --public-url, without its trailing slash', async () => {
-    const output = singleJsonObject(await gatehouse(['client', 'metadata', '--tenant', TENANT, '--client-id', SPA_CLIENT_ID, '--public-url', 'https://id.acme.example/', '--json']));
-    expect(output).toEqual({ metadata: { ...SPA_METADATA, realms: { user: realm('U', 'https://id.acme.example'), customer: realm('C', 'https://id.acme.example') } } });
+    const output = singleJsonObject(
+      await gatehouse([
+        'client',
+        'metadata',
+        '--tenant',
+        TENANT,
+        '--client-id',
+        SPA_CLIENT_ID,
+        '--public-url',
+        'https://id.acme.example/',
+        '--json',
+      ]),
+    );
+    expect(output).toEqual({
+      metadata: {
+        ...SPA_METADATA,
+        realms: { user: realm('U', 'https://id.acme.example'), customer: realm('C', 'https://id.acme.example') },
+      },
+    });
   });
 
   it.each([
-    ['an http redirect URI to a public host', clientArgs({ redirectUri: 'http://example.com/callback' }), '--redirect-uri http://example.com/callback must use https (http is allowed only for localhost, 127.0.0.1 and [::1])'],
-    ['a redirect URI with a fragment', clientArgs({ redirectUri: 'https://app.acme.example/callback#done' }), '--redirect-uri https://app.acme.example/callback#done must not contain a fragment'],
-    ['a scope the tenant does not have', clientArgs({ scope: 'core.admin' }), `unknown scope core.admin in tenant ${TENANT} (create it with: gatehouse scope create)`],
-    ['an http post-logout redirect URI to a public host', clientArgs({}, '--post-logout-redirect-uri', 'http://app.acme.example/bye'), '--post-logout-redirect-uri http://app.acme.example/bye must use https (http is allowed only for localhost, 127.0.0.1 and [::1])'],
-    ['an idle time longer than the absolute lifetime', clientArgs({}, '--refresh-absolute-ttl', '3600', '--refresh-idle-ttl', '3601'), '--refresh-idle-ttl must not exceed --refresh-absolute-ttl'],
-    ['a grace window over 60 seconds', clientArgs({}, '--refresh-grace', '61'), '--refresh-grace must be at most 60 seconds'],
-    ['an absolute lifetime that is not a number', clientArgs({}, '--refresh-absolute-ttl', 'one-week'), '--refresh-absolute-ttl must be a whole number of seconds from 60 to 31536000'],
-    ['an idle time with a unit', clientArgs({}, '--refresh-idle-ttl', '10m'), '--refresh-idle-ttl must be a whole number of seconds from 60 to 31536000'],
+    [
+      'an http redirect URI to a public host',
+      clientArgs({ redirectUri: 'http://example.com/callback' }),
+      '--redirect-uri http://example.com/callback must use https (http is allowed only for localhost, 127.0.0.1 and [::1])',
+    ],
+    [
+      'a redirect URI with a fragment',
+      clientArgs({ redirectUri: 'https://app.acme.example/callback#done' }),
+      '--redirect-uri https://app.acme.example/callback#done must not contain a fragment',
+    ],
+    [
+      'a scope the tenant does not have',
+      clientArgs({ scope: 'core.admin' }),
+      `unknown scope core.admin in tenant ${TENANT} (create it with: gatehouse scope create)`,
+    ],
+    [
+      'an http post-logout redirect URI to a public host',
+      clientArgs({}, '--post-logout-redirect-uri', 'http://app.acme.example/bye'),
+      '--post-logout-redirect-uri http://app.acme.example/bye must use https (http is allowed only for localhost, 127.0.0.1 and [::1])',
+    ],
+    [
+      'an idle time longer than the absolute lifetime',
+      clientArgs({}, '--refresh-absolute-ttl', '3600', '--refresh-idle-ttl', '3601'),
+      '--refresh-idle-ttl must not exceed --refresh-absolute-ttl',
+    ],
+    [
+      'a grace window over 60 seconds',
+      clientArgs({}, '--refresh-grace', '61'),
+      '--refresh-grace must be at most 60 seconds',
+    ],
+    [
+      'an absolute lifetime that is not a number',
+      clientArgs({}, '--refresh-absolute-ttl', 'one-week'),
+      '--refresh-absolute-ttl must be a whole number of seconds from 60 to 31536000',
+    ],
+    [
+      'an idle time with a unit',
+      clientArgs({}, '--refresh-idle-ttl', '10m'),
+      '--refresh-idle-ttl must be a whole number of seconds from 60 to 31536000',
+    ],
   ])('client create refuses %s with exit code 2 and one line on stderr', async (_label, args, message) => {
     expectRefused(await gatehouse(args), message);
   });
@@ -315,33 +502,77 @@ describe('gatehouse CLI', () => {
   });
 
   it('writes nothing for a refused client: client metadata for its client id fails', async () => {
-    expectRefused(await gatehouse(['client', 'metadata', '--tenant', TENANT, '--client-id', REFUSED_CLIENT_ID]), `unknown client ${REFUSED_CLIENT_ID} in tenant ${TENANT}`);
+    expectRefused(
+      await gatehouse(['client', 'metadata', '--tenant', TENANT, '--client-id', REFUSED_CLIENT_ID]),
+      `unknown client ${REFUSED_CLIENT_ID} in tenant ${TENANT}`,
+    );
   });
 
   it('user create refuses a password shorter than 8 characters, not counting the final newline', async () => {
-    expectRefused(await gatehouse(['user', 'create', '--tenant', TENANT, '--actor', 'user', '--username', 'alice', '--password-stdin'], 'seven77\n'), 'the password must have at least 8 characters');
+    expectRefused(
+      await gatehouse(
+        ['user', 'create', '--tenant', TENANT, '--actor', 'user', '--username', 'alice', '--password-stdin'],
+        'seven77\n',
+      ),
+      'the password must have at least 8 characters',
+    );
   });
 
   it('user create --password-stdin reads the password from stdin and creates the user (the refused one was not written)', async () => {
     const output = singleJsonObject(
-      await gatehouse(['user', 'create', '--tenant', TENANT, '--actor', 'user', '--username', 'alice', '--email', 'alice@acme.example', '--password-stdin', '--json'], 'correct horse battery staple\n'),
+      await gatehouse(
+        [
+          'user',
+          'create',
+          '--tenant',
+          TENANT,
+          '--actor',
+          'user',
+          '--username',
+          'alice',
+          '--email',
+          'alice@acme.example',
+          '--password-stdin',
+          '--json',
+        ],
+        'correct horse battery staple\n',
+      ),
     );
     const user = output.user as Record<string, unknown>;
     aliceId = user.id as string;
-    expect(user).toEqual({ id: user.id, tenant: TENANT, actor: 'user', username: 'alice', email: 'alice@acme.example' });
+    expect(user).toEqual({
+      id: user.id,
+      tenant: TENANT,
+      actor: 'user',
+      username: 'alice',
+      email: 'alice@acme.example',
+    });
     expect(user.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(JSON.stringify(output)).not.toContain('correct horse');
   });
 
   it('client disable disables the client, and client enable --json turns it back on', async () => {
-    expect(await gatehouse(['client', 'disable', '--tenant', TENANT, '--client-id', SPA_CLIENT_ID])).toEqual({ code: 0, stdout: `disabled client ${SPA_CLIENT_ID}\n`, stderr: '' });
+    expect(await gatehouse(['client', 'disable', '--tenant', TENANT, '--client-id', SPA_CLIENT_ID])).toEqual({
+      code: 0,
+      stdout: `disabled client ${SPA_CLIENT_ID}\n`,
+      stderr: '',
+    });
     expect(await withRepositories(async (repos) => (await repos.clients.findById(SPA_CLIENT_ID))?.disabled)).toBe(true);
-    expect(singleJsonObject(await gatehouse(['client', 'enable', '--tenant', TENANT, '--client-id', SPA_CLIENT_ID, '--json']))).toEqual({ client_id: SPA_CLIENT_ID, disabled: false });
-    expect(await withRepositories(async (repos) => (await repos.clients.findById(SPA_CLIENT_ID))?.disabled)).toBe(false);
+    expect(
+      singleJsonObject(
+        await gatehouse(['client', 'enable', '--tenant', TENANT, '--client-id', SPA_CLIENT_ID, '--json']),
+      ),
+    ).toEqual({ client_id: SPA_CLIENT_ID, disabled: false });
+    expect(await withRepositories(async (repos) => (await repos.clients.findById(SPA_CLIENT_ID))?.disabled)).toBe(
+      false,
+    );
   });
 
   it('client disable refuses an unknown client with exit code 2 and one line on stderr', async () => {
-    expectRefused(await gatehouse(['client', 'disable', '--tenant', TENANT, '--client-id', REFUSED_CLIENT_ID]), `unknown client ${REFUSED_CLIENT_ID} in tenant ${TENANT}`);
+    expectRefused(
+      await gatehouse(['client', 'disable', '--tenant', TENANT, '--client-id', REFUSED_CLIENT_ID]),
+      `unknown client ${REFUSED_CLIENT_ID} in tenant ${TENANT}`,
+    );
   });
 
   it('user disable --json disables the person, ends their sessions and revokes every refresh-token family they hold', async () => {
@@ -353,7 +584,11 @@ describe('gatehouse CLI', () => {
         otherFamily: await seedRefreshFamily(repos, 'someone-else', SPA_CLIENT_ID, 'disable-other'),
       };
     });
-    expect(singleJsonObject(await gatehouse(['user', 'disable', '--tenant', TENANT, '--actor', 'user', '--username', 'alice', '--json']))).toEqual({ id: aliceId, disabled: true });
+    expect(
+      singleJsonObject(
+        await gatehouse(['user', 'disable', '--tenant', TENANT, '--actor', 'user', '--username', 'alice', '--json']),
+      ),
+    ).toEqual({ id: aliceId, disabled: true });
     await withRepositories(async (repos) => {
       expect((await repos.users.findById(TENANT, aliceId))?.disabled).toBe(true);
       expect(await hasSession(repos)).toBe(false);
@@ -364,7 +599,11 @@ describe('gatehouse CLI', () => {
   });
 
   it('user enable --json enables the person again; what disable revoked stays revoked', async () => {
-    expect(singleJsonObject(await gatehouse(['user', 'enable', '--tenant', TENANT, '--actor', 'user', '--username', 'alice', '--json']))).toEqual({ id: aliceId, disabled: false });
+    expect(
+      singleJsonObject(
+        await gatehouse(['user', 'enable', '--tenant', TENANT, '--actor', 'user', '--username', 'alice', '--json']),
+      ),
+    ).toEqual({ id: aliceId, disabled: false });
     await withRepositories(async (repos) => {
       expect((await repos.users.findById(TENANT, aliceId))?.disabled).toBe(false);
       expect(await isRevoked(repos, hashOpaqueSecret('refresh-token-of-disable-spa'))).toBe(true);
@@ -372,12 +611,21 @@ describe('gatehouse CLI', () => {
   });
 
   it('user disable refuses an unknown person with exit code 2 and one line on stderr', async () => {
-    expectRefused(await gatehouse(['user', 'disable', '--tenant', TENANT, '--actor', 'user', '--username', 'mallory']), `unknown user mallory in ${TENANT}`);
+    expectRefused(
+      await gatehouse(['user', 'disable', '--tenant', TENANT, '--actor', 'user', '--username', 'mallory']),
+      `unknown user mallory in ${TENANT}`,
+    );
   });
 
   it('user set-password refuses a short password and leaves the password as it was', async () => {
     const before = await withRepositories((repos) => repos.users.findById(TENANT, aliceId));
-    expectRefused(await gatehouse(['user', 'set-password', '--tenant', TENANT, '--actor', 'user', '--username', 'alice', '--password-stdin'], 'short\n'), 'the password must have at least 8 characters');
+    expectRefused(
+      await gatehouse(
+        ['user', 'set-password', '--tenant', TENANT, '--actor', 'user', '--username', 'alice', '--password-stdin'],
+        'short\n',
+      ),
+      'the password must have at least 8 characters',
+    );
     expect(await withRepositories((repos) => repos.users.findById(TENANT, aliceId))).toEqual(before);
   });
 
@@ -387,7 +635,23 @@ describe('gatehouse CLI', () => {
       return seedRefreshFamily(repos, aliceId, SPA_CLIENT_ID, 'password-spa');
     });
     const before = Math.floor(Date.now() / 1000);
-    const output = singleJsonObject(await gatehouse(['user', 'set-password', '--tenant', TENANT, '--actor', 'user', '--username', 'alice', '--password-stdin', '--json'], 'a brand new passphrase\n'));
+    const output = singleJsonObject(
+      await gatehouse(
+        [
+          'user',
+          'set-password',
+          '--tenant',
+          TENANT,
+          '--actor',
+          'user',
+          '--username',
+          'alice',
+          '--password-stdin',
+          '--json',
+        ],
+        'a brand new passphrase\n',
+      ),
+    );
     const after = Math.floor(Date.now() / 1000);
     expect(output).toEqual({ id: aliceId });
     await withRepositories(async (repos) => {
@@ -401,17 +665,34 @@ describe('gatehouse CLI', () => {
     });
   });
 
-  it('consent revoke --json withdraws the consent for one client and revokes only that client\'s refresh tokens', async () => {
+  it("consent revoke --json withdraws the consent for one client and revokes only that client's refresh tokens", async () => {
     const { spaFamily, webFamily } = await withRepositories(async (repos) => {
       for (const clientId of [SPA_CLIENT_ID, webClientId]) {
-        await repos.consents.grant({ tenantId: TENANT, realmId: `${TENANT}-U`, userId: aliceId, clientId, scopes: [READ] }, Math.floor(Date.now() / 1000));
+        await repos.consents.grant(
+          { tenantId: TENANT, realmId: `${TENANT}-U`, userId: aliceId, clientId, scopes: [READ] },
+          Math.floor(Date.now() / 1000),
+        );
       }
       return {
         spaFamily: await seedRefreshFamily(repos, aliceId, SPA_CLIENT_ID, 'consent-spa'),
         webFamily: await seedRefreshFamily(repos, aliceId, webClientId, 'consent-web'),
       };
     });
-    const output = singleJsonObject(await gatehouse(['consent', 'revoke', '--tenant', TENANT, '--actor', 'user', '--username', 'alice', '--client-id', SPA_CLIENT_ID, '--json']));
+    const output = singleJsonObject(
+      await gatehouse([
+        'consent',
+        'revoke',
+        '--tenant',
+        TENANT,
+        '--actor',
+        'user',
+        '--username',
+        'alice',
+        '--client-id',
+        SPA_CLIENT_ID,
+        '--json',
+      ]),
+    );
     expect(output).toEqual({ id: aliceId, client_id: SPA_CLIENT_ID });
     await withRepositories(async (repos) => {
       expect(await repos.consents.grantedScopes(aliceId, SPA_CLIENT_ID)).toEqual([]);

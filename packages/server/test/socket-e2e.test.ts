@@ -30,13 +30,20 @@ async function freePort(): Promise<number> {
 class CookieJar {
   private readonly cookies = new Map<string, { value: string; path: string }>();
   header(url: URL): string {
-    return [...this.cookies.entries()].filter(([, c]) => url.pathname.startsWith(c.path)).map(([name, c]) => `${name.split('@')[0]}=${c.value}`).join('; ');
+    return [...this.cookies.entries()]
+      .filter(([, c]) => url.pathname.startsWith(c.path))
+      .map(([name, c]) => `${name.split('@')[0]}=${c.value}`)
+      .join('; ');
   }
   store(response: Response): void {
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(';');
       const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
-      const path = attributes.map((a) => a.trim()).find((a) => a.startsWith('Path='))?.slice(5) ?? '/';
+      const path =
+        attributes
+          .map((a) => a.trim())
+          .find((a) => a.startsWith('Path='))
+          ?.slice(5) ?? '/';
       this.cookies.set(`${name}@${path}`, { value, path });
     }
   }
@@ -84,7 +91,10 @@ for (const [actor, realmSuffix, credentials] of [
       const issuer = new URL(`${publicUrl}/system/auth/${DEMO.tenantId}-${realmSuffix}`);
       const insecure = { [oauth.allowInsecureRequests]: true };
       // RFC 8414 discovery (well-known inserted before the issuer path).
-      const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+      const as = await oauth.processDiscoveryResponse(
+        issuer,
+        await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }),
+      );
       expect(as.issuer).toBe(issuer.href);
       expect(as.authorization_response_iss_parameter_supported).toBe(true);
 
@@ -127,20 +137,36 @@ for (const [actor, realmSuffix, credentials] of [
 
       // oauth4webapi checks state and the RFC 9207 iss parameter.
       const params = oauth.validateAuthResponse(as, client, callbackUrl, state);
-      const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, codeVerifier, insecure);
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        oauth.None(),
+        params,
+        redirectUri,
+        codeVerifier,
+        insecure,
+      );
       const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
       expect(tokens.token_type).toBe('bearer');
       expect(tokens.scope).toBe('core.aiservices.read core.aiservices.write');
       expect(tokens.expires_in).toBe(900);
 
-      const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(as.jwks_uri!)), {
-        issuer: issuer.href,
-        audience: DEMO.apiDomain,
-        typ: 'at+jwt',
-        algorithms: ['ES256'],
-      });
+      const { payload, protectedHeader } = await jwtVerify(
+        tokens.access_token,
+        createRemoteJWKSet(new URL(as.jwks_uri!)),
+        {
+          issuer: issuer.href,
+          audience: DEMO.apiDomain,
+          typ: 'at+jwt',
+          algorithms: ['ES256'],
+        },
+      );
       expect(protectedHeader.alg).toBe('ES256');
-      expect(payload).toMatchObject({ client_id: DEMO.clientId, tenant_id: DEMO.tenantId, actor: actor === 'agent' ? 'user' : 'customer' });
+      expect(payload).toMatchObject({
+        client_id: DEMO.clientId,
+        tenant_id: DEMO.tenantId,
+        actor: actor === 'agent' ? 'user' : 'customer',
+      });
     });
   });
 }
@@ -149,7 +175,10 @@ describe('OpenID Connect and the token lifecycle over a real socket, checked by 
   it('validates the id_token (nonce, at_hash), refreshes with rotation, reads userinfo and revokes', async () => {
     const issuer = new URL(`${publicUrl}/system/auth/${DEMO.tenantId}-U`);
     const insecure = { [oauth.allowInsecureRequests]: true };
-    const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }));
+    const as = await oauth.processDiscoveryResponse(
+      issuer,
+      await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }),
+    );
     const client: oauth.Client = { client_id: DEMO.clientId, id_token_signed_response_alg: 'ES256' };
     const redirectUri = 'http://localhost:5173/callback';
     const codeVerifier = oauth.generateRandomCodeVerifier();
@@ -168,36 +197,84 @@ describe('OpenID Connect and the token lifecycle over a real socket, checked by 
     }).toString();
 
     const jar = new CookieJar();
-    const loginPage = await (await browse(jar, (await browse(jar, authorizationUrl.href)).headers.get('location')!)).text();
-    const afterLogin = await browse(jar, `${issuer.href}/login`, { request: hidden(loginPage, 'request'), csrf_token: hidden(loginPage, 'csrf_token'), ...DEMO.agent });
+    const loginPage = await (
+      await browse(jar, (await browse(jar, authorizationUrl.href)).headers.get('location')!)
+    ).text();
+    const afterLogin = await browse(jar, `${issuer.href}/login`, {
+      request: hidden(loginPage, 'request'),
+      csrf_token: hidden(loginPage, 'csrf_token'),
+      ...DEMO.agent,
+    });
     const consentPage = await (await browse(jar, afterLogin.headers.get('location')!)).text();
-    const callback = await browse(jar, `${issuer.href}/consent`, { request: hidden(consentPage, 'request'), csrf_token: hidden(consentPage, 'csrf_token'), decision: 'allow' });
+    const callback = await browse(jar, `${issuer.href}/consent`, {
+      request: hidden(consentPage, 'request'),
+      csrf_token: hidden(consentPage, 'csrf_token'),
+      decision: 'allow',
+    });
     const params = oauth.validateAuthResponse(as, client, new URL(callback.headers.get('location')!), state);
 
-    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, codeVerifier, insecure);
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true });
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      params,
+      redirectUri,
+      codeVerifier,
+      insecure,
+    );
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: nonce,
+      requireIdToken: true,
+    });
     const idClaims = oauth.getValidatedIdTokenClaims(tokens)!;
     expect(idClaims.nonce).toBe(nonce);
     expect(idClaims.aud).toBe(DEMO.clientId);
     expect(tokens.refresh_token).toBeTruthy();
 
-    const userInfo = await oauth.processUserInfoResponse(as, client, idClaims.sub, await oauth.userInfoRequest(as, client, tokens.access_token, insecure));
-    expect(userInfo).toEqual({ sub: idClaims.sub, preferred_username: DEMO.agent.username, email: DEMO.agent.email, email_verified: false });
+    const userInfo = await oauth.processUserInfoResponse(
+      as,
+      client,
+      idClaims.sub,
+      await oauth.userInfoRequest(as, client, tokens.access_token, insecure),
+    );
+    expect(userInfo).toEqual({
+      sub: idClaims.sub,
+      preferred_username: DEMO.agent.username,
+      email: DEMO.agent.email,
+      email_verified: false,
+    });
 
-    const refreshed = await oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure));
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, insecure),
+    );
     expect(refreshed.refresh_token).toBeTruthy();
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
 
-    await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, oauth.None(), refreshed.refresh_token!, insecure));
-    const afterRevoke = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshed.refresh_token!, insecure);
-    await expect(oauth.processRefreshTokenResponse(as, client, afterRevoke)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await oauth.processRevocationResponse(
+      await oauth.revocationRequest(as, client, oauth.None(), refreshed.refresh_token!, insecure),
+    );
+    const afterRevoke = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      refreshed.refresh_token!,
+      insecure,
+    );
+    await expect(oauth.processRefreshTokenResponse(as, client, afterRevoke)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 });
 
 describe('discovery over a real socket', () => {
   it('serves the OpenID-style document that oauth4webapi accepts', async () => {
     const issuer = new URL(`${publicUrl}/system/auth/${DEMO.tenantId}-U`);
-    const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', [oauth.allowInsecureRequests]: true }));
+    const as = await oauth.processDiscoveryResponse(
+      issuer,
+      await oauth.discoveryRequest(issuer, { algorithm: 'oidc', [oauth.allowInsecureRequests]: true }),
+    );
     expect(as.token_endpoint).toBe(`${issuer.href}/oauth2/token`);
   });
 });

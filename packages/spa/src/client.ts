@@ -1,5 +1,11 @@
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError, IssuerMismatchError, LoginRequiredError, OAuthError, StateMismatchError } from './errors.js';
+import {
+  ConfigurationError,
+  IssuerMismatchError,
+  LoginRequiredError,
+  OAuthError,
+  StateMismatchError,
+} from './errors.js';
 import { resolveConfig } from './lib/config.js';
 import { createEmitter } from './lib/emitter.js';
 import { decodeJwtPayload } from './lib/jwt.js';
@@ -88,7 +94,12 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
   /** `expires_in` counts from when the request was sent, so `startedAt` is taken before it. */
   function cacheToken(tokens: oauth.TokenEndpointResponse, scope: string, startedAt: number): CachedAccessToken {
     const exp = decodeJwtPayload(tokens.access_token)?.exp;
-    const expiresAt = typeof tokens.expires_in === 'number' ? startedAt + tokens.expires_in * 1000 : typeof exp === 'number' ? exp * 1000 : null;
+    const expiresAt =
+      typeof tokens.expires_in === 'number'
+        ? startedAt + tokens.expires_in * 1000
+        : typeof exp === 'number'
+          ? exp * 1000
+          : null;
     return { accessToken: tokens.access_token, expiresAt, scope };
   }
 
@@ -99,14 +110,19 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     const [iss] = values;
     if (iss === undefined) {
       if (as.authorization_response_iss_parameter_supported) {
-        throw new IssuerMismatchError(`the callback has no iss parameter, but ${as.issuer} always sends one (RFC 9207)`);
+        throw new IssuerMismatchError(
+          `the callback has no iss parameter, but ${as.issuer} always sends one (RFC 9207)`,
+        );
       }
     } else if (iss !== as.issuer) {
       throw new IssuerMismatchError(`the callback comes from issuer ${iss}, expected ${as.issuer}`);
     }
   }
 
-  async function buildAuthorizeUrl<AppState>({ appState, scope = config.scope }: LoginOptions<AppState> = {}): Promise<string> {
+  async function buildAuthorizeUrl<AppState>({
+    appState,
+    scope = config.scope,
+  }: LoginOptions<AppState> = {}): Promise<string> {
     const codeVerifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
     const url = new URL(as.authorization_endpoint as string);
@@ -120,18 +136,30 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     // OIDC Core §3.1.2.1: binds the ID token to this sign-in, so a token injected from another cannot pass.
     const nonce = requestsOpenId(scope) ? oauth.generateRandomNonce() : undefined;
     if (nonce) url.searchParams.set('nonce', nonce);
-    transactions.save({ state, codeVerifier, redirectUri: config.redirectUri, scope, nonce, appState, createdAt: now() });
+    transactions.save({
+      state,
+      codeVerifier,
+      redirectUri: config.redirectUri,
+      scope,
+      nonce,
+      appState,
+      createdAt: now(),
+    });
     return url.href;
   }
 
-  async function handleRedirectCallback<AppState>(callbackUrl: string = location.href): Promise<{ appState: AppState | undefined }> {
+  async function handleRedirectCallback<AppState>(
+    callbackUrl: string = location.href,
+  ): Promise<{ appState: AppState | undefined }> {
     const params = new URL(callbackUrl).searchParams;
     const states = params.getAll('state');
     if (states.length !== 1 || !states[0]) throw new StateMismatchError('the callback has no single state parameter');
     // Taking the transaction deletes it: whatever happens next, this callback cannot be replayed.
     const tx = transactions.take(states[0]);
     if (!tx) {
-      throw new StateMismatchError('the callback state matches no pending sign-in in this tab: it was already handled, forged, or started in another tab');
+      throw new StateMismatchError(
+        'the callback state matches no pending sign-in in this tab: it was already handled, forged, or started in another tab',
+      );
     }
     checkIssuer(params);
     const error = params.get('error');
@@ -142,12 +170,21 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     try {
       const validated = oauth.validateAuthResponse(as, oauthClient(), params, tx.state);
       const response = await oauth.authorizationCodeGrantRequest(
-        as, oauthClient(), clientAuth, validated, tx.redirectUri, tx.codeVerifier, httpOptions(tokenEndpoint, fetch),
+        as,
+        oauthClient(),
+        clientAuth,
+        validated,
+        tx.redirectUri,
+        tx.codeVerifier,
+        httpOptions(tokenEndpoint, fetch),
       );
       // With a nonce the ID token is required and must echo it; without, an ID token that comes
       // anyway is still checked and must carry no nonce.
       tokens = await oauth.processAuthorizationCodeResponse(
-        as, oauthClient(), response, tx.nonce ? { expectedNonce: tx.nonce, requireIdToken: true } : undefined,
+        as,
+        oauthClient(),
+        response,
+        tx.nonce ? { expectedNonce: tx.nonce, requireIdToken: true } : undefined,
       );
     } catch (err) {
       throw toGatehouseError(err);
@@ -238,11 +275,18 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     const session = await sessions.read();
     if (!session) throw new LoginRequiredError('not signed in');
     const sub = session.idToken ? decodeJwtPayload(session.idToken)?.sub : undefined;
-    if (typeof sub !== 'string') throw new ConfigurationError('fetchUserInfo() needs a sign-in whose scope includes openid');
-    if (!as.userinfo_endpoint) throw new ConfigurationError(`issuer ${as.issuer} has no userinfo_endpoint; pass options.userinfoUrl`);
+    if (typeof sub !== 'string')
+      throw new ConfigurationError('fetchUserInfo() needs a sign-in whose scope includes openid');
+    if (!as.userinfo_endpoint)
+      throw new ConfigurationError(`issuer ${as.issuer} has no userinfo_endpoint; pass options.userinfoUrl`);
     const accessToken = await getAccessToken();
     try {
-      const response = await oauth.userInfoRequest(as, oauthClient(), accessToken, httpOptions(as.userinfo_endpoint, fetch));
+      const response = await oauth.userInfoRequest(
+        as,
+        oauthClient(),
+        accessToken,
+        httpOptions(as.userinfo_endpoint, fetch),
+      );
       // OIDC Core §5.3.4: the answer must be about the user the ID token names.
       return (await oauth.processUserInfoResponse(as, oauthClient(), sub, response)) as UserInfo;
     } catch (err) {
@@ -270,7 +314,9 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
       }
     }
     if (as.end_session_endpoint) {
-      location.assign(buildEndSessionUrl(as.end_session_endpoint, { clientId, idToken: session?.idToken, returnTo, state }));
+      location.assign(
+        buildEndSessionUrl(as.end_session_endpoint, { clientId, idToken: session?.idToken, returnTo, state }),
+      );
     } else if (returnTo) {
       location.assign(returnTo);
     }

@@ -21,7 +21,11 @@ describe('error codes', () => {
       IssuerMismatchError: new sdk.IssuerMismatchError('x'),
       ConfigurationError: new sdk.ConfigurationError('x'),
     };
-    expect(Object.fromEntries(Object.entries(classes).map(([name, err]) => [name, [err.name, err.code, err instanceof sdk.GatehouseError]]))).toEqual({
+    expect(
+      Object.fromEntries(
+        Object.entries(classes).map(([name, err]) => [name, [err.name, err.code, err instanceof sdk.GatehouseError]]),
+      ),
+    ).toEqual({
       LoginRequiredError: ['LoginRequiredError', 'login_required', true],
       OAuthError: ['OAuthError', 'oauth_error', true],
       AccessDeniedError: ['AccessDeniedError', 'access_denied', true],
@@ -29,7 +33,11 @@ describe('error codes', () => {
       IssuerMismatchError: ['IssuerMismatchError', 'issuer_mismatch', true],
       ConfigurationError: ['ConfigurationError', 'invalid_configuration', true],
     });
-    expect(classes.OAuthError).toMatchObject({ error: 'invalid_scope', description: 'too wide', message: 'invalid_scope: too wide' });
+    expect(classes.OAuthError).toMatchObject({
+      error: 'invalid_scope',
+      description: 'too wide',
+      message: 'invalid_scope: too wide',
+    });
   });
 
   it('exports only the public API', () => {

@@ -56,7 +56,11 @@ export class OAuthError extends GatehouseError {
   readonly description: string | undefined;
 
   constructor(error: string, description?: string, options?: { cause?: unknown }) {
-    super(error === 'access_denied' ? 'access_denied' : 'oauth_error', description ? `${error}: ${description}` : error, options);
+    super(
+      error === 'access_denied' ? 'access_denied' : 'oauth_error',
+      description ? `${error}: ${description}` : error,
+      options,
+    );
     this.error = error;
     this.description = description;
     this.name = 'OAuthError';

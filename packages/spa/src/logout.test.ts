@@ -40,7 +40,11 @@ describe('logout', () => {
 
     const response = await fetch(`${h.server.issuer}/oauth2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0]!, client_id: CLIENT_ID }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: h.server.issuedRefreshTokens[0]!,
+        client_id: CLIENT_ID,
+      }),
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_grant' });

@@ -2,7 +2,14 @@ import { jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGatehouseClient } from './client.js';
 import { ConfigurationError, GatehouseError, LoginRequiredError, OAuthError } from './errors.js';
-import { AUTH_TIME, CLIENT_ID, REDIRECT_URI, SUBJECT, USER_PROFILE, type IdTokenTampering } from './testing/fake-authorization-server.js';
+import {
+  AUTH_TIME,
+  CLIENT_ID,
+  REDIRECT_URI,
+  SUBJECT,
+  USER_PROFILE,
+  type IdTokenTampering,
+} from './testing/fake-authorization-server.js';
 import { OPENID_SCOPE, SCOPE, startHarness, type Harness } from './testing/harness.js';
 
 let h: Harness;
@@ -47,7 +54,10 @@ describe('sign-in with openid', () => {
     expect(await client.getUser()).toBeUndefined();
     const error = await client.fetchUserInfo().catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error).toMatchObject({ code: 'invalid_configuration', message: 'fetchUserInfo() needs a sign-in whose scope includes openid' });
+    expect(error).toMatchObject({
+      code: 'invalid_configuration',
+      message: 'fetchUserInfo() needs a sign-in whose scope includes openid',
+    });
     expect(h.server.userinfoRequests).toEqual([]);
   });
 
@@ -58,7 +68,9 @@ describe('sign-in with openid', () => {
     await client.handleRedirectCallback(await h.server.authorize(authorizeUrl.href));
 
     const [idToken] = h.server.issuedIdTokens;
-    const { payload, protectedHeader } = await jwtVerify(idToken!, h.server.publicKey, { currentDate: new Date(START * 1000) });
+    const { payload, protectedHeader } = await jwtVerify(idToken!, h.server.publicKey, {
+      currentDate: new Date(START * 1000),
+    });
     expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'JWT', kid: 'realm-key-1' });
     expect(await client.getUser()).toEqual({
       iss: h.server.issuer,
@@ -77,13 +89,29 @@ describe('sign-in with openid', () => {
     ['another nonce', { claims: { nonce: 'nonce-of-another-sign-in' } }, 'unexpected ID Token "nonce" claim value'],
     ['no nonce', { claims: { nonce: undefined } }, 'JWT "nonce" (nonce) claim missing'],
     ['another audience', { claims: { aud: 'another-client' } }, 'unexpected JWT "aud" (audience) claim value'],
-    ['an extra audience without azp', { claims: { aud: [CLIENT_ID, 'another-client'] } }, 'ID Token "aud" (audience) claim includes additional untrusted audiences'],
-    ['another issuer', { claims: { iss: 'https://attacker.example/system/auth/TEST-U' } }, 'unexpected JWT "iss" (issuer) claim value'],
+    [
+      'an extra audience without azp',
+      { claims: { aud: [CLIENT_ID, 'another-client'] } },
+      'ID Token "aud" (audience) claim includes additional untrusted audiences',
+    ],
+    [
+      'another issuer',
+      { claims: { iss: 'https://attacker.example/system/auth/TEST-U' } },
+      'unexpected JWT "iss" (issuer) claim value',
+    ],
     ['no sub', { claims: { sub: undefined } }, 'JWT "sub" (subject) claim missing'],
     ['no iat', { claims: { iat: undefined } }, 'JWT "iat" (issued at) claim missing'],
     // By the SDK's clock (the `now` option), beyond oauth4webapi's 30 s tolerance.
-    ['an exp 31 s in the past', { claims: { exp: START - 31 } }, 'unexpected JWT "exp" (expiration time) claim value, expiration is past current timestamp'],
-    ['a non-numeric auth_time', { claims: { auth_time: 'yesterday' } }, 'ID Token "auth_time" (authentication time) must be a number'],
+    [
+      'an exp 31 s in the past',
+      { claims: { exp: START - 31 } },
+      'unexpected JWT "exp" (expiration time) claim value, expiration is past current timestamp',
+    ],
+    [
+      'a non-numeric auth_time',
+      { claims: { auth_time: 'yesterday' } },
+      'ID Token "auth_time" (authentication time) must be a number',
+    ],
     ['alg none', { header: { alg: 'none' } }, 'unexpected JWT "alg" header parameter'],
     ['no ID token at all', { omit: true }, '"response" body "id_token" property must be a string'],
   ])('refuses an ID token with %s as invalid_response and stays signed out', async (_, tampering, reason) => {
@@ -94,12 +122,15 @@ describe('sign-in with openid', () => {
     const error = await h.signIn(client).catch((err: unknown) => err);
 
     expect(error).toBeInstanceOf(GatehouseError);
-    expect(error).toMatchObject({ code: 'invalid_response', message: `unexpected response from the authorization server: ${reason}` });
+    expect(error).toMatchObject({
+      code: 'invalid_response',
+      message: `unexpected response from the authorization server: ${reason}`,
+    });
     expect(await client.isAuthenticated()).toBe(false);
     expect(await client.getUser()).toBeUndefined();
   });
 
-  it('accepts an ID token whose exp passed 25 s ago by the SDK clock, inside oauth4webapi\'s 30 s tolerance', async () => {
+  it("accepts an ID token whose exp passed 25 s ago by the SDK clock, inside oauth4webapi's 30 s tolerance", async () => {
     h = await startHarness();
     const client = await openidClient();
     h.server.tamperNextIdToken({ claims: { exp: START - 25 } });
@@ -126,7 +157,12 @@ describe('sign-in with openid', () => {
       { token: h.server.issuedRefreshTokens[2], token_type_hint: 'refresh_token', client_id: CLIENT_ID },
     ]);
     const endSession = new URL(h.location.assigned[0]!);
-    expect([...endSession.searchParams.keys()]).toEqual(['client_id', 'id_token_hint', 'post_logout_redirect_uri', 'state']);
+    expect([...endSession.searchParams.keys()]).toEqual([
+      'client_id',
+      'id_token_hint',
+      'post_logout_redirect_uri',
+      'state',
+    ]);
     expect(endSession.searchParams.get('id_token_hint')).toBe(h.server.issuedIdTokens[0]);
     expect(await client.getUser()).toBeUndefined();
   });
@@ -187,13 +223,21 @@ describe('fetchUserInfo', () => {
     await client.getAccessToken(); // rotates: the first refresh token is now spent
     const replay = await fetch(`${h.server.issuer}/oauth2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0]!, client_id: CLIENT_ID }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: h.server.issuedRefreshTokens[0]!,
+        client_id: CLIENT_ID,
+      }),
     });
     expect(replay.status).toBe(400);
 
     const error = await client.fetchUserInfo().catch((err: unknown) => err);
     expect(error).toBeInstanceOf(OAuthError);
-    expect(error).toMatchObject({ code: 'oauth_error', error: 'invalid_token', description: 'The access token is not active' });
+    expect(error).toMatchObject({
+      code: 'oauth_error',
+      error: 'invalid_token',
+      description: 'The access token is not active',
+    });
   });
 
   it('throws LoginRequiredError when signed out', async () => {

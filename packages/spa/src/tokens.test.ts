@@ -128,7 +128,9 @@ describe('getAccessToken', () => {
     const [a, b] = await Promise.all([tabA.getAccessToken(), tabB.getAccessToken()]);
 
     expect(a).toBe(b);
-    expect(refreshRequests()).toEqual([{ grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0], client_id: CLIENT_ID }]);
+    expect(refreshRequests()).toEqual([
+      { grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0], client_id: CLIENT_ID },
+    ]);
     const lockName = `gatehouse.session.${CLIENT_ID}.${h.server.issuer}`;
     expect(locks.requested).toEqual([lockName, lockName, lockName]); // sign-in write, then one per tab
   });
@@ -143,7 +145,10 @@ describe('getAccessToken', () => {
 
     const results = await Promise.allSettled([tabA.getAccessToken(), tabB.getAccessToken()]);
 
-    expect(refreshRequests().map((r) => r.refresh_token)).toEqual([h.server.issuedRefreshTokens[0], h.server.issuedRefreshTokens[0]]);
+    expect(refreshRequests().map((r) => r.refresh_token)).toEqual([
+      h.server.issuedRefreshTokens[0],
+      h.server.issuedRefreshTokens[0],
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
   });
 
@@ -159,7 +164,9 @@ describe('getAccessToken', () => {
     const [a, b] = await Promise.all([tabA.getAccessToken(), tabB.getAccessToken()]);
 
     expect(a).toBe(b);
-    expect(refreshRequests()).toEqual([{ grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0], client_id: CLIENT_ID }]);
+    expect(refreshRequests()).toEqual([
+      { grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0], client_id: CLIENT_ID },
+    ]);
   });
 
   it('control for the test above (the localStorage bug in Chromium): when tab A releases the lock before its write reached tab B, both spend the refresh token and one is refused', async () => {
@@ -168,7 +175,10 @@ describe('getAccessToken', () => {
     const locks = memoryLocks();
     const committedLater = indexedDbTokenStore(idb.factory);
     // Like localStorage across renderers: the write is on its way, not yet visible to the other tab.
-    const tabA = await h.newClient({ tokenStore: { ...committedLater, set: (key, value) => void committedLater.set(key, value) }, locks });
+    const tabA = await h.newClient({
+      tokenStore: { ...committedLater, set: (key, value) => void committedLater.set(key, value) },
+      locks,
+    });
     const tabB = await h.newClient({ tokenStore: indexedDbTokenStore(idb.factory), locks });
     await h.signIn(tabA);
     await vi.waitFor(() => expect(idb.committed.size).toBe(1));
@@ -176,7 +186,10 @@ describe('getAccessToken', () => {
 
     const results = await Promise.allSettled([tabA.getAccessToken(), tabB.getAccessToken()]);
 
-    expect(refreshRequests().map((r) => r.refresh_token)).toEqual([h.server.issuedRefreshTokens[0], h.server.issuedRefreshTokens[0]]);
+    expect(refreshRequests().map((r) => r.refresh_token)).toEqual([
+      h.server.issuedRefreshTokens[0],
+      h.server.issuedRefreshTokens[0],
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
   });
 
@@ -215,9 +228,16 @@ describe('getAccessToken', () => {
 
     const replay = await fetch(`${h.server.issuer}/oauth2/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0]!, client_id: CLIENT_ID }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: h.server.issuedRefreshTokens[0]!,
+        client_id: CLIENT_ID,
+      }),
     });
-    expect([replay.status, await replay.json()]).toEqual([400, { error: 'invalid_grant', error_description: 'refresh token unknown, revoked, or already used' }]);
+    expect([replay.status, await replay.json()]).toEqual([
+      400,
+      { error: 'invalid_grant', error_description: 'refresh token unknown, revoked, or already used' },
+    ]);
     h.clock.advanceSeconds(280);
 
     await expect(tabA.getAccessToken()).rejects.toBeInstanceOf(LoginRequiredError);
@@ -273,7 +293,12 @@ describe('getAccessToken', () => {
     const narrow = await client.getAccessToken({ scope: 'core.aiservices.read' });
     expect(decodeJwtPayload(narrow)).toMatchObject({ scope: 'core.aiservices.read' });
     expect(refreshRequests()).toEqual([
-      { grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0], client_id: CLIENT_ID, scope: 'core.aiservices.read' },
+      {
+        grant_type: 'refresh_token',
+        refresh_token: h.server.issuedRefreshTokens[0],
+        client_id: CLIENT_ID,
+        scope: 'core.aiservices.read',
+      },
     ]);
 
     expect(await client.getAccessToken({ scope: 'core.aiservices.read' })).toBe(narrow);
@@ -287,7 +312,10 @@ describe('getAccessToken', () => {
     h = await startHarness();
     const client = await h.newClient();
     await h.signIn(client);
-    await expect(client.getAccessToken({ scope: 'admin' })).rejects.toMatchObject({ code: 'oauth_error', error: 'invalid_scope' });
+    await expect(client.getAccessToken({ scope: 'admin' })).rejects.toMatchObject({
+      code: 'oauth_error',
+      error: 'invalid_scope',
+    });
     expect(await client.isAuthenticated()).toBe(true);
   });
 });
@@ -303,7 +331,9 @@ describe('getAccessToken({ forceRefresh: true })', () => {
     const renewed = await client.getAccessToken({ forceRefresh: true });
 
     expect(renewed).not.toBe(refused);
-    expect(refreshRequests()).toEqual([{ grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0], client_id: CLIENT_ID }]);
+    expect(refreshRequests()).toEqual([
+      { grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0], client_id: CLIENT_ID },
+    ]);
     expect(events).toEqual([['tokenRefreshed', { requestedScope: '', expiresAt: Date.UTC(2025, 0, 1) + 300_000 }]]);
     expect(await client.getAccessToken()).toBe(renewed);
     expect(refreshRequests()).toHaveLength(1);
@@ -326,7 +356,9 @@ describe('getAccessToken({ forceRefresh: true })', () => {
 
     expect(a).not.toBe(refused);
     expect([b, c]).toEqual([a, a]);
-    expect(refreshRequests()).toEqual([{ grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0], client_id: CLIENT_ID }]);
+    expect(refreshRequests()).toEqual([
+      { grant_type: 'refresh_token', refresh_token: h.server.issuedRefreshTokens[0], client_id: CLIENT_ID },
+    ]);
   });
 
   it('forces a refresh of a narrower-scope token with that scope', async () => {
@@ -362,7 +394,9 @@ describe('getAccessToken({ forceRefresh: true })', () => {
     const client = await h.newClient();
     await h.signIn(client);
 
-    await expect(client.getAccessToken({ forceRefresh: true })).rejects.toThrow(new LoginRequiredError('the access token cannot be replaced: the server issued no refresh token'));
+    await expect(client.getAccessToken({ forceRefresh: true })).rejects.toThrow(
+      new LoginRequiredError('the access token cannot be replaced: the server issued no refresh token'),
+    );
     expect(refreshRequests()).toEqual([]);
   });
 });
@@ -387,7 +421,7 @@ describe('getClaims and token stores', () => {
     });
   });
 
-  it("keeps the session in memory by default, so a new page (reload) starts signed out", async () => {
+  it('keeps the session in memory by default, so a new page (reload) starts signed out', async () => {
     h = await startHarness();
     await h.signIn(await h.newClient());
     const reloaded = await h.newClient();

@@ -1,6 +1,16 @@
 import type { AppContext } from '../http/context.js';
 import { issuerFor } from '../http/realm.js';
-import { DEFAULT_REFRESH_POLICY, realmIdFor, type Actor, type Client, type ConsentMode, type Platform, type RefreshTokenPolicy, type ResourceType, type Tenant } from '../protocol/model.js';
+import {
+  DEFAULT_REFRESH_POLICY,
+  realmIdFor,
+  type Actor,
+  type Client,
+  type ConsentMode,
+  type Platform,
+  type RefreshTokenPolicy,
+  type ResourceType,
+  type Tenant,
+} from '../protocol/model.js';
 import { redirectUriRejection } from '../protocol/redirect-uri-policy.js';
 import { AdminInputError } from './errors.js';
 import { requireTenant } from './tenants.js';
@@ -46,7 +56,12 @@ export interface ClientMetadata {
   readonly scopes: readonly string[];
   readonly consent: ConsentMode;
   readonly post_logout_redirect_uris: readonly string[];
-  readonly refresh_tokens: { readonly enabled: boolean; readonly absolute_ttl_seconds: number; readonly idle_ttl_seconds: number; readonly grace_seconds: number };
+  readonly refresh_tokens: {
+    readonly enabled: boolean;
+    readonly absolute_ttl_seconds: number;
+    readonly idle_ttl_seconds: number;
+    readonly grace_seconds: number;
+  };
   readonly realms: { readonly user?: RealmMetadata; readonly customer?: RealmMetadata };
 }
 
@@ -54,7 +69,10 @@ export interface ClientMetadata {
  * Registers a client application. Everything is validated before anything is written; a `web`
  * (confidential) client gets a secret that is returned once and stored only as argon2id.
  */
-export async function createClient(ctx: AppContext, input: CreateClientInput): Promise<{ client: Client; secret?: string; metadata: ClientMetadata }> {
+export async function createClient(
+  ctx: AppContext,
+  input: CreateClientInput,
+): Promise<{ client: Client; secret?: string; metadata: ClientMetadata }> {
   const tenant = await requireTenant(ctx, input.tenant);
   const name = (input.name ?? '').trim();
   if (!name) throw new AdminInputError('--name is required');
@@ -76,7 +94,10 @@ export async function createClient(ctx: AppContext, input: CreateClientInput): P
   const scopes = [...new Set(input.scopes ?? [])];
   const catalogue = new Set((await ctx.repos.tenants.listScopes(tenant.id)).map((scope) => scope.name));
   const unknown = scopes.filter((scope) => !catalogue.has(scope));
-  if (unknown.length > 0) throw new AdminInputError(`unknown scope ${unknown.join(', ')} in tenant ${tenant.id} (create it with: gatehouse scope create)`);
+  if (unknown.length > 0)
+    throw new AdminInputError(
+      `unknown scope ${unknown.join(', ')} in tenant ${tenant.id} (create it with: gatehouse scope create)`,
+    );
   const clientId = input.clientId ?? ctx.random.uuid();
   if (!UUID.test(clientId)) throw new AdminInputError('--client-id must be a lower-case UUID');
   if (await ctx.repos.clients.findById(clientId)) throw new AdminInputError(`client ${clientId} already exists`);
@@ -100,10 +121,14 @@ export async function createClient(ctx: AppContext, input: CreateClientInput): P
   return { client, ...(secret ? { secret } : {}), metadata: clientMetadata(ctx.config.publicUrl, tenant, client) };
 }
 
-export async function getClientMetadata(ctx: AppContext, input: { tenant?: string; clientId?: string }): Promise<ClientMetadata> {
+export async function getClientMetadata(
+  ctx: AppContext,
+  input: { tenant?: string; clientId?: string },
+): Promise<ClientMetadata> {
   const tenant = await requireTenant(ctx, input.tenant);
   const client = input.clientId ? await ctx.repos.clients.findById(input.clientId) : undefined;
-  if (!client || client.tenantId !== tenant.id) throw new AdminInputError(`unknown client ${input.clientId ?? ''} in tenant ${tenant.id}`);
+  if (!client || client.tenantId !== tenant.id)
+    throw new AdminInputError(`unknown client ${input.clientId ?? ''} in tenant ${tenant.id}`);
   return clientMetadata(ctx.config.publicUrl, tenant, client);
 }
 
@@ -144,32 +169,53 @@ export function clientMetadata(publicUrl: string, tenant: Tenant, client: Client
 }
 
 /** Disabling a client stops its sign-ins and every grant it holds; enabling lets new ones start. */
-export async function setClientDisabled(ctx: AppContext, input: { tenant?: string; clientId?: string }, disabled: boolean): Promise<{ client_id: string; disabled: boolean }> {
+export async function setClientDisabled(
+  ctx: AppContext,
+  input: { tenant?: string; clientId?: string },
+  disabled: boolean,
+): Promise<{ client_id: string; disabled: boolean }> {
   const tenant = await requireTenant(ctx, input.tenant);
   const client = input.clientId ? await ctx.repos.clients.findById(input.clientId) : undefined;
-  if (!client || client.tenantId !== tenant.id) throw new AdminInputError(`unknown client ${input.clientId ?? ''} in tenant ${tenant.id}`);
+  if (!client || client.tenantId !== tenant.id)
+    throw new AdminInputError(`unknown client ${input.clientId ?? ''} in tenant ${tenant.id}`);
   await ctx.repos.clients.setDisabled(client.clientId, disabled);
   return { client_id: client.clientId, disabled };
 }
 
 function refreshPolicy(platform: Platform, input: CreateClientInput): RefreshTokenPolicy {
   const defaults = DEFAULT_REFRESH_POLICY[platform];
-  const enabled = input.refreshTokens === undefined ? defaults.enabled : oneOf(input.refreshTokens, ['on', 'off'], '--refresh-tokens') === 'on';
+  const enabled =
+    input.refreshTokens === undefined
+      ? defaults.enabled
+      : oneOf(input.refreshTokens, ['on', 'off'], '--refresh-tokens') === 'on';
   const seconds = (value: string | number | undefined, fallback: number, flag: string, min: number): number => {
     if (value === undefined) return fallback;
     const parsed = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isInteger(parsed) || parsed < min || parsed > 31_536_000) throw new AdminInputError(`${flag} must be a whole number of seconds from ${min} to 31536000`);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > 31_536_000)
+      throw new AdminInputError(`${flag} must be a whole number of seconds from ${min} to 31536000`);
     return parsed;
   };
-  const absoluteTtlSeconds = seconds(input.refreshAbsoluteTtlSeconds, defaults.absoluteTtlSeconds, '--refresh-absolute-ttl', 60);
-  const idleTtlSeconds = seconds(input.refreshIdleTtlSeconds, Math.min(defaults.idleTtlSeconds, absoluteTtlSeconds), '--refresh-idle-ttl', 60);
+  const absoluteTtlSeconds = seconds(
+    input.refreshAbsoluteTtlSeconds,
+    defaults.absoluteTtlSeconds,
+    '--refresh-absolute-ttl',
+    60,
+  );
+  const idleTtlSeconds = seconds(
+    input.refreshIdleTtlSeconds,
+    Math.min(defaults.idleTtlSeconds, absoluteTtlSeconds),
+    '--refresh-idle-ttl',
+    60,
+  );
   const graceSeconds = seconds(input.refreshGraceSeconds, defaults.graceSeconds, '--refresh-grace', 0);
-  if (idleTtlSeconds > absoluteTtlSeconds) throw new AdminInputError('--refresh-idle-ttl must not exceed --refresh-absolute-ttl');
+  if (idleTtlSeconds > absoluteTtlSeconds)
+    throw new AdminInputError('--refresh-idle-ttl must not exceed --refresh-absolute-ttl');
   if (graceSeconds > 60) throw new AdminInputError('--refresh-grace must be at most 60 seconds');
   return { enabled, absoluteTtlSeconds, idleTtlSeconds, graceSeconds };
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T {
-  if (value === undefined || !(allowed as readonly string[]).includes(value)) throw new AdminInputError(`${flag} must be one of ${allowed.join(', ')}`);
+  if (value === undefined || !(allowed as readonly string[]).includes(value))
+    throw new AdminInputError(`${flag} must be one of ${allowed.join(', ')}`);
   return value as T;
 }

@@ -17,7 +17,11 @@ export const DEMO = Object.freeze({
   ],
   postLogoutRedirectUris: ['http://localhost:5173/'],
   /** A confidential client for the demo API's introspection calls (a fixed secret: demo only). */
-  apiClient: { clientId: '5e1f0b7a-9c3d-4e2f-8a1b-2c3d4e5f6a7b', name: 'Gatehouse Demo API', secret: 'demo-api-introspection-secret' },
+  apiClient: {
+    clientId: '5e1f0b7a-9c3d-4e2f-8a1b-2c3d4e5f6a7b',
+    name: 'Gatehouse Demo API',
+    secret: 'demo-api-introspection-secret',
+  },
   agent: { username: 'agent', password: 'agent-demo-pass', email: 'agent@example.com' },
   customer: { username: 'customer', password: 'customer-demo-pass', email: 'customer@example.com' },
 });

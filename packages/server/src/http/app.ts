@@ -44,9 +44,13 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   });
   const context = await createContext(config, database, { clock: options.clock, random: options.random });
 
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT_BYTES }, (_request, body, done) => {
-    done(null, body);
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT_BYTES },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendNotFound(request, reply));
 

@@ -13,7 +13,11 @@ const SESSION_COOKIE = 'gh_session';
 const BROWSER_COOKIE = 'gh_browser';
 
 /** The realm session named by the session cookie, if it is live and its user still enabled. */
-export async function currentSession(ctx: AppContext, request: FastifyRequest, realm: Realm): Promise<{ session: Session; user: User } | undefined> {
+export async function currentSession(
+  ctx: AppContext,
+  request: FastifyRequest,
+  realm: Realm,
+): Promise<{ session: Session; user: User } | undefined> {
   const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
   if (!cookie) return undefined;
   const session = await ctx.repos.sessions.findActive(hashOpaqueSecret(cookie), realm.id, ctx.clock.nowSeconds());
@@ -27,14 +31,33 @@ export async function currentSession(ctx: AppContext, request: FastifyRequest, r
  * Starts a new session after a successful sign-in. A fresh random id every time (never the
  * one the browser came with) so a planted cookie cannot become a signed-in session.
  */
-export async function startSession(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, realm: Realm, user: User): Promise<Session> {
+export async function startSession(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  realm: Realm,
+  user: User,
+): Promise<Session> {
   const previous = readCookie(request.headers.cookie, SESSION_COOKIE);
   if (previous) await ctx.repos.sessions.delete(hashOpaqueSecret(previous));
   const now = ctx.clock.nowSeconds();
   const id = ctx.random.token(32);
-  const session = { realmId: realm.id, tenantId: realm.tenantId, userId: user.id, authTime: now, expiresAt: now + ctx.config.sessionTtlSeconds };
+  const session = {
+    realmId: realm.id,
+    tenantId: realm.tenantId,
+    userId: user.id,
+    authTime: now,
+    expiresAt: now + ctx.config.sessionTtlSeconds,
+  };
   await ctx.repos.sessions.insert(hashOpaqueSecret(id), session, now);
-  appendCookie(reply, serializeCookie(SESSION_COOKIE, id, { path: realmCookiePath(ctx, realm), secure: cookiesSecure(ctx), maxAgeSeconds: ctx.config.sessionTtlSeconds }));
+  appendCookie(
+    reply,
+    serializeCookie(SESSION_COOKIE, id, {
+      path: realmCookiePath(ctx, realm),
+      secure: cookiesSecure(ctx),
+      maxAgeSeconds: ctx.config.sessionTtlSeconds,
+    }),
+  );
   return { id: hashOpaqueSecret(id), ...session };
 }
 
@@ -46,7 +69,10 @@ export function browserBinding(ctx: AppContext, request: FastifyRequest, reply: 
   let value = readCookie(request.headers.cookie, BROWSER_COOKIE);
   if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
     value = ctx.random.token(32);
-    appendCookie(reply, serializeCookie(BROWSER_COOKIE, value, { path: realmCookiePath(ctx, realm), secure: cookiesSecure(ctx) }));
+    appendCookie(
+      reply,
+      serializeCookie(BROWSER_COOKIE, value, { path: realmCookiePath(ctx, realm), secure: cookiesSecure(ctx) }),
+    );
   }
   return hashOpaqueSecret(value);
 }
@@ -74,14 +100,29 @@ export async function redirectWithCode(
     { codes: ctx.repos.codes, clock: ctx.clock, random: ctx.random, codeTtlSeconds: ctx.config.codeTtlSeconds },
     { realm, request, userId: session.userId, sessionId: session.id, authTime: session.authTime },
   );
-  const location = buildAuthorizationResponseUrl(request.redirectUri, { code, state: request.state, iss: realm.issuer });
+  const location = buildAuthorizationResponseUrl(request.redirectUri, {
+    code,
+    state: request.state,
+    iss: realm.issuer,
+  });
   reply.header('Cache-Control', 'no-store');
   return reply.redirect(location, 303);
 }
 
 /** RFC 6749 §4.1.2.1 error response, with `iss` (RFC 9207) and the state echoed exactly. */
-export function redirectWithError(reply: FastifyReply, realm: Realm, redirectUri: string, state: string | undefined, error: OAuthError): FastifyReply {
-  const location = buildAuthorizationResponseUrl(redirectUri, { error: error.error, error_description: error.description, state, iss: realm.issuer });
+export function redirectWithError(
+  reply: FastifyReply,
+  realm: Realm,
+  redirectUri: string,
+  state: string | undefined,
+  error: OAuthError,
+): FastifyReply {
+  const location = buildAuthorizationResponseUrl(redirectUri, {
+    error: error.error,
+    error_description: error.description,
+    state,
+    iss: realm.issuer,
+  });
   reply.header('Cache-Control', 'no-store');
   return reply.redirect(location, 303);
 }
@@ -99,5 +140,12 @@ export function sessionCsrfToken(request: FastifyRequest, purpose: string): stri
 export async function endSession(ctx: AppContext, reply: FastifyReply, realm: Realm, session: Session): Promise<void> {
   await ctx.repos.sessions.delete(session.id);
   await ctx.repos.refreshTokens.revokeFamilies({ sessionId: session.id }, ctx.clock.nowSeconds());
-  appendCookie(reply, serializeCookie(SESSION_COOKIE, '', { path: realmCookiePath(ctx, realm), secure: cookiesSecure(ctx), maxAgeSeconds: 0 }));
+  appendCookie(
+    reply,
+    serializeCookie(SESSION_COOKIE, '', {
+      path: realmCookiePath(ctx, realm),
+      secure: cookiesSecure(ctx),
+      maxAgeSeconds: 0,
+    }),
+  );
 }

@@ -33,7 +33,10 @@ export async function createContext(
   return {
     config,
     repos,
-    keys: new KeyManager(repos.signingKeys, clock, { retiredKeyPublishSeconds: config.retiredKeyPublishSeconds, activeKeyCacheSeconds: 60 }),
+    keys: new KeyManager(repos.signingKeys, clock, {
+      retiredKeyPublishSeconds: config.retiredKeyPublishSeconds,
+      activeKeyCacheSeconds: 60,
+    }),
     clock,
     random,
     passwords: { hash: hashSecret, verify: verifySecret },

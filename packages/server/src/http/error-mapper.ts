@@ -26,7 +26,9 @@ export function toOAuthError(error: unknown, request: FastifyRequest): OAuthErro
   // Fastify's own client errors: unsupported media type, malformed or oversized bodies.
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     request.log.info({ code: fastifyError.code }, fastifyError.message ?? 'bad request');
-    return new InvalidRequest(fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported content type' : 'malformed request');
+    return new InvalidRequest(
+      fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported content type' : 'malformed request',
+    );
   }
   request.log.error({ err: error }, 'unexpected error');
   return new ServerError('the server could not handle the request');
@@ -37,8 +39,15 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   const oauthError = toOAuthError(error, request);
   if ((request.routeOptions.config as { html?: boolean } | undefined)?.html) {
     setPageHeaders(reply);
-    const message = oauthError.status >= 500 ? 'Something went wrong on our side. Please try again.' : oauthError.description;
-    return reply.code(oauthError.status).send(renderMessagePage({ realmLabel: 'Gatehouse', title: oauthError.status >= 500 ? 'Something went wrong' : 'Invalid request', message }));
+    const message =
+      oauthError.status >= 500 ? 'Something went wrong on our side. Please try again.' : oauthError.description;
+    return reply.code(oauthError.status).send(
+      renderMessagePage({
+        realmLabel: 'Gatehouse',
+        title: oauthError.status >= 500 ? 'Something went wrong' : 'Invalid request',
+        message,
+      }),
+    );
   }
   return sendOAuthError(reply, oauthError);
 }
@@ -46,7 +55,13 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
 export function sendNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if ((request.routeOptions.config as { html?: boolean } | undefined)?.html) {
     setPageHeaders(reply);
-    return reply.code(404).send(renderMessagePage({ realmLabel: 'Gatehouse', title: 'Not found', message: 'There is no sign-in page at this address.' }));
+    return reply.code(404).send(
+      renderMessagePage({
+        realmLabel: 'Gatehouse',
+        title: 'Not found',
+        message: 'There is no sign-in page at this address.',
+      }),
+    );
   }
   return reply.code(404).send({ error: 'not_found', error_description: 'no such resource' });
 }

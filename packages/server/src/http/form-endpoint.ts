@@ -24,7 +24,11 @@ function isFormEncoded(request: FastifyRequest): boolean {
 /** The origins allowed to call this realm's token-style endpoints: every client's redirect origins. */
 async function realmOrigins(ctx: AppContext, realm: Realm): Promise<Set<string>> {
   const clients = await ctx.repos.clients.listByTenant(realm.tenantId);
-  return originsOf(clients.filter((client) => client.resourceType === 'global' || client.resourceType === realm.actor).flatMap((client) => client.redirectUris));
+  return originsOf(
+    clients
+      .filter((client) => client.resourceType === 'global' || client.resourceType === realm.actor)
+      .flatMap((client) => client.redirectUris),
+  );
 }
 
 /**
@@ -58,7 +62,8 @@ export function registerFormEndpoint(
       return reply.send(await handle({ realm, tenant, client, method, parameters }, reply));
     } catch (error) {
       // Let a browser client read the error too, if it comes from one of the realm's client origins.
-      if (origin && !reply.hasHeader('Access-Control-Allow-Origin')) applyCors(reply, origin, await realmOrigins(ctx, realm));
+      if (origin && !reply.hasHeader('Access-Control-Allow-Origin'))
+        applyCors(reply, origin, await realmOrigins(ctx, realm));
       throw error;
     }
   });

@@ -24,29 +24,66 @@ export async function loadPending(
   requestId: string | undefined,
   csrfToken: string | null,
 ): Promise<PendingLookup> {
-  const pending = requestId ? await ctx.repos.pendingAuthorizations.findOpen(requestId, realm.id, ctx.clock.nowSeconds()) : undefined;
+  const pending = requestId
+    ? await ctx.repos.pendingAuthorizations.findOpen(requestId, realm.id, ctx.clock.nowSeconds())
+    : undefined;
   if (!pending) {
-    return { ok: false, status: 400, title: 'This sign-in request has expired', message: 'Go back to the application and start signing in again.' };
+    return {
+      ok: false,
+      status: 400,
+      title: 'This sign-in request has expired',
+      message: 'Go back to the application and start signing in again.',
+    };
   }
   const browserHash = browserHashOf(request);
   if (!browserHash || !constantTimeEqual(browserHash, pending.browserHash)) {
-    return { ok: false, status: 403, title: 'Sign-in could not continue', message: 'This sign-in request was started in another browser. Go back to the application and try again.' };
+    return {
+      ok: false,
+      status: 403,
+      title: 'Sign-in could not continue',
+      message: 'This sign-in request was started in another browser. Go back to the application and try again.',
+    };
   }
   if (csrfToken !== null && !constantTimeEqual(csrfToken, pending.csrfToken)) {
-    return { ok: false, status: 403, title: 'Sign-in could not continue', message: 'The form has expired. Go back to the application and try again.' };
+    return {
+      ok: false,
+      status: 403,
+      title: 'Sign-in could not continue',
+      message: 'The form has expired. Go back to the application and try again.',
+    };
   }
   const client = await ctx.repos.clients.findById(pending.clientId);
-  if (!client) return { ok: false, status: 400, title: 'Unknown application', message: 'The application is no longer registered.' };
+  if (!client)
+    return {
+      ok: false,
+      status: 400,
+      title: 'Unknown application',
+      message: 'The application is no longer registered.',
+    };
   return { ok: true, pending, client };
 }
 
-export function sendPage(reply: FastifyReply, status: number, body: string, formTargets: readonly string[] = []): FastifyReply {
+export function sendPage(
+  reply: FastifyReply,
+  status: number,
+  body: string,
+  formTargets: readonly string[] = [],
+): FastifyReply {
   setPageHeaders(reply, formTargets);
   return reply.code(status).send(body);
 }
 
-export function sendLookupFailure(reply: FastifyReply, realm: Realm, tenant: Tenant, failure: Extract<PendingLookup, { ok: false }>): FastifyReply {
-  return sendPage(reply, failure.status, renderMessagePage({ realmLabel: realmLabel(realm, tenant), title: failure.title, message: failure.message }));
+export function sendLookupFailure(
+  reply: FastifyReply,
+  realm: Realm,
+  tenant: Tenant,
+  failure: Extract<PendingLookup, { ok: false }>,
+): FastifyReply {
+  return sendPage(
+    reply,
+    failure.status,
+    renderMessagePage({ realmLabel: realmLabel(realm, tenant), title: failure.title, message: failure.message }),
+  );
 }
 
 /** The form's answer may redirect to the client, and CSP form-action covers that redirect. */

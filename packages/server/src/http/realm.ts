@@ -9,12 +9,23 @@ export function issuerFor(publicUrl: string, realmId: string): string {
 export class UnknownRealm extends Error {}
 
 /** The realm named in the path (`/system/auth/{TENANT}-{U|C}/...`) and its tenant. */
-export async function resolveRealm(ctx: AppContext, request: FastifyRequest): Promise<{ realm: Realm; tenant: Tenant }> {
+export async function resolveRealm(
+  ctx: AppContext,
+  request: FastifyRequest,
+): Promise<{ realm: Realm; tenant: Tenant }> {
   const realmId = (request.params as { realm?: string }).realm ?? '';
   const parsed = parseRealmId(realmId);
   const tenant = parsed && (await ctx.repos.tenants.findById(parsed.tenantId));
   if (!parsed || !tenant) throw new UnknownRealm(realmId);
-  return { realm: { id: realmId, tenantId: parsed.tenantId, actor: parsed.actor, issuer: issuerFor(ctx.config.publicUrl, realmId) }, tenant };
+  return {
+    realm: {
+      id: realmId,
+      tenantId: parsed.tenantId,
+      actor: parsed.actor,
+      issuer: issuerFor(ctx.config.publicUrl, realmId),
+    },
+    tenant,
+  };
 }
 
 export function realmLabel(realm: Realm, tenant: Tenant): string {
@@ -22,7 +33,7 @@ export function realmLabel(realm: Realm, tenant: Tenant): string {
 }
 
 /** Cookies are scoped to the realm's path so each realm has its own session. */
-export function realmCookiePath(ctx: AppContext, realm: Realm): string {
+export function realmCookiePath(_ctx: AppContext, realm: Realm): string {
   return `${new URL(realm.issuer).pathname}/`;
 }
 

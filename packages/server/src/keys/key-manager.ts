@@ -1,4 +1,15 @@
-import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type JWTPayload,
+} from 'jose';
 import type { AccessTokenSigner, Clock } from '../protocol/ports.js';
 import type { SigningKeyRecord, SigningKeyRepository } from '../store/signing-keys.repository.js';
 
@@ -40,7 +51,14 @@ export class KeyManager implements AccessTokenSigner {
     const kid = await calculateJwkThumbprint(publicJwk);
     const privateJwk = await exportJWK(privateKey);
     await this.keys.rotate(
-      { kid, tenantId, alg: SIGNING_ALGORITHM, publicJwk: { ...publicJwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' }, privateJwk, createdAt: now },
+      {
+        kid,
+        tenantId,
+        alg: SIGNING_ALGORITHM,
+        publicJwk: { ...publicJwk, kid, alg: SIGNING_ALGORITHM, use: 'sig' },
+        privateJwk,
+        createdAt: now,
+      },
       now + this.options.retiredKeyPublishSeconds,
     );
     this.cache.delete(tenantId);
@@ -73,7 +91,11 @@ export class KeyManager implements AccessTokenSigner {
    * Verifies a JWT this server signed for the tenant (signature, typ, iss; exp unless
    * `allowExpired`). Returns the payload, or undefined for any token that does not verify.
    */
-  async verify(tenantId: string, token: string, expected: { typ: string; issuer: string; allowExpired?: boolean }): Promise<JWTPayload | undefined> {
+  async verify(
+    tenantId: string,
+    token: string,
+    expected: { typ: string; issuer: string; allowExpired?: boolean },
+  ): Promise<JWTPayload | undefined> {
     const now = this.clock.nowSeconds();
     const options = {
       algorithms: [SIGNING_ALGORITHM],
@@ -94,7 +116,11 @@ export class KeyManager implements AccessTokenSigner {
     return undefined;
   }
 
-  private async verificationKeySet(tenantId: string, now: number, reload: boolean): Promise<ReturnType<typeof createLocalJWKSet>> {
+  private async verificationKeySet(
+    tenantId: string,
+    now: number,
+    reload: boolean,
+  ): Promise<ReturnType<typeof createLocalJWKSet>> {
     const cached = this.verificationKeys.get(tenantId);
     if (cached && !reload && now - cached.readAt < this.options.activeKeyCacheSeconds) return cached.keys;
     const keys = createLocalJWKSet(await this.publishedKeys(tenantId));
@@ -112,7 +138,10 @@ export class KeyManager implements AccessTokenSigner {
       record = await this.keys.findActive(tenantId);
       if (!record) throw new Error(`no signing key for tenant ${tenantId}`);
     }
-    const key = cached?.kid === record.kid ? cached.key : ((await importJWK(record.privateJwk as JWK, SIGNING_ALGORITHM)) as CryptoKey);
+    const key =
+      cached?.kid === record.kid
+        ? cached.key
+        : ((await importJWK(record.privateJwk as JWK, SIGNING_ALGORITHM)) as CryptoKey);
     const entry = { kid: record.kid, key, readAt: now };
     this.cache.set(tenantId, entry);
     return entry;

@@ -41,7 +41,10 @@ export function buildAccessTokenClaims(input: MintAccessTokenInput, now: number)
   };
 }
 
-export async function mintAccessToken(deps: { signer: AccessTokenSigner; clock: Clock }, input: MintAccessTokenInput): Promise<MintedAccessToken> {
+export async function mintAccessToken(
+  deps: { signer: AccessTokenSigner; clock: Clock },
+  input: MintAccessTokenInput,
+): Promise<MintedAccessToken> {
   const now = input.issuedAt ?? deps.clock.nowSeconds();
   const token = await deps.signer.signAccessToken(input.tenant.id, buildAccessTokenClaims(input, now));
   return { token, expiresIn: input.ttlSeconds, expiresAt: now + input.ttlSeconds };

@@ -24,7 +24,13 @@ beforeAll(async () => {
   const secretHash = await hashSecret(SECRET);
   // Public SPAs "App" of the seed tenant, unless the entry says otherwise.
   const app = (clientId: string, overrides: Partial<Client> = {}): Client =>
-    seedClient({ clientId, name: 'App', redirectUris: ['https://app.example.com/cb'], scopes: ['core.aiservices.read'], ...overrides });
+    seedClient({
+      clientId,
+      name: 'App',
+      redirectUris: ['https://app.example.com/cb'],
+      scopes: ['core.aiservices.read'],
+      ...overrides,
+    });
   clients = new Map<string, Client>([
     [PUBLIC_ID, app(PUBLIC_ID)],
     [CONFIDENTIAL_ID, app(CONFIDENTIAL_ID, { platform: 'web', secretHash })],
@@ -92,26 +98,41 @@ describe('authenticateClient: public clients (token_endpoint_auth_method none)',
   });
 
   it('ignores a Bearer Authorization header and identifies the client from the body', async () => {
-    expect(await authenticate(`client_id=${PUBLIC_ID}`, 'Bearer some.access.token')).toEqual({ client: clients.get(PUBLIC_ID), method: 'none' });
+    expect(await authenticate(`client_id=${PUBLIC_ID}`, 'Bearer some.access.token')).toEqual({
+      client: clients.get(PUBLIC_ID),
+      method: 'none',
+    });
   });
 
   it('ignores an Authorization header of another scheme (Digest)', async () => {
-    expect(await authenticate(`client_id=${PUBLIC_ID}`, 'Digest username="x"')).toEqual({ client: clients.get(PUBLIC_ID), method: 'none' });
+    expect(await authenticate(`client_id=${PUBLIC_ID}`, 'Digest username="x"')).toEqual({
+      client: clients.get(PUBLIC_ID),
+      method: 'none',
+    });
   });
 });
 
 describe('authenticateClient: confidential clients', () => {
   it('authenticates with client_secret_basic, the id and secret form-urlencoded before Base64', async () => {
-    expect(await authenticate('', basic(CONFIDENTIAL_ID, SECRET))).toEqual({ client: clients.get(CONFIDENTIAL_ID), method: 'client_secret_basic' });
+    expect(await authenticate('', basic(CONFIDENTIAL_ID, SECRET))).toEqual({
+      client: clients.get(CONFIDENTIAL_ID),
+      method: 'client_secret_basic',
+    });
   });
 
   it('accepts the Basic scheme name in any letter case', async () => {
     const header = basic(CONFIDENTIAL_ID, SECRET).replace(/^Basic/, 'bAsIc');
-    expect(await authenticate('', header)).toEqual({ client: clients.get(CONFIDENTIAL_ID), method: 'client_secret_basic' });
+    expect(await authenticate('', header)).toEqual({
+      client: clients.get(CONFIDENTIAL_ID),
+      method: 'client_secret_basic',
+    });
   });
 
   it('accepts a body client_id equal to the Basic client id', async () => {
-    expect(await authenticate(`client_id=${CONFIDENTIAL_ID}`, basic(CONFIDENTIAL_ID, SECRET))).toEqual({ client: clients.get(CONFIDENTIAL_ID), method: 'client_secret_basic' });
+    expect(await authenticate(`client_id=${CONFIDENTIAL_ID}`, basic(CONFIDENTIAL_ID, SECRET))).toEqual({
+      client: clients.get(CONFIDENTIAL_ID),
+      method: 'client_secret_basic',
+    });
   });
 
   it('authenticates with client_secret_post', async () => {
@@ -129,7 +150,9 @@ describe('authenticateClient: confidential clients', () => {
   });
 
   it('refuses a wrong secret sent with client_secret_post with plain invalid_client', async () => {
-    await expectInvalidClient(authenticate(`client_id=${CONFIDENTIAL_ID}&client_secret=wrong-secret`), { basicUsed: false });
+    await expectInvalidClient(authenticate(`client_id=${CONFIDENTIAL_ID}&client_secret=wrong-secret`), {
+      basicUsed: false,
+    });
   });
 
   it('refuses a confidential client that sends no secret', async () => {
@@ -142,11 +165,17 @@ describe('authenticateClient: confidential clients', () => {
   });
 
   it('refuses Basic and client_secret_post in one request with invalid_request (RFC 6749 §2.3)', async () => {
-    await expectInvalidRequest(authenticate(`client_secret=${formEncode(SECRET)}`, basic(CONFIDENTIAL_ID, SECRET)), 'use only one client authentication method');
+    await expectInvalidRequest(
+      authenticate(`client_secret=${formEncode(SECRET)}`, basic(CONFIDENTIAL_ID, SECRET)),
+      'use only one client authentication method',
+    );
   });
 
   it('refuses a body client_id that differs from the Basic client id with invalid_request', async () => {
-    await expectInvalidRequest(authenticate(`client_id=${PUBLIC_ID}`, basic(CONFIDENTIAL_ID, SECRET)), 'client_id does not match the authenticated client');
+    await expectInvalidRequest(
+      authenticate(`client_id=${PUBLIC_ID}`, basic(CONFIDENTIAL_ID, SECRET)),
+      'client_id does not match the authenticated client',
+    );
   });
 });
 
@@ -156,7 +185,9 @@ describe('authenticateClient: identification', () => {
   });
 
   it('refuses an unknown client sent with Basic with the Basic variant', async () => {
-    await expectInvalidClient(authenticate('', basic('00000000-0000-4000-8000-000000000000', SECRET)), { basicUsed: true });
+    await expectInvalidClient(authenticate('', basic('00000000-0000-4000-8000-000000000000', SECRET)), {
+      basicUsed: true,
+    });
   });
 
   it('refuses a client of another tenant', async () => {
@@ -165,7 +196,10 @@ describe('authenticateClient: identification', () => {
 
   it('refuses a customer-only client in the user realm and accepts it in the customer realm', async () => {
     await expectInvalidClient(authenticate(`client_id=${CUSTOMER_ONLY_ID}`), { basicUsed: false });
-    expect(await authenticate(`client_id=${CUSTOMER_ONLY_ID}`, undefined, CUSTOMER_REALM)).toEqual({ client: clients.get(CUSTOMER_ONLY_ID), method: 'none' });
+    expect(await authenticate(`client_id=${CUSTOMER_ONLY_ID}`, undefined, CUSTOMER_REALM)).toEqual({
+      client: clients.get(CUSTOMER_ONLY_ID),
+      method: 'none',
+    });
   });
 
   it('requires client_id when there is no Basic header', async () => {
@@ -174,7 +208,10 @@ describe('authenticateClient: identification', () => {
   });
 
   it('refuses a repeated client_id with invalid_request', async () => {
-    await expectInvalidRequest(authenticate(`client_id=${PUBLIC_ID}&client_id=${PUBLIC_ID}`), 'parameter client_id was sent more than once');
+    await expectInvalidRequest(
+      authenticate(`client_id=${PUBLIC_ID}&client_id=${PUBLIC_ID}`),
+      'parameter client_id was sent more than once',
+    );
   });
 
   it('gives the same description for an unknown client and a wrong secret', async () => {
@@ -194,7 +231,10 @@ describe('authenticateClient: disabled clients', () => {
   });
 
   it('still authenticates a disabled confidential client with its secret', async () => {
-    expect(await authenticate('', basic(DISABLED_CONFIDENTIAL_ID, SECRET))).toEqual({ client: clients.get(DISABLED_CONFIDENTIAL_ID), method: 'client_secret_basic' });
+    expect(await authenticate('', basic(DISABLED_CONFIDENTIAL_ID, SECRET))).toEqual({
+      client: clients.get(DISABLED_CONFIDENTIAL_ID),
+      method: 'client_secret_basic',
+    });
   });
 
   it('still refuses a disabled confidential client with a wrong secret', async () => {
@@ -202,7 +242,14 @@ describe('authenticateClient: disabled clients', () => {
   });
 
   it('still refuses a disabled client in a realm it is not registered for', async () => {
-    await expectInvalidClient(authenticate(`client_id=${DISABLED_PUBLIC_ID}`, undefined, { ...USER_REALM, id: 'OTHERTENANT-U', tenantId: 'OTHERTENANT' }), { basicUsed: false });
+    await expectInvalidClient(
+      authenticate(`client_id=${DISABLED_PUBLIC_ID}`, undefined, {
+        ...USER_REALM,
+        id: 'OTHERTENANT-U',
+        tenantId: 'OTHERTENANT',
+      }),
+      { basicUsed: false },
+    );
   });
 });
 
@@ -219,7 +266,10 @@ describe('parseBasicCredentials', () => {
   });
 
   it('splits at the first colon, so an unencoded colon stays in the secret', () => {
-    expect(parseBasicCredentials(`Basic ${Buffer.from('id:a:b').toString('base64')}`)).toEqual({ clientId: 'id', secret: 'a:b' });
+    expect(parseBasicCredentials(`Basic ${Buffer.from('id:a:b').toString('base64')}`)).toEqual({
+      clientId: 'id',
+      secret: 'a:b',
+    });
   });
 
   it.each([

@@ -43,15 +43,18 @@ export async function authenticateClient(
   if (clientId === undefined || clientId === '') throw new InvalidRequest('missing required parameter client_id');
 
   const client = await deps.findClient(clientId);
-  if (!client || !clientBelongsToRealm(client, realm)) throw new Failure('client authentication failed', `unknown client ${clientId} in ${realm.id}`);
+  if (!client || !clientBelongsToRealm(client, realm))
+    throw new Failure('client authentication failed', `unknown client ${clientId} in ${realm.id}`);
 
   const secret = basic?.secret ?? bodySecret;
   if (client.secretHash === null) {
     if (secret !== undefined) throw new Failure('client authentication failed', 'public client sent a secret');
     return { client, method: 'none' };
   }
-  if (secret === undefined || secret === '') throw new Failure('client authentication failed', 'confidential client sent no secret');
-  if (!(await deps.verifySecret(client.secretHash, secret))) throw new Failure('client authentication failed', 'wrong client secret');
+  if (secret === undefined || secret === '')
+    throw new Failure('client authentication failed', 'confidential client sent no secret');
+  if (!(await deps.verifySecret(client.secretHash, secret)))
+    throw new Failure('client authentication failed', 'wrong client secret');
   return { client, method: basic ? 'client_secret_basic' : 'client_secret_post' };
 }
 

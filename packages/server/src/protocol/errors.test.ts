@@ -46,13 +46,17 @@ describe('OAuth error classes', () => {
       const error = new ErrorClass('description');
       expect(error).toBeInstanceOf(OAuthError);
       expect(error).toBeInstanceOf(Error);
-      const pascal = error.error.replace(/(^|_)([a-z])/g, (_match, _separator: string, letter: string) => letter.toUpperCase());
+      const pascal = error.error.replace(/(^|_)([a-z])/g, (_match, _separator: string, letter: string) =>
+        letter.toUpperCase(),
+      );
       expect(ErrorClass.name).toBe(pascal);
     }
   });
 
   it('keep the description for the client and the detail for the log apart', () => {
-    const [error] = OAUTH_ERROR_CLASSES.map((ErrorClass) => new ErrorClass('code expired', 'code hash abc expired 30 s ago'));
+    const [error] = OAUTH_ERROR_CLASSES.map(
+      (ErrorClass) => new ErrorClass('code expired', 'code hash abc expired 30 s ago'),
+    );
     expect(error!.description).toBe('code expired');
     expect(error!.message).toBe('code expired');
     expect(error!.detail).toBe('code hash abc expired 30 s ago');

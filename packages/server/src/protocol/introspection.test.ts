@@ -80,7 +80,9 @@ describe('introspectToken (RFC 7662 §2.2)', () => {
       tenant_id: 'ACME',
       actor: 'user',
     });
-    expect((await introspection({ record: { ...RECORD, idleExpiresAt: T0 + 7_200 } })(REFRESH_TOKEN)).exp).toBe(T0 + 3_500);
+    expect((await introspection({ record: { ...RECORD, idleExpiresAt: T0 + 7_200 } })(REFRESH_TOKEN)).exp).toBe(
+      T0 + 3_500,
+    );
   });
 
   it.each<[string, () => Promise<Record<string, unknown>>]>([
@@ -90,7 +92,10 @@ describe('introspectToken (RFC 7662 §2.2)', () => {
     ['a rotated refresh token', () => introspection({ record: { ...RECORD, rotatedAt: T0 - 1 } })(REFRESH_TOKEN)],
     ['a revoked refresh token', () => introspection({ record: { ...RECORD, revokedAt: T0 - 1 } })(REFRESH_TOKEN)],
     ['a refresh token at its idle expiry', () => introspection({ now: T0 + 500 })(REFRESH_TOKEN)],
-    ['a refresh token at its absolute expiry', () => introspection({ record: { ...RECORD, idleExpiresAt: T0 + 7_200 }, now: T0 + 3_500 })(REFRESH_TOKEN)],
+    [
+      'a refresh token at its absolute expiry',
+      () => introspection({ record: { ...RECORD, idleExpiresAt: T0 + 7_200 }, now: T0 + 3_500 })(REFRESH_TOKEN),
+    ],
   ])('answers exactly {active:false} for %s', async (_label, introspect) => {
     expect(await introspect()).toStrictEqual({ active: false });
   });

@@ -5,7 +5,12 @@ import { inspectToken, refreshTokenIsActive, type TokenInspectionDeps } from './
  * RFC 7662 §2.2 introspection response. Anything not active, for whatever reason, is just
  * `{ active: false }`: the caller learns nothing more about tokens that do not work.
  */
-export async function introspectToken(deps: TokenInspectionDeps, realm: Realm, token: string, hint: string | undefined): Promise<Record<string, unknown>> {
+export async function introspectToken(
+  deps: TokenInspectionDeps,
+  realm: Realm,
+  token: string,
+  hint: string | undefined,
+): Promise<Record<string, unknown>> {
   const found = await inspectToken(deps, realm, token, hint);
   if (!found) return { active: false };
   if (found.kind === 'access_token') {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { clientAllowedInRealm, clientBelongsToRealm, DEFAULT_REFRESH_POLICY, parseRealmId, realmIdFor, TENANT_ID, type Client, type ResourceType } from './model.js';
+import {
+  clientAllowedInRealm,
+  clientBelongsToRealm,
+  DEFAULT_REFRESH_POLICY,
+  parseRealmId,
+  realmIdFor,
+  TENANT_ID,
+  type Client,
+  type ResourceType,
+} from './model.js';
 import { seedClient, testRealm } from './testing/fakes.js';
 
 function client(overrides: Partial<Client> = {}): Client {
@@ -64,11 +73,14 @@ describe('clientAllowedInRealm', () => {
     ['global', true, true],
     ['user', true, false],
     ['customer', false, true],
-  ])('a %s client of the tenant is allowed in its user realm: %s, in its customer realm: %s', (resourceType, inUserRealm, inCustomerRealm) => {
-    const c = client({ resourceType });
-    expect(clientAllowedInRealm(c, testRealm('TMPRODB88619984', 'user'))).toBe(inUserRealm);
-    expect(clientAllowedInRealm(c, testRealm('TMPRODB88619984', 'customer'))).toBe(inCustomerRealm);
-  });
+  ])(
+    'a %s client of the tenant is allowed in its user realm: %s, in its customer realm: %s',
+    (resourceType, inUserRealm, inCustomerRealm) => {
+      const c = client({ resourceType });
+      expect(clientAllowedInRealm(c, testRealm('TMPRODB88619984', 'user'))).toBe(inUserRealm);
+      expect(clientAllowedInRealm(c, testRealm('TMPRODB88619984', 'customer'))).toBe(inCustomerRealm);
+    },
+  );
 
   it('refuses a global client in a realm of another tenant', () => {
     expect(clientAllowedInRealm(client({ resourceType: 'global' }), testRealm('OTHERTENANT', 'user'))).toBe(false);
@@ -90,7 +102,9 @@ describe('disabled clients', () => {
   });
 
   it('belong only to the realms their resource type and tenant allow', () => {
-    expect(clientBelongsToRealm(client({ disabled: true, resourceType: 'customer' }), testRealm('TMPRODB88619984', 'user'))).toBe(false);
+    expect(
+      clientBelongsToRealm(client({ disabled: true, resourceType: 'customer' }), testRealm('TMPRODB88619984', 'user')),
+    ).toBe(false);
     expect(clientBelongsToRealm(client({ disabled: true }), testRealm('OTHERTENANT', 'user'))).toBe(false);
   });
 });

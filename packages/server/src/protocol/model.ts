@@ -104,7 +104,9 @@ export function parseRealmId(realmId: string): { tenantId: string; actor: Actor 
 
 /** The client is registered for this realm's tenant and actor (enabled or not). */
 export function clientBelongsToRealm(client: Client, realm: Realm): boolean {
-  return client.tenantId === realm.tenantId && (client.resourceType === 'global' || client.resourceType === realm.actor);
+  return (
+    client.tenantId === realm.tenantId && (client.resourceType === 'global' || client.resourceType === realm.actor)
+  );
 }
 
 /** The client may start authorization requests in this realm. */

@@ -41,7 +41,12 @@ export interface AuthorizationCodeRepository {
    * transaction (one commit on the hot path). Returns false, storing nothing, if the code was
    * already consumed (by a concurrent request too).
    */
-  consume(codeHash: string, now: number, accessTokenJti: string, firstRefreshToken?: RefreshTokenRecord): Promise<boolean>;
+  consume(
+    codeHash: string,
+    now: number,
+    accessTokenJti: string,
+    firstRefreshToken?: RefreshTokenRecord,
+  ): Promise<boolean>;
 }
 
 export interface RefreshTokenRecord {
@@ -68,13 +73,22 @@ export interface RefreshTokenRecord {
   readonly successorSealed: string | null;
 }
 
-export type RefreshFamilySelector = { familyId: string } | { codeHash: string } | { sessionId: string } | { userId: string; clientId?: string };
+export type RefreshFamilySelector =
+  | { familyId: string }
+  | { codeHash: string }
+  | { sessionId: string }
+  | { userId: string; clientId?: string };
 
 export interface RefreshTokenRepository {
   insert(record: RefreshTokenRecord): Promise<void>;
   findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /** Atomically marks `previousHash` rotated and stores its successor; false if it was not live. */
-  rotate(previousHash: string, now: number, successorSealed: string | null, successor: RefreshTokenRecord): Promise<boolean>;
+  rotate(
+    previousHash: string,
+    now: number,
+    successorSealed: string | null,
+    successor: RefreshTokenRecord,
+  ): Promise<boolean>;
   /** Revokes the selected families and the live access tokens issued with them. */
   revokeFamilies(selector: RefreshFamilySelector, now: number): Promise<number>;
 }

@@ -17,6 +17,9 @@ export function redirectUriRejection(uri: string): string | undefined {
   }
   if (url.username || url.password) return 'must not contain credentials';
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:') return LOOPBACK_HOSTS.has(url.hostname) ? undefined : 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
+  if (url.protocol === 'http:')
+    return LOOPBACK_HOSTS.has(url.hostname)
+      ? undefined
+      : 'must use https (http is allowed only for localhost, 127.0.0.1 and [::1])';
   return 'must use https';
 }

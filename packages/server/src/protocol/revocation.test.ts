@@ -4,14 +4,31 @@ import { InvalidRequest } from './errors.js';
 import type { Client } from './model.js';
 import type { RefreshFamilySelector, RefreshTokenRecord } from './ports.js';
 import { revokeToken } from './revocation.js';
-import { acmeClient, ACME_USER_REALM, createRevokedTokenStore, createTestClock, OTHER_CLIENT_ID, refreshTokenRecord, rejection, SHORT_REFRESH_POLICY, T0 } from './testing/fakes.js';
+import {
+  acmeClient,
+  ACME_USER_REALM,
+  createRevokedTokenStore,
+  createTestClock,
+  OTHER_CLIENT_ID,
+  refreshTokenRecord,
+  rejection,
+  SHORT_REFRESH_POLICY,
+  T0,
+} from './testing/fakes.js';
 import type { TokenInspectionDeps } from './token-inspection.js';
 
 const CLIENT: Client = acmeClient({ refreshTokens: SHORT_REFRESH_POLICY });
 const OTHER_CLIENT: Client = { ...CLIENT, clientId: OTHER_CLIENT_ID };
 
 const ACCESS_TOKEN = 'access.token.jwt';
-const CLAIMS: JWTPayload = { iss: ACME_USER_REALM.issuer, sub: 'user-1', client_id: CLIENT.clientId, jti: 'jti-1', iat: T0, exp: T0 + 900 };
+const CLAIMS: JWTPayload = {
+  iss: ACME_USER_REALM.issuer,
+  sub: 'user-1',
+  client_id: CLIENT.clientId,
+  jti: 'jti-1',
+  iat: T0,
+  exp: T0 + 900,
+};
 const REFRESH_TOKEN = 'opaque-refresh-token';
 const RECORD: RefreshTokenRecord = refreshTokenRecord(REFRESH_TOKEN);
 
@@ -38,7 +55,11 @@ function revocation(record: RefreshTokenRecord = RECORD) {
 async function expectRefused(promise: Promise<unknown>): Promise<void> {
   const error = await rejection(promise);
   expect(error).toBeInstanceOf(InvalidRequest);
-  expect(error).toMatchObject({ error: 'invalid_request', status: 400, message: 'the token was not issued to this client' });
+  expect(error).toMatchObject({
+    error: 'invalid_request',
+    status: 400,
+    message: 'the token was not issued to this client',
+  });
 }
 
 describe('revokeToken (RFC 7009)', () => {
@@ -70,14 +91,14 @@ describe('revokeToken (RFC 7009)', () => {
     expect(familyRevocations).toEqual([]);
   });
 
-  it('refuses another client\'s refresh token with invalid_request and revokes nothing', async () => {
+  it("refuses another client's refresh token with invalid_request and revokes nothing", async () => {
     const { deps, familyRevocations, revokedJtis } = revocation();
     await expectRefused(revokeToken(deps, ACME_USER_REALM, OTHER_CLIENT, REFRESH_TOKEN, 'refresh_token'));
     expect(familyRevocations).toEqual([]);
     expect(revokedJtis.size).toBe(0);
   });
 
-  it('refuses another client\'s access token with invalid_request and revokes nothing', async () => {
+  it("refuses another client's access token with invalid_request and revokes nothing", async () => {
     const { deps, familyRevocations, revokedJtis } = revocation();
     await expectRefused(revokeToken(deps, ACME_USER_REALM, OTHER_CLIENT, ACCESS_TOKEN, undefined));
     expect(revokedJtis.size).toBe(0);
@@ -87,7 +108,9 @@ describe('revokeToken (RFC 7009)', () => {
   it('answers an unknown token without error and revokes nothing (RFC 7009 §2.2)', async () => {
     const { deps, familyRevocations, revokedJtis } = revocation();
     await expect(revokeToken(deps, ACME_USER_REALM, CLIENT, 'never-issued', undefined)).resolves.toBeUndefined();
-    await expect(revokeToken(deps, ACME_USER_REALM, CLIENT, 'never.issued.jwt', 'access_token')).resolves.toBeUndefined();
+    await expect(
+      revokeToken(deps, ACME_USER_REALM, CLIENT, 'never.issued.jwt', 'access_token'),
+    ).resolves.toBeUndefined();
     expect(familyRevocations).toEqual([]);
     expect(revokedJtis.size).toBe(0);
   });

@@ -8,7 +8,13 @@ import { inspectToken, type TokenInspectionDeps } from './token-inspection.js';
  * expires. Unknown or already invalid tokens are not an error (§2.2: answer 200 regardless), but
  * a token that belongs to another client is refused and left alone.
  */
-export async function revokeToken(deps: TokenInspectionDeps, realm: Realm, client: Client, token: string, hint: string | undefined): Promise<void> {
+export async function revokeToken(
+  deps: TokenInspectionDeps,
+  realm: Realm,
+  client: Client,
+  token: string,
+  hint: string | undefined,
+): Promise<void> {
   const found = await inspectToken(deps, realm, token, hint);
   if (!found) return;
   const now = deps.clock.nowSeconds();

@@ -3,7 +3,10 @@ import { formatScope, parseScope, scopesCovered } from './scope.js';
 
 describe('parseScope (RFC 6749 §3.3)', () => {
   it('splits a space-separated scope string into its tokens, in order', () => {
-    expect(parseScope('core.aiservices.read core.aiservices.write')).toEqual(['core.aiservices.read', 'core.aiservices.write']);
+    expect(parseScope('core.aiservices.read core.aiservices.write')).toEqual([
+      'core.aiservices.read',
+      'core.aiservices.write',
+    ]);
   });
 
   it('keeps a single token', () => {
@@ -15,7 +18,7 @@ describe('parseScope (RFC 6749 §3.3)', () => {
   });
 
   it('accepts every printable character the grammar allows (%x21 / %x23-5B / %x5D-7E)', () => {
-    expect(parseScope('!#$%&\'()*+,-./:;<=>?@[]^_`{|}~')).toEqual(['!#$%&\'()*+,-./:;<=>?@[]^_`{|}~']);
+    expect(parseScope("!#$%&'()*+,-./:;<=>?@[]^_`{|}~")).toEqual(["!#$%&'()*+,-./:;<=>?@[]^_`{|}~"]);
   });
 
   it.each([
@@ -36,7 +39,9 @@ describe('parseScope (RFC 6749 §3.3)', () => {
 
 describe('formatScope', () => {
   it('joins tokens with single spaces', () => {
-    expect(formatScope(['core.aiservices.read', 'core.aiservices.write'])).toBe('core.aiservices.read core.aiservices.write');
+    expect(formatScope(['core.aiservices.read', 'core.aiservices.write'])).toBe(
+      'core.aiservices.read core.aiservices.write',
+    );
   });
 
   it('accepts any iterable, such as a Set', () => {

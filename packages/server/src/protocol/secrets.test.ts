@@ -35,9 +35,13 @@ describe('constantTimeEqual', () => {
   });
 });
 
-describe('sealWithSecret / openWithSecret (the refresh grace window\'s sealed successor)', () => {
+describe("sealWithSecret / openWithSecret (the refresh grace window's sealed successor)", () => {
   const SECRET = 'the-old-refresh-token';
-  const PLAINTEXT = JSON.stringify({ access_token: 'a.b.c', refresh_token: 'the-new-refresh-token', scope: 'openid é' });
+  const PLAINTEXT = JSON.stringify({
+    access_token: 'a.b.c',
+    refresh_token: 'the-new-refresh-token',
+    scope: 'openid é',
+  });
 
   it('round-trips any UTF-8 text, the empty string included', () => {
     expect(openWithSecret(SECRET, sealWithSecret(SECRET, PLAINTEXT))).toBe(PLAINTEXT);
@@ -68,7 +72,9 @@ describe('sealWithSecret / openWithSecret (the refresh grace window\'s sealed su
     ['a flipped tag byte', 1],
     ['a flipped IV byte', 0],
   ])('gives undefined for %s', (_label, index) => {
-    const parts = sealWithSecret(SECRET, PLAINTEXT).split('.').map((part) => Buffer.from(part, 'base64url'));
+    const parts = sealWithSecret(SECRET, PLAINTEXT)
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64url'));
     const part = parts[index]!;
     part[0] = part[0]! ^ 0x01;
     expect(openWithSecret(SECRET, parts.map((part) => part.toString('base64url')).join('.'))).toBeUndefined();

@@ -31,7 +31,7 @@ export function sealWithSecret(secret: string, plaintext: string): string {
 export function openWithSecret(secret: string, sealed: string): string | undefined {
   const [iv, tag, body] = sealed.split('.').map((part) => Buffer.from(part, 'base64url'));
   // A full 16-byte tag only: GCM would otherwise accept a truncated (weaker) one.
-  if (!iv || iv.length !== 12 || !tag || tag.length !== 16 || !body) return undefined;
+  if (iv?.length !== 12 || !tag || tag.length !== 16 || !body) return undefined;
   try {
     const decipher = createDecipheriv('aes-256-gcm', deriveKey(secret), iv, { authTagLength: 16 });
     decipher.setAuthTag(tag);

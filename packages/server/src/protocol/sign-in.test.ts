@@ -18,9 +18,31 @@ let bob: User;
 let dummyPasswordHash: string;
 
 beforeAll(async () => {
-  const [aliceHash, bobHash, dummyHash] = await Promise.all([hashSecret(ALICE_PASSWORD), hashSecret(BOB_PASSWORD), hashSecret('dummy-password-nobody-has')]);
-  alice = { id: 'user-alice', tenantId: 'TMPRODB88619984', actor: 'user', username: 'alice', email: 'alice@example.com', passwordHash: aliceHash, disabled: false, passwordChangedAt: 1_750_000_000 };
-  bob = { id: 'user-bob', tenantId: 'TMPRODB88619984', actor: 'user', username: 'bob', email: null, passwordHash: bobHash, disabled: true, passwordChangedAt: 1_750_000_000 };
+  const [aliceHash, bobHash, dummyHash] = await Promise.all([
+    hashSecret(ALICE_PASSWORD),
+    hashSecret(BOB_PASSWORD),
+    hashSecret('dummy-password-nobody-has'),
+  ]);
+  alice = {
+    id: 'user-alice',
+    tenantId: 'TMPRODB88619984',
+    actor: 'user',
+    username: 'alice',
+    email: 'alice@example.com',
+    passwordHash: aliceHash,
+    disabled: false,
+    passwordChangedAt: 1_750_000_000,
+  };
+  bob = {
+    id: 'user-bob',
+    tenantId: 'TMPRODB88619984',
+    actor: 'user',
+    username: 'bob',
+    email: null,
+    passwordHash: bobHash,
+    disabled: true,
+    passwordChangedAt: 1_750_000_000,
+  };
   dummyPasswordHash = dummyHash;
 });
 
@@ -37,7 +59,8 @@ function createFailureStore() {
     },
     async recordFailure(realmId: string, usernameKey: string, now: number, windowSeconds: number) {
       const row = rows.get(key(realmId, usernameKey));
-      if (!row || row.windowStart <= now - windowSeconds) rows.set(key(realmId, usernameKey), { failures: 1, windowStart: now });
+      if (!row || row.windowStart <= now - windowSeconds)
+        rows.set(key(realmId, usernameKey), { failures: 1, windowStart: now });
       else rows.set(key(realmId, usernameKey), { failures: row.failures + 1, windowStart: row.windowStart });
     },
     async clear(realmId: string, usernameKey: string) {
@@ -66,7 +89,8 @@ function setup() {
     maxFailures: MAX_FAILURES,
     failureWindowSeconds: WINDOW_SECONDS,
   };
-  const attempt = (username: string, password: string, realm: Realm = USER_REALM) => signIn(deps, realm, username, password);
+  const attempt = (username: string, password: string, realm: Realm = USER_REALM) =>
+    signIn(deps, realm, username, password);
   return { clock, failures, verifiedHashes, lookedUp, attempt };
 }
 
@@ -134,14 +158,21 @@ describe('signIn', () => {
   it('throttles unknown usernames too, so throttling does not reveal which accounts exist', async () => {
     const { attempt } = setup();
     for (let i = 0; i < MAX_FAILURES; i += 1) await attempt('mallory', `guess-${i}`);
-    expect(await attempt('mallory', 'guess-again')).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: WINDOW_SECONDS });
+    expect(await attempt('mallory', 'guess-again')).toEqual({
+      ok: false,
+      reason: 'throttled',
+      retryAfterSeconds: WINDOW_SECONDS,
+    });
   });
 
   it('throttles only the attacked username in the attacked realm', async () => {
     const { attempt } = setup();
     for (let i = 0; i < MAX_FAILURES; i += 1) await attempt('alice', `wrong-${i}`);
     expect(await attempt('mallory', 'guess')).toEqual({ ok: false, reason: 'invalid_credentials' });
-    expect(await attempt('alice', 'wrong-in-other-realm', CUSTOMER_REALM)).toEqual({ ok: false, reason: 'invalid_credentials' });
+    expect(await attempt('alice', 'wrong-in-other-realm', CUSTOMER_REALM)).toEqual({
+      ok: false,
+      reason: 'invalid_credentials',
+    });
   });
 
   it('forgets failures older than the window: a failure after it starts a new count at one', async () => {

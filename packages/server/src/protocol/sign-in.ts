@@ -27,7 +27,12 @@ export type SignInResult =
  * nor the timing tells whether an account exists. After `maxFailures` failures for one username
  * within `failureWindowSeconds`, further attempts are refused until the window ends.
  */
-export async function signIn(deps: SignInDeps, realm: Realm, username: string, password: string): Promise<SignInResult> {
+export async function signIn(
+  deps: SignInDeps,
+  realm: Realm,
+  username: string,
+  password: string,
+): Promise<SignInResult> {
   const now = deps.clock.nowSeconds();
   const key = username.trim().toLowerCase();
   const record = await deps.failures.get(realm.id, key);

@@ -1,16 +1,31 @@
 import type { JWTPayload } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { RefreshTokenRecord } from './ports.js';
-import { ACME_CUSTOMER_REALM, ACME_USER_REALM, createTestClock, refreshTokenRecord, SEED_CLIENT_ID, T0 } from './testing/fakes.js';
+import {
+  ACME_CUSTOMER_REALM,
+  ACME_USER_REALM,
+  createTestClock,
+  refreshTokenRecord,
+  SEED_CLIENT_ID,
+  T0,
+} from './testing/fakes.js';
 import { inspectToken, refreshTokenIsActive, type TokenInspectionDeps } from './token-inspection.js';
 
 const ACCESS_TOKEN = 'access.token.jwt';
-const CLAIMS: JWTPayload = { iss: ACME_USER_REALM.issuer, sub: 'user-1', client_id: SEED_CLIENT_ID, jti: 'jti-1', exp: T0 + 900 };
+const CLAIMS: JWTPayload = {
+  iss: ACME_USER_REALM.issuer,
+  sub: 'user-1',
+  client_id: SEED_CLIENT_ID,
+  jti: 'jti-1',
+  exp: T0 + 900,
+};
 const REFRESH_TOKEN = 'opaque-refresh-token';
 const RECORD: RefreshTokenRecord = refreshTokenRecord(REFRESH_TOKEN, { accessTokenJti: 'jti-1' });
 
 /** Own JWTs by value, a deny-list and refresh tokens by hash; every look-up is logged in order. */
-function inspection(options: { claims?: JWTPayload | undefined; revokedJtis?: string[]; record?: RefreshTokenRecord } = {}) {
+function inspection(
+  options: { claims?: JWTPayload | undefined; revokedJtis?: string[]; record?: RefreshTokenRecord } = {},
+) {
   const lookups: string[] = [];
   const verified: unknown[][] = [];
   const claims = 'claims' in options ? options.claims : CLAIMS;
@@ -42,19 +57,28 @@ function inspection(options: { claims?: JWTPayload | undefined; revokedJtis?: st
 describe('inspectToken', () => {
   it('finds an access token this realm signed, asking for typ at+jwt and the realm issuer with the tenant key', async () => {
     const { deps, verified } = inspection();
-    expect(await inspectToken(deps, ACME_USER_REALM, ACCESS_TOKEN, undefined)).toEqual({ kind: 'access_token', claims: CLAIMS });
+    expect(await inspectToken(deps, ACME_USER_REALM, ACCESS_TOKEN, undefined)).toEqual({
+      kind: 'access_token',
+      claims: CLAIMS,
+    });
     expect(verified).toEqual([['ACME', ACCESS_TOKEN, { typ: 'at+jwt', issuer: ACME_USER_REALM.issuer }]]);
   });
 
   it('finds a refresh token of this realm by the SHA-256 of its value', async () => {
     const { deps } = inspection();
-    expect(await inspectToken(deps, ACME_USER_REALM, REFRESH_TOKEN, undefined)).toEqual({ kind: 'refresh_token', record: RECORD });
+    expect(await inspectToken(deps, ACME_USER_REALM, REFRESH_TOKEN, undefined)).toEqual({
+      kind: 'refresh_token',
+      record: RECORD,
+    });
   });
 
   it('finds retired refresh tokens too (revocation must reach them)', async () => {
     const retired = { ...RECORD, rotatedAt: T0 + 1, revokedAt: T0 + 2 };
     const { deps } = inspection({ record: retired });
-    expect(await inspectToken(deps, ACME_USER_REALM, REFRESH_TOKEN, undefined)).toEqual({ kind: 'refresh_token', record: retired });
+    expect(await inspectToken(deps, ACME_USER_REALM, REFRESH_TOKEN, undefined)).toEqual({
+      kind: 'refresh_token',
+      record: retired,
+    });
   });
 
   it('looks for an access token first, or for a refresh token first with token_type_hint=refresh_token', async () => {
@@ -68,7 +92,10 @@ describe('inspectToken', () => {
 
   it('treats the hint only as an order: a refresh token hinted as access_token is still found', async () => {
     const { deps } = inspection();
-    expect(await inspectToken(deps, ACME_USER_REALM, REFRESH_TOKEN, 'access_token')).toEqual({ kind: 'refresh_token', record: RECORD });
+    expect(await inspectToken(deps, ACME_USER_REALM, REFRESH_TOKEN, 'access_token')).toEqual({
+      kind: 'refresh_token',
+      record: RECORD,
+    });
   });
 
   it('does not try to verify a value that is not three dot-separated parts', async () => {

@@ -4,7 +4,11 @@ import type { Clock, RefreshTokenRecord, RefreshTokenRepository, RevokedTokenRep
 import { hashOpaqueSecret } from './secrets.js';
 
 /** Verifies a JWT this server signed (signature, typ, iss, exp); undefined if it does not. */
-export type OwnJwtVerifier = (tenantId: string, token: string, expected: { typ: string; issuer: string; allowExpired?: boolean }) => Promise<JWTPayload | undefined>;
+export type OwnJwtVerifier = (
+  tenantId: string,
+  token: string,
+  expected: { typ: string; issuer: string; allowExpired?: boolean },
+) => Promise<JWTPayload | undefined>;
 
 export interface TokenInspectionDeps {
   readonly verifyJwt: OwnJwtVerifier;
@@ -23,7 +27,12 @@ export type InspectedToken =
  * (live or not: revocation must find retired ones too). `hint` only orders the look-ups
  * (RFC 7009 §2.1, RFC 7662 §2.1).
  */
-export async function inspectToken(deps: TokenInspectionDeps, realm: Realm, token: string, hint: string | undefined): Promise<InspectedToken | undefined> {
+export async function inspectToken(
+  deps: TokenInspectionDeps,
+  realm: Realm,
+  token: string,
+  hint: string | undefined,
+): Promise<InspectedToken | undefined> {
   const lookups = hint === 'refresh_token' ? [findRefresh, findAccess] : [findAccess, findRefresh];
   for (const lookup of lookups) {
     const found = await lookup(deps, realm, token);
@@ -40,12 +49,18 @@ async function findAccess(deps: TokenInspectionDeps, realm: Realm, token: string
   return { kind: 'access_token', claims: claims as JWTPayload & { jti: string; client_id: string } };
 }
 
-async function findRefresh(deps: TokenInspectionDeps, realm: Realm, token: string): Promise<InspectedToken | undefined> {
+async function findRefresh(
+  deps: TokenInspectionDeps,
+  realm: Realm,
+  token: string,
+): Promise<InspectedToken | undefined> {
   const record = await deps.refreshTokens.findByHash(hashOpaqueSecret(token));
   if (!record || record.realmId !== realm.id) return undefined;
   return { kind: 'refresh_token', record };
 }
 
 export function refreshTokenIsActive(record: RefreshTokenRecord, now: number): boolean {
-  return record.rotatedAt === null && record.revokedAt === null && record.familyExpiresAt > now && record.idleExpiresAt > now;
+  return (
+    record.rotatedAt === null && record.revokedAt === null && record.familyExpiresAt > now && record.idleExpiresAt > now
+  );
 }

@@ -23,12 +23,21 @@ describe('userInfoClaims (OIDC Core §5.3.2)', () => {
   });
 
   it('adds email with email_verified false for email (Gatehouse does not verify addresses)', () => {
-    expect(userInfoClaims(ALICE, ['openid', 'email'])).toStrictEqual({ sub: 'user-1', email: 'alice@acme.example', email_verified: false });
+    expect(userInfoClaims(ALICE, ['openid', 'email'])).toStrictEqual({
+      sub: 'user-1',
+      email: 'alice@acme.example',
+      email_verified: false,
+    });
   });
 
   it('gives every claim for openid profile email, and never the password hash or internal fields', () => {
     const claims = userInfoClaims(ALICE, ['openid', 'profile', 'email', 'core.read']);
-    expect(claims).toStrictEqual({ sub: 'user-1', preferred_username: 'alice', email: 'alice@acme.example', email_verified: false });
+    expect(claims).toStrictEqual({
+      sub: 'user-1',
+      preferred_username: 'alice',
+      email: 'alice@acme.example',
+      email_verified: false,
+    });
     expect(JSON.stringify(claims)).not.toContain('argon2');
   });
 

@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { AuthorizationCodeRecord, AuthorizationCodeRepository as Port, RefreshTokenRecord } from '../protocol/ports.js';
+import type {
+  AuthorizationCodeRecord,
+  AuthorizationCodeRepository as Port,
+  RefreshTokenRecord,
+} from '../protocol/ports.js';
 import { RefreshTokenRepository } from './refresh-tokens.repository.js';
 import { parseScope } from '../protocol/scope.js';
 import type { Database } from './schema.js';
@@ -32,7 +36,11 @@ export class AuthorizationCodeRepository implements Port {
   }
 
   async findByHash(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
-    const row = await this.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('authorization_codes')
+      .selectAll()
+      .where('code_hash', '=', codeHash)
+      .executeTakeFirst();
     return (
       row && {
         codeHash: row.code_hash,
@@ -54,7 +62,12 @@ export class AuthorizationCodeRepository implements Port {
   }
 
   /** One statement decides: of any number of concurrent redemptions exactly one sees a row updated. */
-  async consume(codeHash: string, now: number, accessTokenJti: string, firstRefreshToken?: RefreshTokenRecord): Promise<boolean> {
+  async consume(
+    codeHash: string,
+    now: number,
+    accessTokenJti: string,
+    firstRefreshToken?: RefreshTokenRecord,
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx
         .updateTable('authorization_codes')

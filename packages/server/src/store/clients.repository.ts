@@ -36,12 +36,21 @@ export class ClientRepository {
   }
 
   async setDisabled(clientId: string, disabled: boolean): Promise<boolean> {
-    const result = await this.db.updateTable('clients').set({ disabled: disabled ? 1 : 0 }).where('client_id', '=', clientId).executeTakeFirst();
+    const result = await this.db
+      .updateTable('clients')
+      .set({ disabled: disabled ? 1 : 0 })
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
     return result.numUpdatedRows === 1n;
   }
 
   async listByTenant(tenantId: string): Promise<Client[]> {
-    const rows = await this.db.selectFrom('clients').selectAll().where('tenant_id', '=', tenantId).where('disabled', '=', 0).execute();
+    const rows = await this.db
+      .selectFrom('clients')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('disabled', '=', 0)
+      .execute();
     return rows.map(toClient);
   }
 }

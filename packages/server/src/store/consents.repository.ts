@@ -7,7 +7,12 @@ export class ConsentRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async grantedScopes(userId: string, clientId: string): Promise<string[]> {
-    const row = await this.db.selectFrom('consents').select('scope').where('user_id', '=', userId).where('client_id', '=', clientId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('consents')
+      .select('scope')
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
     return row ? (parseScope(row.scope) ?? []) : [];
   }
 
@@ -16,14 +21,29 @@ export class ConsentRepository {
   }
 
   /** Adds `scopes` to what the person has granted the client (never narrows an earlier grant). */
-  async grant(input: { tenantId: string; realmId: string; userId: string; clientId: string; scopes: readonly string[] }, now: number): Promise<void> {
+  async grant(
+    input: { tenantId: string; realmId: string; userId: string; clientId: string; scopes: readonly string[] },
+    now: number,
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('consents').select('scope').where('user_id', '=', input.userId).where('client_id', '=', input.clientId).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('consents')
+        .select('scope')
+        .where('user_id', '=', input.userId)
+        .where('client_id', '=', input.clientId)
+        .executeTakeFirst();
       const merged = [...new Set([...(existing ? existing.scope.split(' ') : []), ...input.scopes])].join(' ');
       // One upsert covers both the first grant and a concurrent first grant from another tab.
       await trx
         .insertInto('consents')
-        .values({ tenant_id: input.tenantId, realm_id: input.realmId, user_id: input.userId, client_id: input.clientId, scope: merged, updated_at: now })
+        .values({
+          tenant_id: input.tenantId,
+          realm_id: input.realmId,
+          user_id: input.userId,
+          client_id: input.clientId,
+          scope: merged,
+          updated_at: now,
+        })
         .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scope: merged, updated_at: now }))
         .execute();
     });

@@ -33,6 +33,10 @@ export class LoginFailureRepository {
   }
 
   async clear(realmId: string, usernameKey: string): Promise<void> {
-    await this.db.deleteFrom('login_failures').where('realm_id', '=', realmId).where('username_key', '=', usernameKey).execute();
+    await this.db
+      .deleteFrom('login_failures')
+      .where('realm_id', '=', realmId)
+      .where('username_key', '=', usernameKey)
+      .execute();
   }
 }

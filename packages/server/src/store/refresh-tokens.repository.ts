@@ -16,11 +16,20 @@ export class RefreshTokenRepository implements Port {
   }
 
   async findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
-    const row = await this.db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
     return row && toRecord(row);
   }
 
-  async rotate(previousHash: string, now: number, successorSealed: string | null, successor: RefreshTokenRecord): Promise<boolean> {
+  async rotate(
+    previousHash: string,
+    now: number,
+    successorSealed: string | null,
+    successor: RefreshTokenRecord,
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const result = await trx
         .updateTable('refresh_tokens')
@@ -43,7 +52,12 @@ export class RefreshTokenRepository implements Port {
     return this.db.transaction().execute(async (trx) => {
       const familyIds = await selectFamilies(trx, selector);
       if (familyIds.length === 0) return 0;
-      await trx.updateTable('refresh_tokens').set({ revoked_at: now }).where('family_id', 'in', familyIds).where('revoked_at', 'is', null).execute();
+      await trx
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: now })
+        .where('family_id', 'in', familyIds)
+        .where('revoked_at', 'is', null)
+        .execute();
       const live = await trx
         .selectFrom('refresh_tokens')
         .select(['access_token_jti', 'access_token_expires_at', 'realm_id'])
@@ -61,7 +75,6 @@ export class RefreshTokenRepository implements Port {
       return familyIds.length;
     });
   }
-
 }
 
 async function selectFamilies(trx: Transaction<Database>, selector: RefreshFamilySelector): Promise<string[]> {

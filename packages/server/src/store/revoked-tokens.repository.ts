@@ -15,7 +15,11 @@ export class RevokedTokenRepository implements Port {
   }
 
   async isAccessTokenRevoked(jti: string): Promise<boolean> {
-    const row = await this.db.selectFrom('revoked_access_tokens').select('jti').where('jti', '=', jti).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('revoked_access_tokens')
+      .select('jti')
+      .where('jti', '=', jti)
+      .executeTakeFirst();
     return row !== undefined;
   }
 }

@@ -29,7 +29,15 @@ export class SessionRepository {
       .where('realm_id', '=', realmId)
       .where('expires_at', '>', now)
       .executeTakeFirst();
-    return row && { id: row.id_hash, realmId: row.realm_id, userId: row.user_id, authTime: row.auth_time, expiresAt: row.expires_at };
+    return (
+      row && {
+        id: row.id_hash,
+        realmId: row.realm_id,
+        userId: row.user_id,
+        authTime: row.auth_time,
+        expiresAt: row.expires_at,
+      }
+    );
   }
 
   /** Ends every session of a person (password change, account disabled). */

@@ -20,7 +20,12 @@ export class SigningKeyRepository {
    */
   async rotate(key: Omit<SigningKeyRecord, 'retireAt'>, retireOthersAt: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('signing_keys').set({ retire_at: retireOthersAt }).where('tenant_id', '=', key.tenantId).where('retire_at', 'is', null).execute();
+      await trx
+        .updateTable('signing_keys')
+        .set({ retire_at: retireOthersAt })
+        .where('tenant_id', '=', key.tenantId)
+        .where('retire_at', 'is', null)
+        .execute();
       await trx
         .insertInto('signing_keys')
         .values({
@@ -61,7 +66,15 @@ export class SigningKeyRepository {
   }
 }
 
-function toRecord(row: { kid: string; tenant_id: string; alg: string; public_jwk: string; private_jwk: string; created_at: number; retire_at: number | null }): SigningKeyRecord {
+function toRecord(row: {
+  kid: string;
+  tenant_id: string;
+  alg: string;
+  public_jwk: string;
+  private_jwk: string;
+  created_at: number;
+  retire_at: number | null;
+}): SigningKeyRecord {
   return {
     kid: row.kid,
     tenantId: row.tenant_id,

@@ -11,7 +11,10 @@ export class TenantRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(tenant: Tenant, now: number): Promise<void> {
-    await this.db.insertInto('tenants').values({ id: tenant.id, name: tenant.name, api_domain: tenant.apiDomain, created_at: now }).execute();
+    await this.db
+      .insertInto('tenants')
+      .values({ id: tenant.id, name: tenant.name, api_domain: tenant.apiDomain, created_at: now })
+      .execute();
   }
 
   async findById(id: string): Promise<Tenant | undefined> {
@@ -25,10 +28,18 @@ export class TenantRepository {
   }
 
   async insertScope(tenantId: string, scope: ScopeDefinition, now: number): Promise<void> {
-    await this.db.insertInto('scopes').values({ tenant_id: tenantId, name: scope.name, description: scope.description, created_at: now }).execute();
+    await this.db
+      .insertInto('scopes')
+      .values({ tenant_id: tenantId, name: scope.name, description: scope.description, created_at: now })
+      .execute();
   }
 
   async listScopes(tenantId: string): Promise<ScopeDefinition[]> {
-    return this.db.selectFrom('scopes').select(['name', 'description']).where('tenant_id', '=', tenantId).orderBy('name').execute();
+    return this.db
+      .selectFrom('scopes')
+      .select(['name', 'description'])
+      .where('tenant_id', '=', tenantId)
+      .orderBy('name')
+      .execute();
   }
 }

@@ -20,15 +20,33 @@ function get(url: string) {
 
 describe('authorization endpoint: requests that must not redirect (error page, 400)', () => {
   const cases: [string, string][] = [
-    ['an unknown client_id', authorizeUrl(ISSUER_U, seedAuthorizeParams({ client_id: '00000000-0000-4000-8000-000000000000' }))],
+    [
+      'an unknown client_id',
+      authorizeUrl(ISSUER_U, seedAuthorizeParams({ client_id: '00000000-0000-4000-8000-000000000000' })),
+    ],
     ['a missing client_id', authorizeUrl(ISSUER_U, seedAuthorizeParams({ client_id: undefined }))],
     ['a repeated client_id', `${authorizeUrl(ISSUER_U, seedAuthorizeParams())}&client_id=${SEED_CLIENT_ID}`],
-    ['a client not allowed in this realm', authorizeUrl(ISSUER_C, seedAuthorizeParams({ client_id: USER_ONLY_CLIENT_ID }))],
+    [
+      'a client not allowed in this realm',
+      authorizeUrl(ISSUER_C, seedAuthorizeParams({ client_id: USER_ONLY_CLIENT_ID })),
+    ],
     ['a missing redirect_uri', authorizeUrl(ISSUER_U, seedAuthorizeParams({ redirect_uri: undefined }))],
-    ['an unregistered redirect_uri', authorizeUrl(ISSUER_U, seedAuthorizeParams({ redirect_uri: 'https://evil.example/callback' }))],
-    ['a redirect_uri differing by a trailing slash', authorizeUrl(ISSUER_U, seedAuthorizeParams({ redirect_uri: `${SEED_REDIRECT_URI}/` }))],
-    ['a redirect_uri with an extra query', authorizeUrl(ISSUER_U, seedAuthorizeParams({ redirect_uri: `${SEED_REDIRECT_URI}?x=1` }))],
-    ['a repeated redirect_uri', `${authorizeUrl(ISSUER_U, seedAuthorizeParams())}&redirect_uri=${encodeURIComponent(SEED_REDIRECT_URI)}`],
+    [
+      'an unregistered redirect_uri',
+      authorizeUrl(ISSUER_U, seedAuthorizeParams({ redirect_uri: 'https://evil.example/callback' })),
+    ],
+    [
+      'a redirect_uri differing by a trailing slash',
+      authorizeUrl(ISSUER_U, seedAuthorizeParams({ redirect_uri: `${SEED_REDIRECT_URI}/` })),
+    ],
+    [
+      'a redirect_uri with an extra query',
+      authorizeUrl(ISSUER_U, seedAuthorizeParams({ redirect_uri: `${SEED_REDIRECT_URI}?x=1` })),
+    ],
+    [
+      'a repeated redirect_uri',
+      `${authorizeUrl(ISSUER_U, seedAuthorizeParams())}&redirect_uri=${encodeURIComponent(SEED_REDIRECT_URI)}`,
+    ],
   ];
   for (const [name, url] of cases) {
     it(`shows an error page for ${name}, never a redirect`, async () => {
@@ -62,7 +80,11 @@ describe('authorization endpoint: errors redirected to the client with error, st
     ['code_challenge_method=plain', { code_challenge_method: 'plain' }, 'invalid_request'],
     ['code_challenge_method=s256 (case matters)', { code_challenge_method: 's256' }, 'invalid_request'],
     ['a 42-character code_challenge', { code_challenge: SEED_CHALLENGE.slice(0, 42) }, 'invalid_request'],
-    ['a code_challenge with a padding character', { code_challenge: `${SEED_CHALLENGE.slice(0, 42)}=` }, 'invalid_request'],
+    [
+      'a code_challenge with a padding character',
+      { code_challenge: `${SEED_CHALLENGE.slice(0, 42)}=` },
+      'invalid_request',
+    ],
     ['missing scope', { scope: undefined }, 'invalid_scope'],
     ['an empty scope', { scope: '' }, 'invalid_scope'],
     ['a scope not assigned to the client', { scope: 'core.aiservices.read core.aiservices.manage' }, 'invalid_scope'],
@@ -100,7 +122,9 @@ describe('authorization endpoint: errors redirected to the client with error, st
   });
 
   it('omits state from the error redirect when the request had none', async () => {
-    const response = await get(authorizeUrl(ISSUER_U, seedAuthorizeParams({ response_type: 'token', state: undefined })));
+    const response = await get(
+      authorizeUrl(ISSUER_U, seedAuthorizeParams({ response_type: 'token', state: undefined })),
+    );
     expect(redirectParams(response).has('state')).toBe(false);
   });
 

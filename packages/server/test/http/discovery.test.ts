@@ -2,12 +2,25 @@ import { decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { rotateKeys } from '../../src/admin/keys.js';
 import { exchangeCode, redirectParams, signInAndAllow, TestBrowser } from '../support/browser.js';
-import { AGENT, ISSUER_C, ISSUER_U, SEED_CLIENT_ID, SEED_REDIRECT_URI, SEED_VERIFIER, seedAuthorizeParams, TENANT, useTestServer } from '../support/harness.js';
+import {
+  AGENT,
+  ISSUER_C,
+  ISSUER_U,
+  SEED_CLIENT_ID,
+  SEED_REDIRECT_URI,
+  SEED_VERIFIER,
+  seedAuthorizeParams,
+  TENANT,
+  useTestServer,
+} from '../support/harness.js';
 
 const server = useTestServer('all');
 
 describe('discovery (RFC 8414)', () => {
-  const paths = [`/.well-known/oauth-authorization-server/system/auth/${TENANT}-U`, `/system/auth/${TENANT}-U/.well-known/openid-configuration`];
+  const paths = [
+    `/.well-known/oauth-authorization-server/system/auth/${TENANT}-U`,
+    `/system/auth/${TENANT}-U/.well-known/openid-configuration`,
+  ];
   for (const path of paths) {
     it(`serves the realm metadata at ${path}`, async () => {
       const response = await server.app.inject({ method: 'GET', url: path });
@@ -31,12 +44,24 @@ describe('discovery (RFC 8414)', () => {
         token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
         authorization_response_iss_parameter_supported: true,
       });
-      expect(metadata.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'offline_access', 'core.aiservices.read', 'core.aiservices.write']));
+      expect(metadata.scopes_supported).toEqual(
+        expect.arrayContaining([
+          'openid',
+          'profile',
+          'email',
+          'offline_access',
+          'core.aiservices.read',
+          'core.aiservices.write',
+        ]),
+      );
     });
   }
 
   it('has its own issuer per realm', async () => {
-    const response = await server.app.inject({ method: 'GET', url: `/system/auth/${TENANT}-C/.well-known/openid-configuration` });
+    const response = await server.app.inject({
+      method: 'GET',
+      url: `/system/auth/${TENANT}-C/.well-known/openid-configuration`,
+    });
     expect(response.json().issuer).toBe(ISSUER_C);
   });
 
@@ -44,14 +69,22 @@ describe('discovery (RFC 8414)', () => {
     const response = await server.app.inject({
       method: 'GET',
       url: `/system/auth/${TENANT}-U/.well-known/openid-configuration`,
-      headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https', forwarded: 'host=evil.example' },
+      headers: {
+        host: 'evil.example',
+        'x-forwarded-host': 'evil.example',
+        'x-forwarded-proto': 'https',
+        forwarded: 'host=evil.example',
+      },
     });
     expect(JSON.stringify(response.json())).not.toContain('evil.example');
     expect(response.json().issuer).toBe(ISSUER_U);
   });
 
   it('answers 404 for an unknown tenant', async () => {
-    const response = await server.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server/system/auth/UNKNOWN-U' });
+    const response = await server.app.inject({
+      method: 'GET',
+      url: '/.well-known/oauth-authorization-server/system/auth/UNKNOWN-U',
+    });
     expect(response.statusCode).toBe(404);
     expect(response.json().error).toBe('not_found');
   });
@@ -67,7 +100,13 @@ describe('JWKS and key rotation', () => {
   async function issueToken(): Promise<string> {
     const redirect = await signInAndAllow(new TestBrowser(server.app), ISSUER_U, seedAuthorizeParams(), AGENT);
     const code = redirectParams(redirect).get('code')!;
-    const response = await exchangeCode(server.app, ISSUER_U, { grant_type: 'authorization_code', code, redirect_uri: SEED_REDIRECT_URI, client_id: SEED_CLIENT_ID, code_verifier: SEED_VERIFIER });
+    const response = await exchangeCode(server.app, ISSUER_U, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: SEED_REDIRECT_URI,
+      client_id: SEED_CLIENT_ID,
+      code_verifier: SEED_VERIFIER,
+    });
     return response.json().access_token;
   }
 

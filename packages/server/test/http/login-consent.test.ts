@@ -50,8 +50,18 @@ describe('login page', () => {
 
   it('refuses a wrong password and an unknown user with the same message', async () => {
     const { request, csrf } = await openLoginPage();
-    const wrong = await browser.postForm(`${ISSUER_U}/login`, { request, csrf_token: csrf, username: AGENT.username, password: 'nope-nope-nope' });
-    const unknown = await browser.postForm(`${ISSUER_U}/login`, { request, csrf_token: csrf, username: 'nobody', password: 'nope-nope-nope' });
+    const wrong = await browser.postForm(`${ISSUER_U}/login`, {
+      request,
+      csrf_token: csrf,
+      username: AGENT.username,
+      password: 'nope-nope-nope',
+    });
+    const unknown = await browser.postForm(`${ISSUER_U}/login`, {
+      request,
+      csrf_token: csrf,
+      username: 'nobody',
+      password: 'nope-nope-nope',
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     const message = (body: string) => /<div class="alert" role="alert">([^<]*)<\/div>/.exec(body)?.[1];
@@ -68,7 +78,12 @@ describe('login page', () => {
   it('throttles a username after 5 failures with 429 and Retry-After', async () => {
     const { request, csrf } = await openLoginPage();
     for (let i = 0; i < 5; i++) {
-      const failed = await browser.postForm(`${ISSUER_U}/login`, { request, csrf_token: csrf, username: AGENT.username, password: `wrong-${i}-password` });
+      const failed = await browser.postForm(`${ISSUER_U}/login`, {
+        request,
+        csrf_token: csrf,
+        username: AGENT.username,
+        password: `wrong-${i}-password`,
+      });
       expect(failed.statusCode).toBe(401);
     }
     const throttled = await browser.postForm(`${ISSUER_U}/login`, { request, csrf_token: csrf, ...AGENT });
@@ -105,7 +120,12 @@ describe('login page', () => {
 
   it('escapes reflected input in the page', async () => {
     const { request, csrf } = await openLoginPage();
-    const response = await browser.postForm(`${ISSUER_U}/login`, { request, csrf_token: csrf, username: '"><script>alert(1)</script>', password: 'x-x-x-x-x' });
+    const response = await browser.postForm(`${ISSUER_U}/login`, {
+      request,
+      csrf_token: csrf,
+      username: '"><script>alert(1)</script>',
+      password: 'x-x-x-x-x',
+    });
     expect(response.statusCode).toBe(401);
     expect(response.body).not.toContain('<script>alert(1)</script>');
     expect(response.body).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -165,7 +185,11 @@ describe('consent page', () => {
 
   it('rejects a consent post with a wrong CSRF token (403) and issues nothing', async () => {
     const { request } = await reachConsent();
-    const response = await browser.postForm(`${ISSUER_U}/consent`, { request, csrf_token: 'forged', decision: 'allow' });
+    const response = await browser.postForm(`${ISSUER_U}/consent`, {
+      request,
+      csrf_token: 'forged',
+      decision: 'allow',
+    });
     expect(response.statusCode).toBe(403);
     expect(response.headers.location).toBeUndefined();
   });
@@ -239,7 +263,12 @@ describe('returning users and first-party clients', () => {
   });
 
   it('skips the consent page for a first-party client', async () => {
-    const response = await signInAndAllow(browser, ISSUER_U, seedAuthorizeParams({ client_id: SKIP_CONSENT_CLIENT_ID, redirect_uri: LOCAL_REDIRECT_URI }), AGENT);
+    const response = await signInAndAllow(
+      browser,
+      ISSUER_U,
+      seedAuthorizeParams({ client_id: SKIP_CONSENT_CLIENT_ID, redirect_uri: LOCAL_REDIRECT_URI }),
+      AGENT,
+    );
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toMatch(/^http:\/\/localhost:5173\/callback\?code=/);
   });

@@ -24,33 +24,58 @@ beforeEach(async () => {
   tokens = await obtainTokens(
     server.app,
     ISSUER_U,
-    seedAuthorizeParams({ client_id: LOGOUT_CLIENT, redirect_uri: 'http://localhost:5173/callback', scope: 'openid core.aiservices.read' }),
+    seedAuthorizeParams({
+      client_id: LOGOUT_CLIENT,
+      redirect_uri: 'http://localhost:5173/callback',
+      scope: 'openid core.aiservices.read',
+    }),
     AGENT,
     browser,
   );
 });
 
-const logoutUrl = (params: Record<string, string>) => `${ISSUER_U}/oauth2/logout?${new URLSearchParams(params).toString()}`;
-const refresh = () => postForm(server.app, ISSUER_U, '/oauth2/token', { grant_type: 'refresh_token', refresh_token: String(tokens.refresh_token), client_id: LOGOUT_CLIENT });
+const logoutUrl = (params: Record<string, string>) =>
+  `${ISSUER_U}/oauth2/logout?${new URLSearchParams(params).toString()}`;
+const refresh = () =>
+  postForm(server.app, ISSUER_U, '/oauth2/token', {
+    grant_type: 'refresh_token',
+    refresh_token: String(tokens.refresh_token),
+    client_id: LOGOUT_CLIENT,
+  });
 
 async function stillSignedIn(): Promise<boolean> {
-  const response = await browser.get(authorizeUrl(ISSUER_U, seedAuthorizeParams({ client_id: LOGOUT_CLIENT, redirect_uri: 'http://localhost:5173/callback', scope: 'core.aiservices.read' })));
+  const response = await browser.get(
+    authorizeUrl(
+      ISSUER_U,
+      seedAuthorizeParams({
+        client_id: LOGOUT_CLIENT,
+        redirect_uri: 'http://localhost:5173/callback',
+        scope: 'core.aiservices.read',
+      }),
+    ),
+  );
   return String(response.headers.location).startsWith('http://localhost:5173/callback?code=');
 }
 
 describe('RP-initiated logout', () => {
   it('with a valid id_token_hint: ends the session, revokes its refresh tokens and redirects with state', async () => {
     expect(await stillSignedIn()).toBe(true);
-    const response = await browser.get(logoutUrl({ id_token_hint: String(tokens.id_token), post_logout_redirect_uri: RETURN_TO, state: 'bye 1' }));
+    const response = await browser.get(
+      logoutUrl({ id_token_hint: String(tokens.id_token), post_logout_redirect_uri: RETURN_TO, state: 'bye 1' }),
+    );
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('http://localhost:5173/?state=bye+1');
-    expect(String(response.headers['set-cookie'])).toContain('gh_session=; Path=/system/auth/TMPRODB88619984-U/; HttpOnly; SameSite=Lax; Max-Age=0');
+    expect(String(response.headers['set-cookie'])).toContain(
+      'gh_session=; Path=/system/auth/TMPRODB88619984-U/; HttpOnly; SameSite=Lax; Max-Age=0',
+    );
     expect(await stillSignedIn()).toBe(false);
     expect((await refresh()).json().error).toBe('invalid_grant');
   });
 
   it('does not redirect to an unregistered post_logout_redirect_uri: shows the signed-out page', async () => {
-    const response = await browser.get(logoutUrl({ id_token_hint: String(tokens.id_token), post_logout_redirect_uri: 'https://evil.example/' }));
+    const response = await browser.get(
+      logoutUrl({ id_token_hint: String(tokens.id_token), post_logout_redirect_uri: 'https://evil.example/' }),
+    );
     expect(response.statusCode).toBe(200);
     expect(response.headers.location).toBeUndefined();
     expect(response.body).toContain('You are signed out');
@@ -58,18 +83,26 @@ describe('RP-initiated logout', () => {
   });
 
   it('does not redirect to a redirect_uri that is not registered for logout', async () => {
-    const response = await browser.get(logoutUrl({ id_token_hint: String(tokens.id_token), post_logout_redirect_uri: 'http://localhost:5173/callback' }));
+    const response = await browser.get(
+      logoutUrl({ id_token_hint: String(tokens.id_token), post_logout_redirect_uri: 'http://localhost:5173/callback' }),
+    );
     expect(response.statusCode).toBe(200);
     expect(response.headers.location).toBeUndefined();
   });
 
   it('without id_token_hint asks the person to confirm, and a bare link signs nobody out', async () => {
-    const page = await browser.get(logoutUrl({ client_id: LOGOUT_CLIENT, post_logout_redirect_uri: RETURN_TO, state: 's' }));
+    const page = await browser.get(
+      logoutUrl({ client_id: LOGOUT_CLIENT, post_logout_redirect_uri: RETURN_TO, state: 's' }),
+    );
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Sign out?');
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(await stillSignedIn()).toBe(true);
-    const forged = await browser.postForm(`${ISSUER_U}/oauth2/logout`, { confirm: 'yes', csrf_token: 'forged', client_id: LOGOUT_CLIENT });
+    const forged = await browser.postForm(`${ISSUER_U}/oauth2/logout`, {
+      confirm: 'yes',
+      csrf_token: 'forged',
+      client_id: LOGOUT_CLIENT,
+    });
     expect(forged.statusCode).toBe(200);
     expect(await stillSignedIn()).toBe(true);
     const confirmed = await browser.postForm(`${ISSUER_U}/oauth2/logout`, {
@@ -92,18 +125,24 @@ describe('RP-initiated logout', () => {
   });
 
   it('refuses an id_token_hint issued to another client than client_id', async () => {
-    const response = await browser.get(logoutUrl({ id_token_hint: String(tokens.id_token), client_id: SEED_CLIENT_ID }));
+    const response = await browser.get(
+      logoutUrl({ id_token_hint: String(tokens.id_token), client_id: SEED_CLIENT_ID }),
+    );
     expect(response.statusCode).toBe(400);
   });
 
   it('accepts an expired id_token_hint', async () => {
     server.clock.advance(3600);
-    const response = await browser.get(logoutUrl({ id_token_hint: String(tokens.id_token), post_logout_redirect_uri: RETURN_TO }));
+    const response = await browser.get(
+      logoutUrl({ id_token_hint: String(tokens.id_token), post_logout_redirect_uri: RETURN_TO }),
+    );
     expect(response.statusCode).toBe(303);
   });
 
   it('without a session just redirects to a registered URI', async () => {
-    const response = await new TestBrowser(server.app).get(logoutUrl({ client_id: LOGOUT_CLIENT, post_logout_redirect_uri: RETURN_TO }));
+    const response = await new TestBrowser(server.app).get(
+      logoutUrl({ client_id: LOGOUT_CLIENT, post_logout_redirect_uri: RETURN_TO }),
+    );
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('http://localhost:5173/');
   });

@@ -3,15 +3,41 @@ import { createClient } from '../../src/admin/clients.js';
 import { revokeConsent, setUserDisabled, setUserPassword } from '../../src/admin/users.js';
 import { setClientDisabled } from '../../src/admin/clients.js';
 import { basicAuth, jwtPayload, obtainTokens, postForm } from '../support/browser.js';
-import { AGENT, ISSUER_C, ISSUER_U, LOCAL_REDIRECT_URI, SEED_CLIENT_ID, seedAuthorizeParams, TENANT, USER_ONLY_CLIENT_ID, useTestServer } from '../support/harness.js';
+import {
+  AGENT,
+  ISSUER_C,
+  ISSUER_U,
+  LOCAL_REDIRECT_URI,
+  SEED_CLIENT_ID,
+  seedAuthorizeParams,
+  TENANT,
+  USER_ONLY_CLIENT_ID,
+  useTestServer,
+} from '../support/harness.js';
 
 const server = useTestServer('each');
 
-const refresh = (refreshToken: string, extra: Record<string, string> = {}, clientId = SEED_CLIENT_ID, issuer = ISSUER_U) =>
-  postForm(server.app, issuer, '/oauth2/token', { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, ...extra });
+const refresh = (
+  refreshToken: string,
+  extra: Record<string, string> = {},
+  clientId = SEED_CLIENT_ID,
+  issuer = ISSUER_U,
+) =>
+  postForm(server.app, issuer, '/oauth2/token', {
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    client_id: clientId,
+    ...extra,
+  });
 
 async function introspect(token: string) {
-  const response = await postForm(server.app, ISSUER_U, '/oauth2/introspect', { token }, { authorization: basicAuth(server.webClient.clientId, server.webClient.secret) });
+  const response = await postForm(
+    server.app,
+    ISSUER_U,
+    '/oauth2/introspect',
+    { token },
+    { authorization: basicAuth(server.webClient.clientId, server.webClient.secret) },
+  );
   return response.json() as { active: boolean };
 }
 
@@ -34,7 +60,10 @@ describe('refresh tokens: rotation (RFC 9700 §4.14.2)', () => {
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'refresh_token', 'scope', 'token_type']);
     expect(body.refresh_token).not.toBe(tokens.refresh_token);
     expect(body.scope).toBe('core.aiservices.read core.aiservices.write');
-    expect(jwtPayload(body.access_token)).toMatchObject({ iat: server.clock.now, sub: jwtPayload(String(tokens.access_token)).sub });
+    expect(jwtPayload(body.access_token)).toMatchObject({
+      iat: server.clock.now,
+      sub: jwtPayload(String(tokens.access_token)).sub,
+    });
     const again = await refresh(body.refresh_token);
     expect(again.statusCode).toBe(200);
   });
@@ -64,8 +93,15 @@ describe('refresh tokens: rotation (RFC 9700 §4.14.2)', () => {
   });
 
   it('refuses a scope beyond the grant with invalid_scope', async () => {
-    const tokens = await obtainTokens(server.app, ISSUER_U, seedAuthorizeParams({ scope: 'core.aiservices.read' }), AGENT);
-    const response = await refresh(String(tokens.refresh_token), { scope: 'core.aiservices.read core.aiservices.write' });
+    const tokens = await obtainTokens(
+      server.app,
+      ISSUER_U,
+      seedAuthorizeParams({ scope: 'core.aiservices.read' }),
+      AGENT,
+    );
+    const response = await refresh(String(tokens.refresh_token), {
+      scope: 'core.aiservices.read core.aiservices.write',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe('invalid_scope');
     // Not a reuse: the token still works.
@@ -87,14 +123,23 @@ describe('refresh tokens: rotation (RFC 9700 §4.14.2)', () => {
   });
 
   it('answers invalid_request without refresh_token and invalid_grant for an unknown one', async () => {
-    const missing = await postForm(server.app, ISSUER_U, '/oauth2/token', { grant_type: 'refresh_token', client_id: SEED_CLIENT_ID });
+    const missing = await postForm(server.app, ISSUER_U, '/oauth2/token', {
+      grant_type: 'refresh_token',
+      client_id: SEED_CLIENT_ID,
+    });
     expect(missing.json().error).toBe('invalid_request');
     const unknown = await refresh('x'.repeat(43));
     expect(unknown.json().error).toBe('invalid_grant');
   });
 
   it('answers unauthorized_client when the client may not use refresh tokens', async () => {
-    const response = await postForm(server.app, ISSUER_U, '/oauth2/token', { grant_type: 'refresh_token', refresh_token: 'x' }, { authorization: basicAuth(server.webClient.clientId, server.webClient.secret) });
+    const response = await postForm(
+      server.app,
+      ISSUER_U,
+      '/oauth2/token',
+      { grant_type: 'refresh_token', refresh_token: 'x' },
+      { authorization: basicAuth(server.webClient.clientId, server.webClient.secret) },
+    );
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe('unauthorized_client');
   });
@@ -120,7 +165,11 @@ describe('refresh tokens: lifetimes', () => {
       refreshAbsoluteTtlSeconds: 300,
       refreshIdleTtlSeconds: 200,
     });
-    const params = seedAuthorizeParams({ client_id: '33333333-4444-4555-8666-777777777777', redirect_uri: LOCAL_REDIRECT_URI, scope: 'core.aiservices.read' });
+    const params = seedAuthorizeParams({
+      client_id: '33333333-4444-4555-8666-777777777777',
+      redirect_uri: LOCAL_REDIRECT_URI,
+      scope: 'core.aiservices.read',
+    });
     let token = String((await obtainTokens(server.app, ISSUER_U, params, AGENT)).refresh_token);
     for (let i = 0; i < 2; i++) {
       server.clock.advance(140);
@@ -153,7 +202,11 @@ describe('refresh tokens: grace window', () => {
   });
 
   it('answers a duplicate refresh within the window with the very same response', async () => {
-    const params = seedAuthorizeParams({ client_id: GRACE_CLIENT, redirect_uri: LOCAL_REDIRECT_URI, scope: 'core.aiservices.read' });
+    const params = seedAuthorizeParams({
+      client_id: GRACE_CLIENT,
+      redirect_uri: LOCAL_REDIRECT_URI,
+      scope: 'core.aiservices.read',
+    });
     const tokens = await obtainTokens(server.app, ISSUER_U, params, AGENT);
     const first = await refresh(String(tokens.refresh_token), {}, GRACE_CLIENT);
     server.clock.advance(10);
@@ -164,7 +217,11 @@ describe('refresh tokens: grace window', () => {
   });
 
   it('treats a duplicate after the window as reuse', async () => {
-    const params = seedAuthorizeParams({ client_id: GRACE_CLIENT, redirect_uri: LOCAL_REDIRECT_URI, scope: 'core.aiservices.read' });
+    const params = seedAuthorizeParams({
+      client_id: GRACE_CLIENT,
+      redirect_uri: LOCAL_REDIRECT_URI,
+      scope: 'core.aiservices.read',
+    });
     const tokens = await obtainTokens(server.app, ISSUER_U, params, AGENT);
     const first = await refresh(String(tokens.refresh_token), {}, GRACE_CLIENT);
     server.clock.advance(11);
@@ -191,20 +248,36 @@ describe('refresh tokens end with what they were based on', () => {
   it('a password change gets invalid_grant', async () => {
     const tokens = await obtainTokens(server.app, ISSUER_U, seedAuthorizeParams(), AGENT);
     server.clock.advance(1);
-    await setUserPassword(server.context, { tenant: TENANT, actor: 'user', username: AGENT.username, password: 'a-brand-new-password' });
+    await setUserPassword(server.context, {
+      tenant: TENANT,
+      actor: 'user',
+      username: AGENT.username,
+      password: 'a-brand-new-password',
+    });
     expect((await refresh(String(tokens.refresh_token))).json().error).toBe('invalid_grant');
   });
 
   it('revoked consent gets invalid_grant', async () => {
     const tokens = await obtainTokens(server.app, ISSUER_U, seedAuthorizeParams(), AGENT);
-    await revokeConsent(server.context, { tenant: TENANT, actor: 'user', username: AGENT.username, clientId: SEED_CLIENT_ID });
+    await revokeConsent(server.context, {
+      tenant: TENANT,
+      actor: 'user',
+      username: AGENT.username,
+      clientId: SEED_CLIENT_ID,
+    });
     expect((await refresh(String(tokens.refresh_token))).json().error).toBe('invalid_grant');
   });
 
   it('a replayed authorization code revokes the refresh tokens issued from it', async () => {
     const { exchangeCode, redirectParams, signInAndAllow, TestBrowser } = await import('../support/browser.js');
     const redirect = await signInAndAllow(new TestBrowser(server.app), ISSUER_U, seedAuthorizeParams(), AGENT);
-    const form = { grant_type: 'authorization_code', code: redirectParams(redirect).get('code')!, redirect_uri: 'https://oauth.pstmn.io/v1/callback', client_id: SEED_CLIENT_ID, code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk' };
+    const form = {
+      grant_type: 'authorization_code',
+      code: redirectParams(redirect).get('code')!,
+      redirect_uri: 'https://oauth.pstmn.io/v1/callback',
+      client_id: SEED_CLIENT_ID,
+      code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+    };
     const first = (await exchangeCode(server.app, ISSUER_U, form)).json();
     expect((await exchangeCode(server.app, ISSUER_U, form)).json().error).toBe('invalid_grant');
     expect((await refresh(first.refresh_token)).json().error).toBe('invalid_grant');

@@ -1,6 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { basicAuth, obtainTokens, postForm } from '../support/browser.js';
-import { AGENT, ISSUER_U, SEED_CLIENT_ID, seedAuthorizeParams, TENANT, USER_ONLY_CLIENT_ID, useTestServer } from '../support/harness.js';
+import {
+  AGENT,
+  ISSUER_U,
+  SEED_CLIENT_ID,
+  seedAuthorizeParams,
+  TENANT,
+  USER_ONLY_CLIENT_ID,
+  useTestServer,
+} from '../support/harness.js';
 
 const server = useTestServer('each');
 let tokens: Record<string, string | number>;
@@ -8,14 +16,30 @@ beforeEach(async () => {
   tokens = await obtainTokens(server.app, ISSUER_U, seedAuthorizeParams(), AGENT);
 });
 
-const revoke = (form: Record<string, string>, headers: Record<string, string> = {}) => postForm(server.app, ISSUER_U, '/oauth2/revoke', form, headers);
+const revoke = (form: Record<string, string>, headers: Record<string, string> = {}) =>
+  postForm(server.app, ISSUER_U, '/oauth2/revoke', form, headers);
 const introspect = (token: string, headers?: Record<string, string>) =>
-  postForm(server.app, ISSUER_U, '/oauth2/introspect', { token }, headers ?? { authorization: basicAuth(server.webClient.clientId, server.webClient.secret) });
-const refresh = (refreshToken: string) => postForm(server.app, ISSUER_U, '/oauth2/token', { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: SEED_CLIENT_ID });
+  postForm(
+    server.app,
+    ISSUER_U,
+    '/oauth2/introspect',
+    { token },
+    headers ?? { authorization: basicAuth(server.webClient.clientId, server.webClient.secret) },
+  );
+const refresh = (refreshToken: string) =>
+  postForm(server.app, ISSUER_U, '/oauth2/token', {
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    client_id: SEED_CLIENT_ID,
+  });
 
 describe('revocation endpoint (RFC 7009)', () => {
   it('revokes a refresh token with its family and the access tokens issued from it: 200 {} as JSON', async () => {
-    const response = await revoke({ token: String(tokens.refresh_token), token_type_hint: 'refresh_token', client_id: SEED_CLIENT_ID });
+    const response = await revoke({
+      token: String(tokens.refresh_token),
+      token_type_hint: 'refresh_token',
+      client_id: SEED_CLIENT_ID,
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.json()).toEqual({});
@@ -62,7 +86,11 @@ describe('revocation endpoint (RFC 7009)', () => {
   });
 
   it('allows CORS from the client origin, like the token endpoint', async () => {
-    const preflight = await server.app.inject({ method: 'OPTIONS', url: `/system/auth/${TENANT}-U/oauth2/revoke`, headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
+    const preflight = await server.app.inject({
+      method: 'OPTIONS',
+      url: `/system/auth/${TENANT}-U/oauth2/revoke`,
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:5173');
     const response = await revoke({ token: 'x', client_id: SEED_CLIENT_ID }, { origin: 'http://localhost:5173' });
     expect(response.headers['access-control-allow-origin']).toBe('http://localhost:5173');
@@ -106,13 +134,18 @@ describe('introspection endpoint (RFC 7662)', () => {
   });
 
   it('refuses a public client with 401 invalid_client', async () => {
-    const response = await postForm(server.app, ISSUER_U, '/oauth2/introspect', { token: String(tokens.access_token), client_id: SEED_CLIENT_ID });
+    const response = await postForm(server.app, ISSUER_U, '/oauth2/introspect', {
+      token: String(tokens.access_token),
+      client_id: SEED_CLIENT_ID,
+    });
     expect(response.statusCode).toBe(401);
     expect(response.json().error).toBe('invalid_client');
   });
 
   it('refuses a wrong secret with 401 invalid_client and WWW-Authenticate', async () => {
-    const response = await introspect(String(tokens.access_token), { authorization: basicAuth(server.webClient.clientId, 'wrong') });
+    const response = await introspect(String(tokens.access_token), {
+      authorization: basicAuth(server.webClient.clientId, 'wrong'),
+    });
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toBe('Basic realm="gatehouse", charset="UTF-8"');
   });

@@ -11,6 +11,8 @@ describe('cookies behind an https public URL', () => {
     const response = await new TestBrowser(server.app).get(authorizeUrl(HTTPS_ISSUER, seedAuthorizeParams()));
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toMatch(new RegExp(`^${HTTPS_ISSUER}/login\\?request=`));
-    expect(String(response.headers['set-cookie'])).toMatch(new RegExp(`^gh_browser=[A-Za-z0-9_-]{43}; Path=/system/auth/${TENANT}-U/; HttpOnly; SameSite=Lax; Secure$`));
+    expect(String(response.headers['set-cookie'])).toMatch(
+      new RegExp(`^gh_browser=[A-Za-z0-9_-]{43}; Path=/system/auth/${TENANT}-U/; HttpOnly; SameSite=Lax; Secure$`),
+    );
   });
 });

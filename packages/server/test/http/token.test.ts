@@ -18,8 +18,17 @@ import {
 
 const server = useTestServer('each');
 
-async function obtainCode(issuer = ISSUER_U, overrides: Record<string, string | undefined> = {}, credentials = AGENT): Promise<string> {
-  const response = await signInAndAllow(new TestBrowser(server.app), issuer, seedAuthorizeParams(overrides), credentials);
+async function obtainCode(
+  issuer = ISSUER_U,
+  overrides: Record<string, string | undefined> = {},
+  credentials = AGENT,
+): Promise<string> {
+  const response = await signInAndAllow(
+    new TestBrowser(server.app),
+    issuer,
+    seedAuthorizeParams(overrides),
+    credentials,
+  );
   return redirectParams(response).get('code')!;
 }
 
@@ -83,7 +92,10 @@ describe('token endpoint: authorization_code grant', () => {
     const code = await obtainCode(ISSUER_C, {}, CUSTOMER);
     const response = await exchangeCode(server.app, ISSUER_C, seedTokenForm(code));
     expect(response.statusCode).toBe(200);
-    const { payload } = await jwtVerify(response.json().access_token, await jwks(ISSUER_C), { issuer: ISSUER_C, currentDate: new Date(server.clock.now * 1000) });
+    const { payload } = await jwtVerify(response.json().access_token, await jwks(ISSUER_C), {
+      issuer: ISSUER_C,
+      currentDate: new Date(server.clock.now * 1000),
+    });
     expect(payload.actor).toBe('customer');
   });
 
@@ -176,7 +188,12 @@ describe('token endpoint: authorization_code grant', () => {
 
 describe('token endpoint: request errors', () => {
   it('answers unsupported_grant_type for an unknown grant', async () => {
-    const response = await exchangeCode(server.app, ISSUER_U, { grant_type: 'password', client_id: SEED_CLIENT_ID, username: 'a', password: 'b' });
+    const response = await exchangeCode(server.app, ISSUER_U, {
+      grant_type: 'password',
+      client_id: SEED_CLIENT_ID,
+      username: 'a',
+      password: 'b',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe('unsupported_grant_type');
   });
@@ -201,7 +218,12 @@ describe('token endpoint: request errors', () => {
       const code = await obtainCode();
       const form = seedTokenForm(code);
       const body = `${new URLSearchParams(form).toString()}&${repeated}=${encodeURIComponent(form[repeated]!)}`;
-      const response = await server.app.inject({ method: 'POST', url: `/system/auth/${TENANT}-U/oauth2/token`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: body });
+      const response = await server.app.inject({
+        method: 'POST',
+        url: `/system/auth/${TENANT}-U/oauth2/token`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body,
+      });
       expect(response.statusCode).toBe(400);
       expect(response.json().error).toBe('invalid_request');
     });
@@ -209,7 +231,11 @@ describe('token endpoint: request errors', () => {
 
   it('answers 401 invalid_client for an unknown client', async () => {
     const code = await obtainCode();
-    const response = await exchangeCode(server.app, ISSUER_U, seedTokenForm(code, { client_id: '00000000-0000-4000-8000-000000000000' }));
+    const response = await exchangeCode(
+      server.app,
+      ISSUER_U,
+      seedTokenForm(code, { client_id: '00000000-0000-4000-8000-000000000000' }),
+    );
     expect(response.statusCode).toBe(401);
     expect(response.json().error).toBe('invalid_client');
   });
@@ -223,7 +249,17 @@ describe('token endpoint: request errors', () => {
 
   it('answers 401 invalid_client with WWW-Authenticate for a confidential client with a wrong Basic secret', async () => {
     const basic = Buffer.from(`${server.webClient.clientId}:wrong`).toString('base64');
-    const response = await exchangeCode(server.app, ISSUER_U, { grant_type: 'authorization_code', code: 'x', redirect_uri: 'https://backend.example.test/cb', code_verifier: SEED_VERIFIER }, { authorization: `Basic ${basic}` });
+    const response = await exchangeCode(
+      server.app,
+      ISSUER_U,
+      {
+        grant_type: 'authorization_code',
+        code: 'x',
+        redirect_uri: 'https://backend.example.test/cb',
+        code_verifier: SEED_VERIFIER,
+      },
+      { authorization: `Basic ${basic}` },
+    );
     expect(response.statusCode).toBe(401);
     expect(response.json().error).toBe('invalid_client');
     expect(response.headers['www-authenticate']).toBe('Basic realm="gatehouse", charset="UTF-8"');
@@ -231,25 +267,50 @@ describe('token endpoint: request errors', () => {
 
   it('authenticates a confidential client with client_secret_basic and then checks the grant', async () => {
     const basic = Buffer.from(`${server.webClient.clientId}:${server.webClient.secret}`).toString('base64');
-    const response = await exchangeCode(server.app, ISSUER_U, { grant_type: 'authorization_code', code: 'unknown', redirect_uri: 'https://backend.example.test/cb', code_verifier: SEED_VERIFIER }, { authorization: `Basic ${basic}` });
+    const response = await exchangeCode(
+      server.app,
+      ISSUER_U,
+      {
+        grant_type: 'authorization_code',
+        code: 'unknown',
+        redirect_uri: 'https://backend.example.test/cb',
+        code_verifier: SEED_VERIFIER,
+      },
+      { authorization: `Basic ${basic}` },
+    );
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe('invalid_grant');
   });
 
   it('answers 400 invalid_request for a JSON body', async () => {
-    const response = await server.app.inject({ method: 'POST', url: `/system/auth/${TENANT}-U/oauth2/token`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ grant_type: 'authorization_code' }) });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: `/system/auth/${TENANT}-U/oauth2/token`,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ grant_type: 'authorization_code' }),
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe('invalid_request');
   });
 
   it('answers 400 invalid_request for an unsupported content type', async () => {
-    const response = await server.app.inject({ method: 'POST', url: `/system/auth/${TENANT}-U/oauth2/token`, headers: { 'content-type': 'text/xml' }, payload: '<x/>' });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: `/system/auth/${TENANT}-U/oauth2/token`,
+      headers: { 'content-type': 'text/xml' },
+      payload: '<x/>',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toBe('invalid_request');
   });
 
   it('answers 400 invalid_request for a malformed JSON body, without a stack trace', async () => {
-    const response = await server.app.inject({ method: 'POST', url: `/system/auth/${TENANT}-U/oauth2/token`, headers: { 'content-type': 'application/json' }, payload: '{' });
+    const response = await server.app.inject({
+      method: 'POST',
+      url: `/system/auth/${TENANT}-U/oauth2/token`,
+      headers: { 'content-type': 'application/json' },
+      payload: '{',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toEqual({ error: 'invalid_request', error_description: 'malformed request' });
   });
@@ -262,7 +323,9 @@ describe('token endpoint: request errors', () => {
   });
 
   it('answers 404 for an unknown realm', async () => {
-    const response = await exchangeCode(server.app, 'http://localhost:8080/system/auth/NOPE-U', { grant_type: 'authorization_code' });
+    const response = await exchangeCode(server.app, 'http://localhost:8080/system/auth/NOPE-U', {
+      grant_type: 'authorization_code',
+    });
     expect(response.statusCode).toBe(404);
   });
 });
@@ -272,7 +335,11 @@ describe('token endpoint: CORS', () => {
     const response = await server.app.inject({
       method: 'OPTIONS',
       url: `/system/auth/${TENANT}-U/oauth2/token`,
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(response.statusCode).toBe(204);
     expect(response.headers['access-control-allow-origin']).toBe('http://localhost:5173');
@@ -291,7 +358,9 @@ describe('token endpoint: CORS', () => {
 
   it("allows the client's own origin on the token response, never with credentials", async () => {
     const code = await obtainCode();
-    const response = await exchangeCode(server.app, ISSUER_U, seedTokenForm(code), { origin: 'https://oauth.pstmn.io' });
+    const response = await exchangeCode(server.app, ISSUER_U, seedTokenForm(code), {
+      origin: 'https://oauth.pstmn.io',
+    });
     expect(response.statusCode).toBe(200);
     expect(response.headers['access-control-allow-origin']).toBe('https://oauth.pstmn.io');
     expect(response.headers['access-control-allow-credentials']).toBeUndefined();
@@ -304,7 +373,9 @@ describe('token endpoint: CORS', () => {
   });
 
   it('lets the SPA read an error response', async () => {
-    const response = await exchangeCode(server.app, ISSUER_U, seedTokenForm('nope'), { origin: 'http://localhost:5173' });
+    const response = await exchangeCode(server.app, ISSUER_U, seedTokenForm('nope'), {
+      origin: 'http://localhost:5173',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.headers['access-control-allow-origin']).toBe('http://localhost:5173');
   });

@@ -24,7 +24,11 @@ for (const dialect of testDialects('repository tests')) {
 
     it('migrating again is a no-op', async () => {
       await migrateToLatest(database.db);
-      expect(await repos.tenants.findById(TENANT)).toEqual({ id: TENANT, name: 'T one', apiDomain: 'https://api.t1.test' });
+      expect(await repos.tenants.findById(TENANT)).toEqual({
+        id: TENANT,
+        name: 'T one',
+        apiDomain: 'https://api.t1.test',
+      });
     });
 
     it('stores tenants and their scope catalogue', async () => {
@@ -61,7 +65,16 @@ for (const dialect of testDialects('repository tests')) {
     });
 
     it('keeps usernames unique per tenant and actor, not across actors', async () => {
-      const user = { id: 'u1', tenantId: TENANT, actor: 'user' as const, username: 'sam', email: null, passwordHash: 'h', disabled: false, passwordChangedAt: NOW };
+      const user = {
+        id: 'u1',
+        tenantId: TENANT,
+        actor: 'user' as const,
+        username: 'sam',
+        email: null,
+        passwordHash: 'h',
+        disabled: false,
+        passwordChangedAt: NOW,
+      };
       await repos.users.insert(user, NOW);
       await repos.users.insert({ ...user, id: 'u2', actor: 'customer' }, NOW);
       await expect(repos.users.insert({ ...user, id: 'u3' }, NOW)).rejects.toThrow();
@@ -72,8 +85,18 @@ for (const dialect of testDialects('repository tests')) {
     });
 
     it('finds sessions only while they are live and only in their realm', async () => {
-      await repos.sessions.insert('h1', { realmId: 'T1-U', tenantId: TENANT, userId: 'u1', authTime: NOW, expiresAt: NOW + 100 }, NOW);
-      expect(await repos.sessions.findActive('h1', 'T1-U', NOW + 99)).toEqual({ id: 'h1', realmId: 'T1-U', userId: 'u1', authTime: NOW, expiresAt: NOW + 100 });
+      await repos.sessions.insert(
+        'h1',
+        { realmId: 'T1-U', tenantId: TENANT, userId: 'u1', authTime: NOW, expiresAt: NOW + 100 },
+        NOW,
+      );
+      expect(await repos.sessions.findActive('h1', 'T1-U', NOW + 99)).toEqual({
+        id: 'h1',
+        realmId: 'T1-U',
+        userId: 'u1',
+        authTime: NOW,
+        expiresAt: NOW + 100,
+      });
       expect(await repos.sessions.findActive('h1', 'T1-U', NOW + 100)).toBeUndefined();
       expect(await repos.sessions.findActive('h1', 'T1-C', NOW)).toBeUndefined();
       await repos.sessions.delete('h1');
@@ -104,7 +127,9 @@ for (const dialect of testDialects('repository tests')) {
       const open = await repos.pendingAuthorizations.findOpen('p1', 'T1-U', NOW);
       expect(open).toMatchObject({ userId: 'u1', scopes: ['a.read', 'b.read'], state: 'xyz', nonce: undefined });
       expect(await repos.pendingAuthorizations.findOpen('p1', 'T1-U', NOW + 600)).toBeUndefined();
-      const results = await Promise.all(Array.from({ length: 10 }, () => repos.pendingAuthorizations.complete('p1', NOW)));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => repos.pendingAuthorizations.complete('p1', NOW)),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(await repos.pendingAuthorizations.findOpen('p1', 'T1-U', NOW)).toBeUndefined();
     });
@@ -136,7 +161,14 @@ for (const dialect of testDialects('repository tests')) {
     });
 
     it('rotates signing keys: one active key, retired keys published until they retire', async () => {
-      const key = (kid: string, createdAt: number) => ({ kid, tenantId: TENANT, alg: 'ES256', publicJwk: { kid }, privateJwk: { kid, d: 'secret' }, createdAt });
+      const key = (kid: string, createdAt: number) => ({
+        kid,
+        tenantId: TENANT,
+        alg: 'ES256',
+        publicJwk: { kid },
+        privateJwk: { kid, d: 'secret' },
+        createdAt,
+      });
       await repos.signingKeys.rotate(key('k1', NOW), NOW);
       await repos.signingKeys.rotate(key('k2', NOW + 1), NOW + 100);
       expect((await repos.signingKeys.findActive(TENANT))?.kid).toBe('k2');
@@ -145,15 +177,37 @@ for (const dialect of testDialects('repository tests')) {
     });
 
     it('housekeeping deletes only what has expired', async () => {
-      const base = { realmId: 'T1-U', tenantId: TENANT, clientId: 'c', userId: 'u', sessionId: null, redirectUri: 'https://app.test/cb', scopes: ['a'], codeChallenge: 'x', nonce: null, authTime: NOW };
+      const base = {
+        realmId: 'T1-U',
+        tenantId: TENANT,
+        clientId: 'c',
+        userId: 'u',
+        sessionId: null,
+        redirectUri: 'https://app.test/cb',
+        scopes: ['a'],
+        codeChallenge: 'x',
+        nonce: null,
+        authTime: NOW,
+      };
       await repos.codes.insert({ ...base, codeHash: 'old', expiresAt: NOW });
       await repos.codes.insert({ ...base, codeHash: 'new', expiresAt: NOW + 60 });
-      await repos.sessions.insert('s-old', { realmId: 'T1-U', tenantId: TENANT, userId: 'u', authTime: NOW, expiresAt: NOW }, NOW);
+      await repos.sessions.insert(
+        's-old',
+        { realmId: 'T1-U', tenantId: TENANT, userId: 'u', authTime: NOW, expiresAt: NOW },
+        NOW,
+      );
       await repos.revokedTokens.revokeAccessToken('j-old', 'T1-U', NOW);
       await repos.revokedTokens.revokeAccessToken('j-new', 'T1-U', NOW + 900);
       await repos.loginFailures.recordFailure('T1-U', 'sam', NOW - 400, 300);
       const counts = await purgeExpired(database.db, NOW + 1, 300);
-      expect(counts).toEqual({ authorization_codes: 1, pending_authorizations: 0, sessions: 1, refresh_tokens: 0, revoked_access_tokens: 1, login_failures: 1 });
+      expect(counts).toEqual({
+        authorization_codes: 1,
+        pending_authorizations: 0,
+        sessions: 1,
+        refresh_tokens: 0,
+        revoked_access_tokens: 1,
+        login_failures: 1,
+      });
       expect(await repos.codes.findByHash('old')).toBeUndefined();
       expect(await repos.codes.findByHash('new')).toBeDefined();
       expect(await repos.revokedTokens.isAccessTokenRevoked('j-new')).toBe(true);

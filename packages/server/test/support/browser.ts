@@ -20,7 +20,11 @@ export class TestBrowser {
     return this.send('GET', url, undefined, headers);
   }
 
-  async postForm(url: string, form: Record<string, string> | string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async postForm(
+    url: string,
+    form: Record<string, string> | string,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const body = typeof form === 'string' ? form : new URLSearchParams(form).toString();
     return this.send('POST', url, body, { 'content-type': 'application/x-www-form-urlencoded', ...headers });
   }
@@ -33,7 +37,12 @@ export class TestBrowser {
     this.cookies.clear();
   }
 
-  private async send(method: 'GET' | 'POST', url: string, body: string | undefined, headers: Record<string, string>): Promise<LightMyRequestResponse> {
+  private async send(
+    method: 'GET' | 'POST',
+    url: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<LightMyRequestResponse> {
     const target = new URL(url, 'http://localhost:8080');
     const cookieHeader = [...this.cookies.values()]
       .filter((cookie) => target.pathname.startsWith(cookie.path))
@@ -50,7 +59,11 @@ export class TestBrowser {
       const [pair, ...attributes] = line.split(';');
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq).trim();
-      const path = attributes.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('path='))?.slice(5) ?? '/';
+      const path =
+        attributes
+          .map((a) => a.trim())
+          .find((a) => a.toLowerCase().startsWith('path='))
+          ?.slice(5) ?? '/';
       this.cookies.set(`${name}@${path}`, { name, value: pair!.slice(eq + 1).trim(), path });
     }
     return response;
@@ -106,7 +119,12 @@ export async function signInAndAllow(
 }
 
 /** Exchanges a code with the seed document's token request. */
-export function exchangeCode(app: FastifyInstance, issuer: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+export function exchangeCode(
+  app: FastifyInstance,
+  issuer: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
   return app.inject({
     method: 'POST',
     url: `${new URL(issuer).pathname}/oauth2/token`,
@@ -138,7 +156,13 @@ export async function obtainTokens(
 }
 
 /** POSTs a form to one of the realm's endpoints (token, revoke, introspect, userinfo). */
-export function postForm(app: FastifyInstance, issuer: string, path: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+export function postForm(
+  app: FastifyInstance,
+  issuer: string,
+  path: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
   return app.inject({
     method: 'POST',
     url: `${new URL(issuer).pathname}${path}`,

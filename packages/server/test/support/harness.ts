@@ -8,7 +8,13 @@ import { loadConfig, type GatehouseConfig } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { AppContext } from '../../src/http/context.js';
 import type { Clock } from '../../src/protocol/ports.js';
-import { createPostgresSchema, dropPostgresSchema, migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/store/database.js';
+import {
+  createPostgresSchema,
+  dropPostgresSchema,
+  migrateToLatest,
+  openDatabase,
+  type DatabaseHandle,
+} from '../../src/store/database.js';
 
 /** PostgreSQL tests run when this is set (.ci/run sets it); SQLite tests always run. */
 export const POSTGRES_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL;
@@ -23,7 +29,9 @@ export function testDialects(suite: string): DialectName[] {
 }
 
 /** A fresh, migrated database: in-memory SQLite, or a throw-away schema in PostgreSQL. */
-export async function openTestDatabase(dialect: DialectName): Promise<{ database: DatabaseHandle; cleanup: () => Promise<void> }> {
+export async function openTestDatabase(
+  dialect: DialectName,
+): Promise<{ database: DatabaseHandle; cleanup: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     const database = openDatabase(':memory:');
     await migrateToLatest(database.db);
@@ -95,14 +103,39 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   const clock = new TestClock();
   const { app, context } = await buildApp({ config, database, clock, logger: false });
   await createTenant(context, { id: TENANT, name: 'Acme Support', apiDomain: API_DOMAIN });
-  await createScope(context, { tenant: TENANT, name: 'core.aiservices.read', description: 'Read answers from the AI services' });
-  await createScope(context, { tenant: TENANT, name: 'core.aiservices.write', description: 'Create and change AI content' });
+  await createScope(context, {
+    tenant: TENANT,
+    name: 'core.aiservices.read',
+    description: 'Read answers from the AI services',
+  });
+  await createScope(context, {
+    tenant: TENANT,
+    name: 'core.aiservices.write',
+    description: 'Create and change AI content',
+  });
   await createScope(context, { tenant: TENANT, name: 'core.aiservices.manage', description: 'Manage the AI services' });
-  const common = { tenant: TENANT, platform: 'spa', redirectUris: [SEED_REDIRECT_URI, LOCAL_REDIRECT_URI], scopes: ['core.aiservices.read', 'core.aiservices.write'] };
+  const common = {
+    tenant: TENANT,
+    platform: 'spa',
+    redirectUris: [SEED_REDIRECT_URI, LOCAL_REDIRECT_URI],
+    scopes: ['core.aiservices.read', 'core.aiservices.write'],
+  };
   await createClient(context, { ...common, name: 'Seed SPA', resourceType: 'global', clientId: SEED_CLIENT_ID });
   await createClient(context, { ...common, name: 'Agent Desk', resourceType: 'user', clientId: USER_ONLY_CLIENT_ID });
-  await createClient(context, { ...common, name: 'First Party', resourceType: 'global', clientId: SKIP_CONSENT_CLIENT_ID, consent: 'skip' });
-  const web = await createClient(context, { ...common, name: 'Web Backend', platform: 'web', resourceType: 'global', redirectUris: ['https://backend.example.test/cb'] });
+  await createClient(context, {
+    ...common,
+    name: 'First Party',
+    resourceType: 'global',
+    clientId: SKIP_CONSENT_CLIENT_ID,
+    consent: 'skip',
+  });
+  const web = await createClient(context, {
+    ...common,
+    name: 'Web Backend',
+    platform: 'web',
+    resourceType: 'global',
+    redirectUris: ['https://backend.example.test/cb'],
+  });
   await createUser(context, { tenant: TENANT, actor: 'user', ...AGENT, email: 'agent@example.test' });
   await createUser(context, { tenant: TENANT, actor: 'customer', ...CUSTOMER });
   await app.ready();
@@ -170,5 +203,7 @@ export function seedAuthorizeParams(overrides: Record<string, string | undefined
     code_challenge_method: 'S256',
     ...overrides,
   };
-  return Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }

@@ -22,7 +22,8 @@ export interface ClientConfig {
 export const DEFAULT_LEEWAY_SECONDS = 30;
 
 function requireString(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new ConfigurationError(`${name} must be a non-empty string`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ConfigurationError(`${name} must be a non-empty string`);
   return value;
 }
 
@@ -31,23 +32,29 @@ export function resolveConfig(options: GatehouseClientOptions): ClientConfig {
   if (typeof options !== 'object' || options === null) throw new ConfigurationError('options must be an object');
   const clientId = requireString('clientId', options.clientId);
   const redirectUri = requireString('redirectUri', options.redirectUri);
-  if (!browserGlobal(() => new URL(redirectUri))) throw new ConfigurationError(`redirectUri must be an absolute URL, got ${JSON.stringify(redirectUri)}`);
+  if (!browserGlobal(() => new URL(redirectUri)))
+    throw new ConfigurationError(`redirectUri must be an absolute URL, got ${JSON.stringify(redirectUri)}`);
   const scope = requireString('scope', options.scope);
 
   const leewaySeconds = options.leewaySeconds ?? DEFAULT_LEEWAY_SECONDS;
-  if (!Number.isFinite(leewaySeconds) || leewaySeconds < 0) throw new ConfigurationError('leewaySeconds must be a non-negative number of seconds');
+  if (!Number.isFinite(leewaySeconds) || leewaySeconds < 0)
+    throw new ConfigurationError('leewaySeconds must be a non-negative number of seconds');
 
   // Called through a closure: browsers throw "Illegal invocation" when fetch loses its `this`.
   const fetchImpl = options.fetch ?? browserGlobal(() => globalThis.fetch.bind(globalThis));
   if (typeof fetchImpl !== 'function') throw new ConfigurationError('no fetch implementation; pass options.fetch');
 
   const storage = options.storage ?? browserGlobal(() => globalThis.sessionStorage);
-  if (!storage) throw new ConfigurationError('sessionStorage is unavailable; pass options.storage to keep pending sign-ins');
+  if (!storage)
+    throw new ConfigurationError('sessionStorage is unavailable; pass options.storage to keep pending sign-ins');
 
   const location = options.location ?? browserGlobal(() => globalThis.location);
   if (!location) throw new ConfigurationError('window.location is unavailable; pass options.location');
 
-  const locks = options.locks === undefined ? (browserGlobal(() => globalThis.navigator.locks as unknown as LockManagerLike) ?? null) : options.locks;
+  const locks =
+    options.locks === undefined
+      ? (browserGlobal(() => globalThis.navigator.locks as unknown as LockManagerLike) ?? null)
+      : options.locks;
 
   return {
     clientId,

@@ -10,7 +10,10 @@ export function createEmitter() {
   return {
     on<E extends GatehouseEventName>(name: E, listener: GatehouseListener<E>): () => void {
       let set = listeners.get(name);
-      if (!set) listeners.set(name, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        listeners.set(name, set);
+      }
       set.add(listener);
       return () => void set.delete(listener);
     },

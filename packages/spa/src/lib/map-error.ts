@@ -18,7 +18,11 @@ export function toGatehouseError(err: unknown): GatehouseError {
     const params = err.cause[0]?.parameters;
     return oauthError(params?.error ?? 'invalid_client', params?.error_description, err);
   }
-  return new GatehouseError('invalid_response', `unexpected response from the authorization server: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  return new GatehouseError(
+    'invalid_response',
+    `unexpected response from the authorization server: ${(err as Error)?.message ?? String(err)}`,
+    { cause: err },
+  );
 }
 
 /** Wraps fetch so that a failed request (offline, DNS, CORS) is a `network_error`. */
@@ -27,7 +31,11 @@ export function wrapFetch(fetchImpl: typeof fetch): typeof fetch {
     try {
       return await fetchImpl(input, init);
     } catch (cause) {
-      throw new GatehouseError('network_error', `request to the authorization server failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+      throw new GatehouseError(
+        'network_error',
+        `request to the authorization server failed: ${(cause as Error)?.message ?? String(cause)}`,
+        { cause },
+      );
     }
   };
 }

@@ -52,8 +52,10 @@ export function deriveIssuer(authorizationUrl: URL): string {
 export function staticMetadata(options: StaticClientOptions): oauth.AuthorizationServer {
   const authorizationUrl = parseEndpoint('authorizationUrl', options.authorizationUrl);
   // Compared as a string with `iss` (RFC 9207 §2.4), so an explicit issuer is kept as written.
-  const issuer = options.issuer === undefined ? deriveIssuer(authorizationUrl) : (parseEndpoint('issuer', options.issuer), options.issuer);
-  const optional = (name: string, value: string | undefined) => (value === undefined ? undefined : parseEndpoint(name, value).href);
+  if (options.issuer !== undefined) parseEndpoint('issuer', options.issuer);
+  const issuer = options.issuer ?? deriveIssuer(authorizationUrl);
+  const optional = (name: string, value: string | undefined) =>
+    value === undefined ? undefined : parseEndpoint(name, value).href;
   return {
     issuer,
     authorization_endpoint: authorizationUrl.href,
@@ -70,14 +72,21 @@ export function staticMetadata(options: StaticClientOptions): oauth.Authorizatio
  * Fetches `${issuer}/.well-known/openid-configuration` and checks that it describes this issuer,
  * uses acceptable endpoint URLs, and supports S256 PKCE (OAuth 2.1 §4.1.1).
  */
-export async function discoverMetadata(issuerOption: string, fetchImpl: typeof fetch): Promise<oauth.AuthorizationServer> {
+export async function discoverMetadata(
+  issuerOption: string,
+  fetchImpl: typeof fetch,
+): Promise<oauth.AuthorizationServer> {
   const issuer = parseEndpoint('issuer', issuerOption);
   let as: oauth.AuthorizationServer;
   try {
     const response = await oauth.discoveryRequest(issuer, httpOptions(issuer, fetchImpl));
     as = await oauth.processDiscoveryResponse(issuer, response);
   } catch (cause) {
-    throw new GatehouseError('discovery_failed', `could not read the metadata of issuer ${issuer.href}: ${(cause as Error).message}`, { cause });
+    throw new GatehouseError(
+      'discovery_failed',
+      `could not read the metadata of issuer ${issuer.href}: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   parseEndpoint('metadata authorization_endpoint', as.authorization_endpoint);
   parseEndpoint('metadata token_endpoint', as.token_endpoint);
@@ -95,7 +104,10 @@ export async function discoverMetadata(issuerOption: string, fetchImpl: typeof f
  * oauth4webapi request options: the injected fetch, and permission for plain HTTP, which
  * `parseEndpoint` has already limited to loopback hosts.
  */
-export function httpOptions(url: URL | string, fetchImpl: typeof fetch): { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]: boolean } {
+export function httpOptions(
+  url: URL | string,
+  fetchImpl: typeof fetch,
+): { [oauth.customFetch]: typeof fetch; [oauth.allowInsecureRequests]: boolean } {
   return {
     [oauth.customFetch]: fetchImpl,
     [oauth.allowInsecureRequests]: new URL(url).protocol === 'http:',

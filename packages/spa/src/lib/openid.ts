@@ -17,7 +17,10 @@ export interface EndSessionRequest {
  *
  * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout
  */
-export function buildEndSessionUrl(endpoint: string, { clientId, idToken, returnTo, state }: EndSessionRequest): string {
+export function buildEndSessionUrl(
+  endpoint: string,
+  { clientId, idToken, returnTo, state }: EndSessionRequest,
+): string {
   const url = new URL(endpoint);
   url.searchParams.set('client_id', clientId);
   if (idToken) url.searchParams.set('id_token_hint', idToken);

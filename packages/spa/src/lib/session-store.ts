@@ -49,15 +49,28 @@ function webStorageTokenStore(storage: StorageLike | undefined, name: string): T
 }
 
 /** Turns the `tokenStore` option into a store; an unusable option fails at start-up. */
-export function resolveTokenStore(option: TokenStoreName | TokenStore | undefined, sessionStorage: StorageLike | undefined): TokenStore {
+export function resolveTokenStore(
+  option: TokenStoreName | TokenStore | undefined,
+  sessionStorage: StorageLike | undefined,
+): TokenStore {
   if (option === undefined || option === 'memory') return memoryTokenStore();
   if (option === 'session') return webStorageTokenStore(sessionStorage, 'session');
-  if (option === 'local') return webStorageTokenStore(browserGlobal(() => globalThis.localStorage), 'local');
+  if (option === 'local')
+    return webStorageTokenStore(
+      browserGlobal(() => globalThis.localStorage),
+      'local',
+    );
   if (option === 'indexeddb') return indexedDbTokenStore(browserGlobal(() => globalThis.indexedDB));
-  if (typeof option === 'object' && option !== null && ['get', 'set', 'remove'].every((m) => typeof (option as unknown as Record<string, unknown>)[m] === 'function')) {
+  if (
+    typeof option === 'object' &&
+    option !== null &&
+    ['get', 'set', 'remove'].every((m) => typeof (option as unknown as Record<string, unknown>)[m] === 'function')
+  ) {
     return option;
   }
-  throw new ConfigurationError(`tokenStore must be 'memory', 'session', 'local', 'indexeddb', or an object with get, set and remove methods`);
+  throw new ConfigurationError(
+    `tokenStore must be 'memory', 'session', 'local', 'indexeddb', or an object with get, set and remove methods`,
+  );
 }
 
 export function createSessionStore(store: TokenStore, key: string): SessionStore {
@@ -67,7 +80,8 @@ export function createSessionStore(store: TokenStore, key: string): SessionStore
       if (!raw) return undefined;
       try {
         const session = JSON.parse(raw) as Session;
-        if (typeof session.scope === 'string' && typeof session.tokens === 'object' && session.tokens !== null) return session;
+        if (typeof session.scope === 'string' && typeof session.tokens === 'object' && session.tokens !== null)
+          return session;
       } catch {
         // Corrupt or foreign value: treated as signed out, and removed below.
       }

@@ -46,7 +46,10 @@ export function memoryLocks(): MemoryLocks {
       requested.push(name);
       const previous = tails.get(name) ?? Promise.resolve();
       const result = previous.then(callback, callback);
-      tails.set(name, result.catch(() => undefined));
+      tails.set(
+        name,
+        result.catch(() => undefined),
+      );
       return result;
     },
   };

@@ -124,7 +124,11 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
   }
 
   /** The ID token Gatehouse issues on the code exchange when `openid` was granted. */
-  async function issueIdToken(accessToken: string, nonce: string | undefined, tampering: IdTokenTampering): Promise<string> {
+  async function issueIdToken(
+    accessToken: string,
+    nonce: string | undefined,
+    tampering: IdTokenTampering,
+  ): Promise<string> {
     const iat = Math.floor(now() / 1000);
     const genuine = {
       iss: issuer,
@@ -137,7 +141,9 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       // OIDC Core §3.1.3.6: left half of the SHA-256 of the access token.
       at_hash: b64u(createHash('sha256').update(accessToken).digest().subarray(0, 16)),
     };
-    const claims = Object.fromEntries(Object.entries({ ...genuine, ...tampering.claims }).filter(([, v]) => v !== undefined));
+    const claims = Object.fromEntries(
+      Object.entries({ ...genuine, ...tampering.claims }).filter(([, v]) => v !== undefined),
+    );
     const header = { alg: 'ES256', typ: 'JWT', kid: 'realm-key-1', ...tampering.header };
     const idToken =
       header.alg === 'none'
@@ -147,7 +153,11 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
     return idToken;
   }
 
-  async function issueTokens(scope: string, family: number, idToken?: { nonce: string | undefined }): Promise<Record<string, unknown>> {
+  async function issueTokens(
+    scope: string,
+    family: number,
+    idToken?: { nonce: string | undefined },
+  ): Promise<Record<string, unknown>> {
     const iat = Math.floor(now() / 1000);
     const accessToken = await new SignJWT({ scope, client_id: CLIENT_ID, tenant_id: realm.slice(0, -2), actor: 'user' })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
@@ -159,7 +169,12 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       .setJti(`at-${++jti}`)
       .sign(privateKey);
     accessTokens.set(accessToken, { scope, family });
-    const body: Record<string, unknown> = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresInSeconds, scope };
+    const body: Record<string, unknown> = {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: expiresInSeconds,
+      scope,
+    };
     if (idToken && scope.split(' ').includes('openid')) {
       const tampering = idTokenTampering ?? {};
       idTokenTampering = undefined;
@@ -180,9 +195,21 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
     if (form.grant_type === 'authorization_code') {
       const issued = form.code ? codes.get(form.code) : undefined;
       if (form.code) codes.delete(form.code);
-      const challenge = b64u(createHash('sha256').update(form.code_verifier ?? '').digest());
-      if (!issued || issued.clientId !== form.client_id || issued.redirectUri !== form.redirect_uri || issued.challenge !== challenge) {
-        return json(res, 400, { error: 'invalid_grant', error_description: 'code, client, redirect_uri or code_verifier mismatch' });
+      const challenge = b64u(
+        createHash('sha256')
+          .update(form.code_verifier ?? '')
+          .digest(),
+      );
+      if (
+        !issued ||
+        issued.clientId !== form.client_id ||
+        issued.redirectUri !== form.redirect_uri ||
+        issued.challenge !== challenge
+      ) {
+        return json(res, 400, {
+          error: 'invalid_grant',
+          error_description: 'code, client, redirect_uri or code_verifier mismatch',
+        });
       }
       return json(res, 200, await issueTokens(issued.scope, ++families, { nonce: issued.nonce }));
     }
@@ -191,7 +218,10 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       if (!grant || grant.used || form.client_id !== CLIENT_ID) {
         // Reuse of a rotated token: someone else holds the family, so all of it dies.
         if (grant?.used) revokeFamily(grant.family);
-        return json(res, 400, { error: 'invalid_grant', error_description: 'refresh token unknown, revoked, or already used' });
+        return json(res, 400, {
+          error: 'invalid_grant',
+          error_description: 'refresh token unknown, revoked, or already used',
+        });
       }
       grant.used = true;
       const requested = form.scope ?? grant.scope;
@@ -201,7 +231,8 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       }
       const body = await issueTokens(requested, grant.family);
       // The rotated refresh token keeps the whole grant's scope, not the narrowed one.
-      if (typeof body.refresh_token === 'string') refreshTokens.set(body.refresh_token, { scope: grant.scope, used: false, family: grant.family });
+      if (typeof body.refresh_token === 'string')
+        refreshTokens.set(body.refresh_token, { scope: grant.scope, used: false, family: grant.family });
       return json(res, 200, body);
     }
     return json(res, 400, { error: 'unsupported_grant_type' });
@@ -218,7 +249,10 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       /^[A-Za-z0-9_-]{43}$/.test(params.code_challenge ?? '') &&
       !!params.scope &&
       !!params.state;
-    if (!valid) return json(res, 400, { error: 'invalid_request' });
+    if (!valid) {
+      json(res, 400, { error: 'invalid_request' });
+      return;
+    }
     const redirect = new URL(REDIRECT_URI);
     if (denyNext) {
       denyNext = false;
@@ -226,7 +260,13 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       redirect.searchParams.set('error_description', 'The user declined');
     } else {
       const code = b64u(randomBytes(16));
-      codes.set(code, { clientId: CLIENT_ID, redirectUri: REDIRECT_URI, scope: params.scope!, challenge: params.code_challenge!, nonce: params.nonce });
+      codes.set(code, {
+        clientId: CLIENT_ID,
+        redirectUri: REDIRECT_URI,
+        scope: params.scope!,
+        challenge: params.code_challenge!,
+        nonce: params.nonce,
+      });
       redirect.searchParams.set('code', code);
     }
     redirect.searchParams.set('state', params.state!);
@@ -241,7 +281,9 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
     userinfoRequests.push({ method: req.method ?? '', authorization });
     const issued = authorization?.startsWith('Bearer ') ? accessTokens.get(authorization.slice(7)) : undefined;
     if (!issued) {
-      res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token", error_description="The access token is not active"' });
+      res.writeHead(401, {
+        'www-authenticate': 'Bearer error="invalid_token", error_description="The access token is not active"',
+      });
       res.end();
       return;
     }
@@ -278,7 +320,8 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       }
       if (route === `GET ${base}/oauth2/authorize`) return authorizeEndpoint(url, res);
       if (route === `POST ${base}/oauth2/token`) return token(req, res);
-      if (route === `GET ${base}/oauth2/userinfo` || route === `POST ${base}/oauth2/userinfo`) return userinfo(req, res);
+      if (route === `GET ${base}/oauth2/userinfo` || route === `POST ${base}/oauth2/userinfo`)
+        return userinfo(req, res);
       if (route === `POST ${base}/oauth2/revoke` && options.revocationEndpoint) {
         const form = await readForm(req);
         revocationRequests.push(form);
@@ -308,7 +351,8 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
     async authorize(authorizationUrl) {
       const response = await fetch(authorizationUrl, { redirect: 'manual' });
       const location = response.headers.get('location');
-      if (response.status !== 302 || !location) throw new Error(`authorization failed: ${response.status} ${await response.text()}`);
+      if (response.status !== 302 || !location)
+        throw new Error(`authorization failed: ${response.status} ${await response.text()}`);
       return location;
     },
     denyNextAuthorization: () => void (denyNext = true),

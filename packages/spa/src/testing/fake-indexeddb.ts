@@ -93,7 +93,8 @@ export function fakeIndexedDb(): FakeIndexedDb {
       onerror: null as Handler,
       objectStore() {
         const request = <T>(operation: string, perform: () => T) => {
-          if (mode === 'readonly' && !operation.startsWith('get ')) throw new DOMException('The transaction is read-only.', 'ReadOnlyError');
+          if (mode === 'readonly' && !operation.startsWith('get '))
+            throw new DOMException('The transaction is read-only.', 'ReadOnlyError');
           record.operations.push(operation);
           const req = new FakeRequest<T>();
           pending.push(() => {

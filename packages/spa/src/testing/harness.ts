@@ -1,8 +1,21 @@
 // Wires a fake authorization server, a test clock, and browser fakes to SDK clients. Test-only.
 import { createGatehouseClient, type GatehouseClient } from '../client.js';
 import type { DiscoveryClientOptions } from '../types.js';
-import { fakeLocation, memoryStorage, testClock, type FakeLocation, type MemoryStorage, type TestClock } from './browser-fakes.js';
-import { CLIENT_ID, REDIRECT_URI, startFakeAuthorizationServer, type FakeAuthorizationServer, type FakeServerOptions } from './fake-authorization-server.js';
+import {
+  fakeLocation,
+  memoryStorage,
+  testClock,
+  type FakeLocation,
+  type MemoryStorage,
+  type TestClock,
+} from './browser-fakes.js';
+import {
+  CLIENT_ID,
+  REDIRECT_URI,
+  startFakeAuthorizationServer,
+  type FakeAuthorizationServer,
+  type FakeServerOptions,
+} from './fake-authorization-server.js';
 
 export const SCOPE = 'core.aiservices.read core.aiservices.write';
 /** SCOPE plus OpenID Connect. */
@@ -22,7 +35,12 @@ export interface Harness {
 
 export async function startHarness(serverOptions: Partial<FakeServerOptions> = {}): Promise<Harness> {
   const clock = testClock();
-  const server = await startFakeAuthorizationServer({ now: clock.now, revocationEndpoint: true, endSessionEndpoint: true, ...serverOptions });
+  const server = await startFakeAuthorizationServer({
+    now: clock.now,
+    revocationEndpoint: true,
+    endSessionEndpoint: true,
+    ...serverOptions,
+  });
   const storage = memoryStorage();
   const location = fakeLocation();
   return {

@@ -22,14 +22,21 @@ export function registerAuthorizeRoute(app: FastifyInstance, ctx: AppContext): v
     const rawQuery = request.raw.url?.split('?')[1] ?? '';
     const parameters = parseParameters(rawQuery);
 
-    let result;
+    let result: Awaited<ReturnType<typeof validateAuthorizationRequest>>;
     try {
-      result = await validateAuthorizationRequest({ realm, parameters, findClient: (id) => ctx.repos.clients.findById(id), builtInScopes: BUILT_IN_SCOPES });
+      result = await validateAuthorizationRequest({
+        realm,
+        parameters,
+        findClient: (id) => ctx.repos.clients.findById(id),
+        builtInScopes: BUILT_IN_SCOPES,
+      });
     } catch (error) {
       if (!(error instanceof UntrustedRedirect)) throw error;
       request.log.info({ reason: error.message }, 'authorization request refused without redirect');
       setPageHeaders(reply);
-      return reply.code(400).send(renderMessagePage({ realmLabel: realmLabel(realm, tenant), title: error.title, message: error.message }));
+      return reply
+        .code(400)
+        .send(renderMessagePage({ realmLabel: realmLabel(realm, tenant), title: error.title, message: error.message }));
     }
     if (!result.ok) return redirectWithError(reply, realm, result.redirectUri, result.state, result.error);
     const { client, request: authorization, prompt } = result;
@@ -46,7 +53,8 @@ export function registerAuthorizeRoute(app: FastifyInstance, ctx: AppContext): v
     });
     if (step === 'issue_code' && signedIn) return redirectWithCode(ctx, reply, realm, authorization, signedIn.session);
     const noPageAllowed = prompt === 'none' ? promptNoneError(step) : undefined;
-    if (noPageAllowed) return redirectWithError(reply, realm, authorization.redirectUri, authorization.state, noPageAllowed);
+    if (noPageAllowed)
+      return redirectWithError(reply, realm, authorization.redirectUri, authorization.state, noPageAllowed);
 
     const now = ctx.clock.nowSeconds();
     const pendingId = ctx.random.token(24);

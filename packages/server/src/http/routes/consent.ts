@@ -22,12 +22,17 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: AppContext): vo
     if (!signedIn || signedIn.user.id !== pending.userId) {
       return reply.header('Cache-Control', 'no-store').redirect(`${realm.issuer}/login?request=${pending.id}`, 303);
     }
-    const catalogue = new Map((await ctx.repos.tenants.listScopes(realm.tenantId)).map((scope) => [scope.name, scope.description]));
+    const catalogue = new Map(
+      (await ctx.repos.tenants.listScopes(realm.tenantId)).map((scope) => [scope.name, scope.description]),
+    );
     const page = renderConsentPage({
       realmLabel: realmLabel(realm, tenant),
       clientName: client.name,
       username: signedIn.user.username,
-      scopes: pending.scopes.map((name) => ({ name, description: catalogue.get(name) ?? BUILT_IN_SCOPE_DESCRIPTIONS[name] ?? name })),
+      scopes: pending.scopes.map((name) => ({
+        name,
+        description: catalogue.get(name) ?? BUILT_IN_SCOPE_DESCRIPTIONS[name] ?? name,
+      })),
       formAction: `${realm.issuer}/consent`,
       requestId: pending.id,
       csrfToken: pending.csrfToken,
@@ -44,20 +49,55 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: AppContext): vo
     const label = realmLabel(realm, tenant);
     const signedIn = await currentSession(ctx, request, realm);
     if (!signedIn || signedIn.user.id !== pending.userId) {
-      return sendPage(reply, 403, renderMessagePage({ realmLabel: label, title: 'Sign-in could not continue', message: 'Your session has ended. Go back to the application and sign in again.' }));
+      return sendPage(
+        reply,
+        403,
+        renderMessagePage({
+          realmLabel: label,
+          title: 'Sign-in could not continue',
+          message: 'Your session has ended. Go back to the application and sign in again.',
+        }),
+      );
     }
     const decision = single(form, 'decision');
     if (decision !== 'allow' && decision !== 'deny') {
-      return sendPage(reply, 400, renderMessagePage({ realmLabel: label, title: 'Invalid request', message: 'Choose Allow or Deny.' }));
+      return sendPage(
+        reply,
+        400,
+        renderMessagePage({ realmLabel: label, title: 'Invalid request', message: 'Choose Allow or Deny.' }),
+      );
     }
     // One atomic close: a double-submitted form cannot yield two codes.
     if (!(await ctx.repos.pendingAuthorizations.complete(pending.id, ctx.clock.nowSeconds()))) {
-      return sendPage(reply, 400, renderMessagePage({ realmLabel: label, title: 'Already answered', message: 'This request was already answered.' }));
+      return sendPage(
+        reply,
+        400,
+        renderMessagePage({
+          realmLabel: label,
+          title: 'Already answered',
+          message: 'This request was already answered.',
+        }),
+      );
     }
     if (decision === 'deny') {
-      return redirectWithError(reply, realm, pending.redirectUri, pending.state, new AccessDenied('the person denied the request'));
+      return redirectWithError(
+        reply,
+        realm,
+        pending.redirectUri,
+        pending.state,
+        new AccessDenied('the person denied the request'),
+      );
     }
-    await ctx.repos.consents.grant({ tenantId: realm.tenantId, realmId: realm.id, userId: signedIn.user.id, clientId: client.clientId, scopes: pending.scopes }, ctx.clock.nowSeconds());
+    await ctx.repos.consents.grant(
+      {
+        tenantId: realm.tenantId,
+        realmId: realm.id,
+        userId: signedIn.user.id,
+        clientId: client.clientId,
+        scopes: pending.scopes,
+      },
+      ctx.clock.nowSeconds(),
+    );
     return redirectWithCode(ctx, reply, realm, pending, signedIn.session);
   });
 }

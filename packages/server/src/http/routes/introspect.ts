@@ -13,8 +13,18 @@ import { inspectionDeps } from '../grant-deps.js';
  */
 export function registerIntrospectionRoute(app: FastifyInstance, ctx: AppContext): void {
   const deps = inspectionDeps(ctx);
-  registerFormEndpoint(app, ctx, '/oauth2/introspect', { uniqueParameters: ['token', 'token_type_hint'] }, async ({ realm, client, method, parameters }) => {
-    if (method === 'none' || client.disabled) throw new InvalidClient('introspection requires an enabled confidential client', `client ${client.clientId} used ${method}`);
-    return introspectToken(deps, realm, required(parameters, 'token'), single(parameters, 'token_type_hint'));
-  });
+  registerFormEndpoint(
+    app,
+    ctx,
+    '/oauth2/introspect',
+    { uniqueParameters: ['token', 'token_type_hint'] },
+    async ({ realm, client, method, parameters }) => {
+      if (method === 'none' || client.disabled)
+        throw new InvalidClient(
+          'introspection requires an enabled confidential client',
+          `client ${client.clientId} used ${method}`,
+        );
+      return introspectToken(deps, realm, required(parameters, 'token'), single(parameters, 'token_type_hint'));
+    },
+  );
 }

@@ -37,7 +37,15 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
     const label = realmLabel(realm, tenant);
     const formTargets = formTargetsFor(pending);
     const renderWithError = (error: string): string =>
-      renderLoginPage({ realmLabel: label, clientName: client.name, formAction: `${realm.issuer}/login`, requestId: pending.id, csrfToken: pending.csrfToken, username, error });
+      renderLoginPage({
+        realmLabel: label,
+        clientName: client.name,
+        formAction: `${realm.issuer}/login`,
+        requestId: pending.id,
+        csrfToken: pending.csrfToken,
+        username,
+        error,
+      });
 
     const result = await signIn(
       {
@@ -55,7 +63,12 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
     );
     if (!result.ok && result.reason === 'throttled') {
       reply.header('Retry-After', String(result.retryAfterSeconds));
-      return sendPage(reply, 429, renderWithError('Too many failed attempts. Wait a few minutes, then try again.'), formTargets);
+      return sendPage(
+        reply,
+        429,
+        renderWithError('Too many failed attempts. Wait a few minutes, then try again.'),
+        formTargets,
+      );
     }
     if (!result.ok) return sendPage(reply, 401, renderWithError('Incorrect username or password.'), formTargets);
 
@@ -67,9 +80,18 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
       requestedScopes: pending.scopes,
       grantedScopes: await ctx.repos.consents.grantedScopes(result.user.id, client.clientId),
     });
-    if (step === 'consent') return reply.header('Cache-Control', 'no-store').redirect(`${realm.issuer}/consent?request=${pending.id}`, 303);
+    if (step === 'consent')
+      return reply.header('Cache-Control', 'no-store').redirect(`${realm.issuer}/consent?request=${pending.id}`, 303);
     if (!(await ctx.repos.pendingAuthorizations.complete(pending.id, ctx.clock.nowSeconds()))) {
-      return sendPage(reply, 400, renderMessagePage({ realmLabel: label, title: 'Already signed in', message: 'This sign-in request was already completed.' }));
+      return sendPage(
+        reply,
+        400,
+        renderMessagePage({
+          realmLabel: label,
+          title: 'Already signed in',
+          message: 'This sign-in request was already completed.',
+        }),
+      );
     }
     return redirectWithCode(ctx, reply, realm, pending, session);
   });

@@ -22,28 +22,43 @@ export function registerLogoutRoute(app: FastifyInstance, ctx: AppContext): void
     const { realm, tenant } = await resolveRealm(ctx, request);
     const label = realmLabel(realm, tenant);
     const parameters: RawParameters =
-      request.method === 'POST' ? parseParameters(typeof request.body === 'string' ? request.body : '') : parseParameters(request.raw.url?.split('?')[1] ?? '');
+      request.method === 'POST'
+        ? parseParameters(typeof request.body === 'string' ? request.body : '')
+        : parseParameters(request.raw.url?.split('?')[1] ?? '');
     const idTokenHint = single(parameters, 'id_token_hint');
     const requestedClientId = single(parameters, 'client_id');
     const postLogoutRedirectUri = single(parameters, 'post_logout_redirect_uri');
     const state = single(parameters, 'state');
-    const fail = (message: string) => sendPage(reply, 400, renderMessagePage({ realmLabel: label, title: 'Sign-out request not valid', message }));
+    const fail = (message: string) =>
+      sendPage(reply, 400, renderMessagePage({ realmLabel: label, title: 'Sign-out request not valid', message }));
 
-    const hint = idTokenHint ? await ctx.keys.verify(realm.tenantId, idTokenHint, { typ: 'JWT', issuer: realm.issuer, allowExpired: true }) : undefined;
+    const hint = idTokenHint
+      ? await ctx.keys.verify(realm.tenantId, idTokenHint, { typ: 'JWT', issuer: realm.issuer, allowExpired: true })
+      : undefined;
     if (idTokenHint && !hint) return fail('The sign-out request carries an ID token this server did not issue.');
     const hintClientId = typeof hint?.aud === 'string' ? hint.aud : undefined;
-    if (requestedClientId && hintClientId && requestedClientId !== hintClientId) return fail('The ID token was issued to another application.');
+    if (requestedClientId && hintClientId && requestedClientId !== hintClientId)
+      return fail('The ID token was issued to another application.');
     const clientId = requestedClientId ?? hintClientId;
     const client = clientId ? await ctx.repos.clients.findById(clientId) : undefined;
     if (clientId && (!client || client.tenantId !== realm.tenantId)) return fail('The application is not registered.');
-    const returnTo = postLogoutRedirectUri && client && !client.disabled && client.postLogoutRedirectUris.includes(postLogoutRedirectUri) ? postLogoutRedirectUri : undefined;
+    const returnTo =
+      postLogoutRedirectUri &&
+      client &&
+      !client.disabled &&
+      client.postLogoutRedirectUris.includes(postLogoutRedirectUri)
+        ? postLogoutRedirectUri
+        : undefined;
 
     const signedIn = await currentSession(ctx, request, realm);
     if (signedIn) {
       const hintNamesThisPerson = hint !== undefined && hint.sub === signedIn.user.id;
       const expectedCsrf = sessionCsrfToken(request, 'logout');
       const confirmed =
-        request.method === 'POST' && single(parameters, 'confirm') === 'yes' && expectedCsrf !== undefined && constantTimeEqual(single(parameters, 'csrf_token') ?? '', expectedCsrf);
+        request.method === 'POST' &&
+        single(parameters, 'confirm') === 'yes' &&
+        expectedCsrf !== undefined &&
+        constantTimeEqual(single(parameters, 'csrf_token') ?? '', expectedCsrf);
       if (!hintNamesThisPerson && !confirmed) {
         const page = renderLogoutConfirmPage({
           realmLabel: label,
@@ -56,7 +71,10 @@ export function registerLogoutRoute(app: FastifyInstance, ctx: AppContext): void
       }
       await endSession(ctx, reply, realm, signedIn.session);
     }
-    if (returnTo) return reply.header('Cache-Control', 'no-store').redirect(buildAuthorizationResponseUrl(returnTo, { state }), 303);
+    if (returnTo)
+      return reply
+        .header('Cache-Control', 'no-store')
+        .redirect(buildAuthorizationResponseUrl(returnTo, { state }), 303);
     return sendPage(reply, 200, renderSignedOutPage(label));
   };
   app.get('/system/auth/:realm/oauth2/logout', { config: { html: true } }, handler);

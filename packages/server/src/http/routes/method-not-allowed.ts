@@ -13,6 +13,9 @@ export function methodNotAllowed(app: FastifyInstance, url: string, allowed: rea
         .code(405)
         .header('Allow', allowed.join(', '))
         .header('Cache-Control', 'no-store')
-        .send({ error: 'invalid_request', error_description: `use ${allowed.filter((m) => m !== 'OPTIONS').join(' or ')}` }),
+        .send({
+          error: 'invalid_request',
+          error_description: `use ${allowed.filter((m) => m !== 'OPTIONS').join(' or ')}`,
+        }),
   });
 }

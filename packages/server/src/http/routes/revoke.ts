@@ -11,8 +11,14 @@ import { inspectionDeps } from '../grant-deps.js';
  */
 export function registerRevocationRoute(app: FastifyInstance, ctx: AppContext): void {
   const deps = inspectionDeps(ctx);
-  registerFormEndpoint(app, ctx, '/oauth2/revoke', { uniqueParameters: ['token', 'token_type_hint'] }, async ({ realm, client, parameters }) => {
-    await revokeToken(deps, realm, client, required(parameters, 'token'), single(parameters, 'token_type_hint'));
-    return {};
-  });
+  registerFormEndpoint(
+    app,
+    ctx,
+    '/oauth2/revoke',
+    { uniqueParameters: ['token', 'token_type_hint'] },
+    async ({ realm, client, parameters }) => {
+      await revokeToken(deps, realm, client, required(parameters, 'token'), single(parameters, 'token_type_hint'));
+      return {};
+    },
+  );
 }

@@ -21,8 +21,14 @@ export function registerTokenRoute(app: FastifyInstance, ctx: AppContext): void 
     authorization_code: authorizationCodeGrant(deps),
     refresh_token: refreshTokenGrant(deps),
   };
-  registerFormEndpoint(app, ctx, '/oauth2/token', { uniqueParameters: [] }, async ({ realm, tenant, client, parameters }) => {
-    const grantType = checkTokenParameters(parameters);
-    return handleTokenRequest(handlers, allowedGrants, grantType, { realm, tenant, client, parameters });
-  });
+  registerFormEndpoint(
+    app,
+    ctx,
+    '/oauth2/token',
+    { uniqueParameters: [] },
+    async ({ realm, tenant, client, parameters }) => {
+      const grantType = checkTokenParameters(parameters);
+      return handleTokenRequest(handlers, allowedGrants, grantType, { realm, tenant, client, parameters });
+    },
+  );
 }

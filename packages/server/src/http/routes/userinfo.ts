@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseParameters, single } from '../../protocol/authorize/parameters.js';
-import { InsufficientScope, InvalidRequest, InvalidToken, OAuthError } from '../../protocol/errors.js';
+import { InsufficientScope, InvalidRequest, InvalidToken, type OAuthError } from '../../protocol/errors.js';
 import { parseScope } from '../../protocol/scope.js';
 import { inspectToken } from '../../protocol/token-inspection.js';
 import { userInfoClaims } from '../../protocol/userinfo.js';
@@ -49,7 +49,7 @@ export function registerUserInfoRoute(app: FastifyInstance, ctx: AppContext): vo
         return reply.code(401).send({ error_description: 'an access token is required' });
       }
       const found = await inspectToken(deps, realm, token, 'access_token');
-      if (!found || found.kind !== 'access_token') throw new InvalidToken('the access token is invalid, expired or revoked');
+      if (found?.kind !== 'access_token') throw new InvalidToken('the access token is invalid, expired or revoked');
       const client = await ctx.repos.clients.findById(found.claims.client_id);
       if (client) applyCors(reply, request.headers.origin, originsOf(client.redirectUris));
       const scopes = parseScope(String(found.claims.scope ?? '')) ?? [];
@@ -59,10 +59,14 @@ export function registerUserInfoRoute(app: FastifyInstance, ctx: AppContext): vo
       return reply.send(userInfoClaims(user, scopes));
     } catch (error) {
       const oauthError: OAuthError = toOAuthError(error, request);
-      if (request.headers.origin && !reply.hasHeader('Access-Control-Allow-Origin')) applyCors(reply, request.headers.origin, await realmClientOrigins(ctx, realm.tenantId));
+      if (request.headers.origin && !reply.hasHeader('Access-Control-Allow-Origin'))
+        applyCors(reply, request.headers.origin, await realmClientOrigins(ctx, realm.tenantId));
       if (oauthError instanceof InvalidToken || oauthError instanceof InsufficientScope) {
         const scope = oauthError instanceof InsufficientScope ? `, scope="openid"` : '';
-        reply.header('WWW-Authenticate', `Bearer realm=${quoted(realm.issuer)}, error="${oauthError.error}", error_description=${quoted(oauthError.description)}${scope}`);
+        reply.header(
+          'WWW-Authenticate',
+          `Bearer realm=${quoted(realm.issuer)}, error="${oauthError.error}", error_description=${quoted(oauthError.description)}${scope}`,
+        );
       }
       return reply.code(oauthError.status).send({ error: oauthError.error, error_description: oauthError.description });
     }

@@ -27,12 +27,22 @@ describe('checkClient', () => {
   });
 
   it('throws UntrustedRedirect "Unknown application" for an unknown client or one of another actor', () => {
-    expect(() => checkClient(undefined, realm)).toThrow(new UntrustedRedirect('Unknown application', 'The application that sent you here is not registered for this sign-in page.'));
+    expect(() => checkClient(undefined, realm)).toThrow(
+      new UntrustedRedirect(
+        'Unknown application',
+        'The application that sent you here is not registered for this sign-in page.',
+      ),
+    );
     expect(() => checkClient({ ...client, resourceType: 'customer' }, realm)).toThrow(UntrustedRedirect);
     expect(() => checkClient({ ...client, tenantId: 'OTHER' }, realm)).toThrow(UntrustedRedirect);
   });
 
   it('throws UntrustedRedirect "Unknown application" for a disabled client: nothing is redirected to it', () => {
-    expect(() => checkClient({ ...client, disabled: true }, realm)).toThrow(new UntrustedRedirect('Unknown application', 'The application that sent you here is not registered for this sign-in page.'));
+    expect(() => checkClient({ ...client, disabled: true }, realm)).toThrow(
+      new UntrustedRedirect(
+        'Unknown application',
+        'The application that sent you here is not registered for this sign-in page.',
+      ),
+    );
   });
 });

@@ -7,7 +7,10 @@ import { clientAllowedInRealm, type Client, type Realm } from '../model.js';
  */
 export function checkClient(client: Client | undefined, realm: Realm): Client {
   if (!client || !clientAllowedInRealm(client, realm)) {
-    throw new UntrustedRedirect('Unknown application', 'The application that sent you here is not registered for this sign-in page.');
+    throw new UntrustedRedirect(
+      'Unknown application',
+      'The application that sent you here is not registered for this sign-in page.',
+    );
   }
   return client;
 }
@@ -17,7 +20,10 @@ export function checkClientIdParameter(values: readonly string[] | undefined): s
     throw new UntrustedRedirect('Invalid request', 'The request does not name an application (client_id is missing).');
   }
   if (values.length > 1) {
-    throw new UntrustedRedirect('Invalid request', 'The request names more than one application (client_id was repeated).');
+    throw new UntrustedRedirect(
+      'Invalid request',
+      'The request names more than one application (client_id was repeated).',
+    );
   }
   return values[0]!;
 }

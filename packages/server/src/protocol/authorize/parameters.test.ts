@@ -4,7 +4,12 @@ import { first, parseParameters, rejectRepeatedParameters, required, single } fr
 
 describe('parseParameters', () => {
   it('keeps every value of a repeated parameter, in order', () => {
-    expect(parseParameters('a=1&b=2&a=3')).toEqual(new Map([['a', ['1', '3']], ['b', ['2']]]));
+    expect(parseParameters('a=1&b=2&a=3')).toEqual(
+      new Map([
+        ['a', ['1', '3']],
+        ['b', ['2']],
+      ]),
+    );
   });
 
   it('decodes application/x-www-form-urlencoded: "+" and %20 are spaces, %2B is a plus', () => {
@@ -29,7 +34,9 @@ describe('single', () => {
   });
 
   it('throws invalid_request naming a parameter sent twice, even with equal values (RFC 6749 §3.1)', () => {
-    expect(() => single(parseParameters('a=1&a=1'), 'a')).toThrow(new InvalidRequest('parameter a was sent more than once'));
+    expect(() => single(parseParameters('a=1&a=1'), 'a')).toThrow(
+      new InvalidRequest('parameter a was sent more than once'),
+    );
   });
 });
 
@@ -46,18 +53,24 @@ describe('required', () => {
   });
 
   it('treats an empty value as omitted (RFC 6749 §3.1)', () => {
-    expect(() => required(parseParameters('code='), 'code')).toThrow(new InvalidRequest('missing required parameter code'));
+    expect(() => required(parseParameters('code='), 'code')).toThrow(
+      new InvalidRequest('missing required parameter code'),
+    );
     expect(() => required(parseParameters(''), 'code')).toThrow(new InvalidRequest('missing required parameter code'));
   });
 
   it('refuses a repeated value', () => {
-    expect(() => required(parseParameters('code=a&code=b'), 'code')).toThrow(new InvalidRequest('parameter code was sent more than once'));
+    expect(() => required(parseParameters('code=a&code=b'), 'code')).toThrow(
+      new InvalidRequest('parameter code was sent more than once'),
+    );
   });
 });
 
 describe('rejectRepeatedParameters', () => {
   it('throws for the first listed parameter that repeats and ignores unlisted repeats', () => {
-    expect(() => rejectRepeatedParameters(parseParameters('x=1&x=2&b=1&b=2&a=1&a=2'), ['a', 'b'])).toThrow(new InvalidRequest('parameter a was sent more than once'));
+    expect(() => rejectRepeatedParameters(parseParameters('x=1&x=2&b=1&b=2&a=1&a=2'), ['a', 'b'])).toThrow(
+      new InvalidRequest('parameter a was sent more than once'),
+    );
     expect(() => rejectRepeatedParameters(parseParameters('x=1&x=2&a=1'), ['a', 'b'])).not.toThrow();
   });
 });

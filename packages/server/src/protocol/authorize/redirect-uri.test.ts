@@ -3,7 +3,10 @@ import { UntrustedRedirect } from '../errors.js';
 import { acmeClient } from '../testing/fakes.js';
 import { checkRedirectUri } from './redirect-uri.js';
 
-const client = acmeClient({ redirectUris: ['https://app.example.com/cb', 'http://localhost:5173/callback'], scopes: [] });
+const client = acmeClient({
+  redirectUris: ['https://app.example.com/cb', 'http://localhost:5173/callback'],
+  scopes: [],
+});
 
 async function titleOf(values: readonly string[] | undefined): Promise<string> {
   try {

@@ -7,14 +7,23 @@ import type { Client } from '../model.js';
  */
 export function checkRedirectUri(values: readonly string[] | undefined, client: Client): string {
   if (!values || values.length === 0 || values[0] === '') {
-    throw new UntrustedRedirect('Invalid request', 'The request does not say where to return (redirect_uri is missing).');
+    throw new UntrustedRedirect(
+      'Invalid request',
+      'The request does not say where to return (redirect_uri is missing).',
+    );
   }
   if (values.length > 1) {
-    throw new UntrustedRedirect('Invalid request', 'The request names more than one return address (redirect_uri was repeated).');
+    throw new UntrustedRedirect(
+      'Invalid request',
+      'The request names more than one return address (redirect_uri was repeated).',
+    );
   }
   const redirectUri = values[0]!;
   if (!client.redirectUris.includes(redirectUri)) {
-    throw new UntrustedRedirect('Invalid return address', 'The return address (redirect_uri) is not registered for this application.');
+    throw new UntrustedRedirect(
+      'Invalid return address',
+      'The return address (redirect_uri) is not registered for this application.',
+    );
   }
   return redirectUri;
 }

@@ -12,7 +12,10 @@ describe('checkResponseType', () => {
     expect(() => checkResponseType('')).toThrow(new InvalidRequest('missing required parameter response_type'));
   });
 
-  it.each(['token', 'id_token', 'code id_token', 'code token', 'Code', ' code'])('refuses %j with unsupported_response_type (OAuth 2.1 §4.1.1)', (responseType) => {
-    expect(() => checkResponseType(responseType)).toThrow(UnsupportedResponseType);
-  });
+  it.each(['token', 'id_token', 'code id_token', 'code token', 'Code', ' code'])(
+    'refuses %j with unsupported_response_type (OAuth 2.1 §4.1.1)',
+    (responseType) => {
+      expect(() => checkResponseType(responseType)).toThrow(UnsupportedResponseType);
+    },
+  );
 });

@@ -8,12 +8,18 @@ const NONE = new Set<string>();
 
 describe('checkRequestedScopes', () => {
   it('returns any combination of the assigned scopes in request order', () => {
-    expect(checkRequestedScopes('core.aiservices.write core.aiservices.read', client, NONE)).toEqual(['core.aiservices.write', 'core.aiservices.read']);
+    expect(checkRequestedScopes('core.aiservices.write core.aiservices.read', client, NONE)).toEqual([
+      'core.aiservices.write',
+      'core.aiservices.read',
+    ]);
     expect(checkRequestedScopes('core.aiservices.read', client, NONE)).toEqual(['core.aiservices.read']);
   });
 
   it('allows built-in scopes that are not assigned', () => {
-    expect(checkRequestedScopes('openid core.aiservices.read', client, new Set(['openid']))).toEqual(['openid', 'core.aiservices.read']);
+    expect(checkRequestedScopes('openid core.aiservices.read', client, new Set(['openid']))).toEqual([
+      'openid',
+      'core.aiservices.read',
+    ]);
   });
 
   it('requires scope', () => {
@@ -22,10 +28,14 @@ describe('checkRequestedScopes', () => {
   });
 
   it('refuses a malformed scope string', () => {
-    expect(() => checkRequestedScopes('core.aiservices.read ', client, NONE)).toThrow(new InvalidScope('scope is malformed'));
+    expect(() => checkRequestedScopes('core.aiservices.read ', client, NONE)).toThrow(
+      new InvalidScope('scope is malformed'),
+    );
   });
 
   it('refuses scopes not assigned to the client, naming each of them', () => {
-    expect(() => checkRequestedScopes('core.aiservices.read core.admin openid', client, NONE)).toThrow(new InvalidScope('scope not allowed for this client: core.admin openid'));
+    expect(() => checkRequestedScopes('core.aiservices.read core.admin openid', client, NONE)).toThrow(
+      new InvalidScope('scope not allowed for this client: core.admin openid'),
+    );
   });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { OAuthError, UntrustedRedirect } from '../errors.js';
 import type { Client } from '../model.js';
-import { formEncode, READ, seedClient, SEED_CHALLENGE, SEED_CLIENT_ID, SEED_REDIRECT_URI, SEED_USER_REALM, WRITE } from '../testing/fakes.js';
+import {
+  formEncode,
+  READ,
+  seedClient,
+  SEED_CHALLENGE,
+  SEED_CLIENT_ID,
+  SEED_REDIRECT_URI,
+  SEED_USER_REALM,
+  WRITE,
+} from '../testing/fakes.js';
 import { parseParameters } from './parameters.js';
 import { validateAuthorizationRequest, type AuthorizationRequestResult } from './validate-request.js';
 
@@ -29,7 +38,10 @@ function query(overrides: Record<string, string | undefined> = {}): string {
   });
 }
 
-function validate(encoded: string, builtInScopes: ReadonlySet<string> = new Set()): Promise<AuthorizationRequestResult> {
+function validate(
+  encoded: string,
+  builtInScopes: ReadonlySet<string> = new Set(),
+): Promise<AuthorizationRequestResult> {
   return validateAuthorizationRequest({
     realm: SEED_USER_REALM,
     parameters: parseParameters(encoded),
@@ -58,7 +70,7 @@ async function redirectedError(encoded: string): Promise<string> {
 }
 
 describe('validateAuthorizationRequest accepts', () => {
-  it('the seed document\'s full example authorization URL', async () => {
+  it("the seed document's full example authorization URL", async () => {
     const seedUrl = new URL(
       'https://ai.egain.cloud/system/auth/TMPRODB88619984-U/oauth2/authorize?client_id=b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f&response_type=code&redirect_uri=https%3A%2F%2Foauth.pstmn.io%2Fv1%2Fcallback&scope=core.aiservices.read%20core.aiservices.write&state=a1b2c3d4e5f67890&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256',
     );
@@ -149,14 +161,42 @@ describe('validateAuthorizationRequest refuses as untrusted (error page, no redi
     ['redirect_uri is missing', query({ redirect_uri: undefined }), 'Invalid request'],
     ['redirect_uri is empty', query({ redirect_uri: '' }), 'Invalid request'],
     ['redirect_uri is repeated', `${query()}&redirect_uri=${encodeURIComponent(SEED_REDIRECT_URI)}`, 'Invalid request'],
-    ['redirect_uri is not registered', query({ redirect_uri: 'https://evil.example.com/callback' }), 'Invalid return address'],
-    ['redirect_uri differs by a trailing slash', query({ redirect_uri: `${SEED_REDIRECT_URI}/` }), 'Invalid return address'],
-    ['redirect_uri differs in the case of the host', query({ redirect_uri: 'https://OAUTH.pstmn.io/v1/callback' }), 'Invalid return address'],
-    ['redirect_uri differs in the case of the path', query({ redirect_uri: 'https://oauth.pstmn.io/v1/Callback' }), 'Invalid return address'],
+    [
+      'redirect_uri is not registered',
+      query({ redirect_uri: 'https://evil.example.com/callback' }),
+      'Invalid return address',
+    ],
+    [
+      'redirect_uri differs by a trailing slash',
+      query({ redirect_uri: `${SEED_REDIRECT_URI}/` }),
+      'Invalid return address',
+    ],
+    [
+      'redirect_uri differs in the case of the host',
+      query({ redirect_uri: 'https://OAUTH.pstmn.io/v1/callback' }),
+      'Invalid return address',
+    ],
+    [
+      'redirect_uri differs in the case of the path',
+      query({ redirect_uri: 'https://oauth.pstmn.io/v1/Callback' }),
+      'Invalid return address',
+    ],
     ['redirect_uri adds a query', query({ redirect_uri: `${SEED_REDIRECT_URI}?next=/` }), 'Invalid return address'],
-    ['redirect_uri extends the registered one', query({ redirect_uri: `${SEED_REDIRECT_URI}x` }), 'Invalid return address'],
-    ['redirect_uri percent-encodes a character of the registered one', query({ redirect_uri: 'https://oauth.pstmn.io/v1/%63allback' }), 'Invalid return address'],
-    ['redirect_uri adds the default port', query({ redirect_uri: 'https://oauth.pstmn.io:443/v1/callback' }), 'Invalid return address'],
+    [
+      'redirect_uri extends the registered one',
+      query({ redirect_uri: `${SEED_REDIRECT_URI}x` }),
+      'Invalid return address',
+    ],
+    [
+      'redirect_uri percent-encodes a character of the registered one',
+      query({ redirect_uri: 'https://oauth.pstmn.io/v1/%63allback' }),
+      'Invalid return address',
+    ],
+    [
+      'redirect_uri adds the default port',
+      query({ redirect_uri: 'https://oauth.pstmn.io:443/v1/callback' }),
+      'Invalid return address',
+    ],
   ])('when %s', async (_label, encoded, title) => {
     expect((await untrusted(encoded)).title).toBe(title);
   });
@@ -182,17 +222,29 @@ describe('validateAuthorizationRequest redirects the error to the client', () =>
     ['response_type is missing', query({ response_type: undefined }), 'invalid_request'],
     ['response_type is empty', query({ response_type: '' }), 'invalid_request'],
     ['response_type is token (implicit)', query({ response_type: 'token' }), 'unsupported_response_type'],
-    ['response_type is "code id_token" (hybrid)', query({ response_type: 'code id_token' }), 'unsupported_response_type'],
+    [
+      'response_type is "code id_token" (hybrid)',
+      query({ response_type: 'code id_token' }),
+      'unsupported_response_type',
+    ],
     ['response_type is CODE', query({ response_type: 'CODE' }), 'unsupported_response_type'],
     ['code_challenge is missing', query({ code_challenge: undefined }), 'invalid_request'],
     ['code_challenge is empty', query({ code_challenge: '' }), 'invalid_request'],
-    ['code_challenge_method is omitted (which means plain)', query({ code_challenge_method: undefined }), 'invalid_request'],
+    [
+      'code_challenge_method is omitted (which means plain)',
+      query({ code_challenge_method: undefined }),
+      'invalid_request',
+    ],
     ['code_challenge_method is empty', query({ code_challenge_method: '' }), 'invalid_request'],
     ['code_challenge_method is plain', query({ code_challenge_method: 'plain' }), 'invalid_request'],
     ['code_challenge_method is s256 in lower case', query({ code_challenge_method: 's256' }), 'invalid_request'],
     ['code_challenge has 42 characters', query({ code_challenge: SEED_CHALLENGE.slice(0, 42) }), 'invalid_request'],
     ['code_challenge has 44 characters', query({ code_challenge: `${SEED_CHALLENGE}A` }), 'invalid_request'],
-    ['code_challenge has characters outside base64url', query({ code_challenge: `${SEED_CHALLENGE.slice(0, 41)}+/` }), 'invalid_request'],
+    [
+      'code_challenge has characters outside base64url',
+      query({ code_challenge: `${SEED_CHALLENGE.slice(0, 41)}+/` }),
+      'invalid_request',
+    ],
     ['code_challenge is padded', query({ code_challenge: `${SEED_CHALLENGE.slice(0, 42)}=` }), 'invalid_request'],
     ['scope is missing', query({ scope: undefined }), 'invalid_scope'],
     ['scope is empty', query({ scope: '' }), 'invalid_scope'],
@@ -206,13 +258,41 @@ describe('validateAuthorizationRequest redirects the error to the client', () =>
   });
 
   it.each([
-    ['a repeated parameter before an unsupported response_type', `${query({ response_type: 'token' })}&scope=${READ}`, 'invalid_request'],
-    ['a missing response_type before a missing code_challenge', query({ response_type: undefined, code_challenge: undefined }), 'invalid_request'],
-    ['an unsupported response_type before a missing code_challenge', query({ response_type: 'token', code_challenge: undefined }), 'unsupported_response_type'],
-    ['an unsupported response_type before an unknown scope', query({ response_type: 'token', scope: 'core.admin' }), 'unsupported_response_type'],
-    ['a missing code_challenge before a missing scope', query({ code_challenge: undefined, scope: undefined }), 'invalid_request'],
-    ['a plain method before an unassigned scope', query({ code_challenge_method: 'plain', scope: 'core.admin' }), 'invalid_request'],
-    ['a malformed code_challenge before a missing scope', query({ code_challenge: 'short', scope: undefined }), 'invalid_request'],
+    [
+      'a repeated parameter before an unsupported response_type',
+      `${query({ response_type: 'token' })}&scope=${READ}`,
+      'invalid_request',
+    ],
+    [
+      'a missing response_type before a missing code_challenge',
+      query({ response_type: undefined, code_challenge: undefined }),
+      'invalid_request',
+    ],
+    [
+      'an unsupported response_type before a missing code_challenge',
+      query({ response_type: 'token', code_challenge: undefined }),
+      'unsupported_response_type',
+    ],
+    [
+      'an unsupported response_type before an unknown scope',
+      query({ response_type: 'token', scope: 'core.admin' }),
+      'unsupported_response_type',
+    ],
+    [
+      'a missing code_challenge before a missing scope',
+      query({ code_challenge: undefined, scope: undefined }),
+      'invalid_request',
+    ],
+    [
+      'a plain method before an unassigned scope',
+      query({ code_challenge_method: 'plain', scope: 'core.admin' }),
+      'invalid_request',
+    ],
+    [
+      'a malformed code_challenge before a missing scope',
+      query({ code_challenge: 'short', scope: undefined }),
+      'invalid_request',
+    ],
   ])('reporting %s', async (_label, encoded, code) => {
     expect(await redirectedError(encoded)).toBe(code);
   });

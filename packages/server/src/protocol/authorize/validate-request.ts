@@ -22,7 +22,12 @@ const KNOWN_PARAMETERS = [
 
 /** Where an authorization error goes: to the client (redirect) or to the person (page). */
 export type AuthorizationRequestResult =
-  | { readonly ok: true; readonly client: Client; readonly request: AuthorizationRequest; readonly prompt: Prompt | undefined }
+  | {
+      readonly ok: true;
+      readonly client: Client;
+      readonly request: AuthorizationRequest;
+      readonly prompt: Prompt | undefined;
+    }
   | {
       readonly ok: false;
       readonly error: OAuthError;
@@ -42,7 +47,9 @@ export interface ValidateAuthorizationRequestInput {
  * whether we may redirect at all (client, redirect_uri; failures throw UntrustedRedirect for an
  * error page), then everything else, whose failures go back to the client.
  */
-export async function validateAuthorizationRequest(input: ValidateAuthorizationRequestInput): Promise<AuthorizationRequestResult> {
+export async function validateAuthorizationRequest(
+  input: ValidateAuthorizationRequestInput,
+): Promise<AuthorizationRequestResult> {
   const { parameters, realm } = input;
   const clientId = checkClientIdParameter(parameters.get('client_id'));
   const client = checkClient(await input.findClient(clientId), realm);
@@ -51,7 +58,10 @@ export async function validateAuthorizationRequest(input: ValidateAuthorizationR
   try {
     rejectRepeatedParameters(parameters, KNOWN_PARAMETERS);
     checkResponseType(single(parameters, 'response_type'));
-    const codeChallenge = checkPkceChallenge(single(parameters, 'code_challenge'), single(parameters, 'code_challenge_method'));
+    const codeChallenge = checkPkceChallenge(
+      single(parameters, 'code_challenge'),
+      single(parameters, 'code_challenge_method'),
+    );
     const scopes = checkRequestedScopes(single(parameters, 'scope'), client, input.builtInScopes);
     const nonce = single(parameters, 'nonce');
     const prompt = checkPrompt(single(parameters, 'prompt'));
@@ -75,4 +85,3 @@ export async function validateAuthorizationRequest(input: ValidateAuthorizationR
     throw error;
   }
 }
-

@@ -2,7 +2,16 @@
 // ports (ports.ts) with the semantics of the SQL repositories. Test-only: the build excludes it.
 import { expect } from 'vitest';
 import { InvalidGrant } from '../errors.js';
-import { DEFAULT_REFRESH_POLICY, realmIdFor, type Actor, type Client, type Realm, type RefreshTokenPolicy, type Tenant, type User } from '../model.js';
+import {
+  DEFAULT_REFRESH_POLICY,
+  realmIdFor,
+  type Actor,
+  type Client,
+  type Realm,
+  type RefreshTokenPolicy,
+  type Tenant,
+  type User,
+} from '../model.js';
 import type {
   AuthorizationCodeRecord,
   AuthorizationCodeRepository,
@@ -46,7 +55,12 @@ export const ACME_USER_REALM = testRealm(ACME_TENANT.id, 'user');
 export const ACME_CUSTOMER_REALM = testRealm(ACME_TENANT.id, 'customer');
 
 /** Absolute one hour, idle ten minutes, no grace window: short enough to step through in a test. */
-export const SHORT_REFRESH_POLICY: RefreshTokenPolicy = { enabled: true, absoluteTtlSeconds: 3_600, idleTtlSeconds: 600, graceSeconds: 0 };
+export const SHORT_REFRESH_POLICY: RefreshTokenPolicy = {
+  enabled: true,
+  absoluteTtlSeconds: 3_600,
+  idleTtlSeconds: 600,
+  graceSeconds: 0,
+};
 
 /** The seed Demo SPA: public, global, both API scopes, consent required, the default SPA refresh policy. */
 export function seedClient(overrides: Partial<Client> = {}): Client {
@@ -69,7 +83,13 @@ export function seedClient(overrides: Partial<Client> = {}): Client {
 
 /** The same client registered in tenant ACME as "App", returning to https://app.example.com/cb, with scope core.read. */
 export function acmeClient(overrides: Partial<Client> = {}): Client {
-  return seedClient({ tenantId: ACME_TENANT.id, name: 'App', redirectUris: ['https://app.example.com/cb'], scopes: ['core.read'], ...overrides });
+  return seedClient({
+    tenantId: ACME_TENANT.id,
+    name: 'App',
+    redirectUris: ['https://app.example.com/cb'],
+    scopes: ['core.read'],
+    ...overrides,
+  });
 }
 
 /** Alice, an agent of the seed tenant who set her password a day before T0. */
@@ -132,7 +152,9 @@ export function createTestClock(now = T0): TestClock {
  * A Random that records how many bytes each `token()` draws and answers `answer(bytes, draw)`,
  * draws counted from 1; by default `random-1`, `random-2`, … The rules under test never ask for a uuid.
  */
-export function createRecordingRandom(answer: (bytes: number, draw: number) => string = (_bytes, draw) => `random-${draw}`): Random & { readonly drawnBytes: number[] } {
+export function createRecordingRandom(
+  answer: (bytes: number, draw: number) => string = (_bytes, draw) => `random-${draw}`,
+): Random & { readonly drawnBytes: number[] } {
   const drawnBytes: number[] = [];
   return {
     drawnBytes,
@@ -153,7 +175,10 @@ export interface SignedToken {
 }
 
 /** A signer that records what it signs, in order, and answers with the given stand-in tokens. */
-export function createRecordingSigner(tokens: { accessToken: (claims: Record<string, unknown>) => string; idToken: string }): TokenSigner & { readonly signed: SignedToken[] } {
+export function createRecordingSigner(tokens: {
+  accessToken: (claims: Record<string, unknown>) => string;
+  idToken: string;
+}): TokenSigner & { readonly signed: SignedToken[] } {
   const signed: SignedToken[] = [];
   return {
     signed,
@@ -189,7 +214,9 @@ export function createRevokedTokenStore(): RevokedTokenRepository & { readonly e
  * Authorization codes in memory, with the same atomic consume as the SQL repositories; a first
  * refresh token passed to consume goes into `refreshTokens`, as the SQL transaction does.
  */
-export function createCodeStore(refreshTokens?: Pick<RefreshTokenRepository, 'insert'>): AuthorizationCodeRepository & { records: Map<string, AuthorizationCodeRecord> } {
+export function createCodeStore(
+  refreshTokens?: Pick<RefreshTokenRepository, 'insert'>,
+): AuthorizationCodeRepository & { records: Map<string, AuthorizationCodeRecord> } {
   const records = new Map<string, AuthorizationCodeRecord>();
   return {
     records,
@@ -215,14 +242,18 @@ export function createCodeStore(refreshTokens?: Pick<RefreshTokenRepository, 'in
  * old row is neither rotated nor revoked; revoking families also deny-lists their unexpired
  * access tokens in `revokedAccess` (an already deny-listed jti keeps its entry).
  */
-export function createRefreshTokenStore(revokedAccess: RevokedAccessTokens): RefreshTokenRepository & { records: Map<string, RefreshTokenRecord>; revocations: RefreshFamilySelector[] } {
+export function createRefreshTokenStore(
+  revokedAccess: RevokedAccessTokens,
+): RefreshTokenRepository & { records: Map<string, RefreshTokenRecord>; revocations: RefreshFamilySelector[] } {
   const records = new Map<string, RefreshTokenRecord>();
   const revocations: RefreshFamilySelector[] = [];
   const selects = (record: RefreshTokenRecord, selector: RefreshFamilySelector): boolean => {
     if ('familyId' in selector) return record.familyId === selector.familyId;
     if ('codeHash' in selector) return record.codeHash === selector.codeHash;
     if ('sessionId' in selector) return record.sessionId === selector.sessionId;
-    return record.userId === selector.userId && (selector.clientId === undefined || record.clientId === selector.clientId);
+    return (
+      record.userId === selector.userId && (selector.clientId === undefined || record.clientId === selector.clientId)
+    );
   };
   return {
     records,
@@ -243,12 +274,15 @@ export function createRefreshTokenStore(revokedAccess: RevokedAccessTokens): Ref
     },
     async revokeFamilies(selector, now) {
       revocations.push(selector);
-      const families = new Set([...records.values()].filter((record) => selects(record, selector)).map((record) => record.familyId));
+      const families = new Set(
+        [...records.values()].filter((record) => selects(record, selector)).map((record) => record.familyId),
+      );
       for (const [hash, record] of records) {
         if (!families.has(record.familyId)) continue;
         if (record.revokedAt === null) records.set(hash, { ...record, revokedAt: now });
         const { accessTokenJti: jti, accessTokenExpiresAt: expiresAt } = record;
-        if (jti !== null && expiresAt !== null && expiresAt > now && !revokedAccess.has(jti)) revokedAccess.set(jti, { realmId: record.realmId, expiresAt });
+        if (jti !== null && expiresAt !== null && expiresAt > now && !revokedAccess.has(jti))
+          revokedAccess.set(jti, { realmId: record.realmId, expiresAt });
       }
       return families.size;
     },

@@ -94,11 +94,30 @@ function setup(options: SetupOptions = {}) {
   };
   void codes.insert(record);
   const grant = authorizationCodeGrant(deps);
-  const redeem = (form: Record<string, string | undefined> = {}, client: Client = CLIENT, realm: Realm = SEED_USER_REALM): Promise<TokenResponse> => {
-    const values = { grant_type: 'authorization_code', code: CODE, redirect_uri: SEED_REDIRECT_URI, client_id: client.clientId, code_verifier: SEED_VERIFIER, ...form };
+  const redeem = (
+    form: Record<string, string | undefined> = {},
+    client: Client = CLIENT,
+    realm: Realm = SEED_USER_REALM,
+  ): Promise<TokenResponse> => {
+    const values = {
+      grant_type: 'authorization_code',
+      code: CODE,
+      redirect_uri: SEED_REDIRECT_URI,
+      client_id: client.clientId,
+      code_verifier: SEED_VERIFIER,
+      ...form,
+    };
     return grant({ realm, tenant: SEED_TENANT, client, parameters: parseParameters(formEncode(values)) });
   };
-  return { clock, codes, revoked: revokedTokens.entries, refreshTokens, signed: signer.signed, randomBytes: random.drawnBytes, redeem };
+  return {
+    clock,
+    codes,
+    revoked: revokedTokens.entries,
+    refreshTokens,
+    signed: signer.signed,
+    randomBytes: random.drawnBytes,
+    redeem,
+  };
 }
 
 const EXPECTED_RESPONSE: TokenResponse = {
@@ -187,8 +206,14 @@ describe('authorization_code grant: the refresh token (RFC 9700 §4.14, OAuth 2.
 
   it('never lets the idle expiry pass the absolute expiry when the policy allows a longer idle time', async () => {
     const { redeem, refreshTokens } = setup();
-    await redeem({}, { ...CLIENT, refreshTokens: { ...CLIENT.refreshTokens, absoluteTtlSeconds: 300, idleTtlSeconds: 7_200 } });
-    expect(refreshTokens.records.get(hashOpaqueSecret(REFRESH_TOKEN))).toMatchObject({ familyExpiresAt: T0 + 300, idleExpiresAt: T0 + 300 });
+    await redeem(
+      {},
+      { ...CLIENT, refreshTokens: { ...CLIENT.refreshTokens, absoluteTtlSeconds: 300, idleTtlSeconds: 7_200 } },
+    );
+    expect(refreshTokens.records.get(hashOpaqueSecret(REFRESH_TOKEN))).toMatchObject({
+      familyExpiresAt: T0 + 300,
+      idleExpiresAt: T0 + 300,
+    });
   });
 
   it('is not issued, nor stored, for a client whose refresh-token policy is off', async () => {
@@ -239,7 +264,10 @@ describe('authorization_code grant: OpenID Connect id_token', () => {
 describe('authorization_code grant refuses with invalid_grant', () => {
   it('a wrong code_verifier, leaving the code redeemable', async () => {
     const { redeem, codes } = setup();
-    await expectInvalidGrant(redeem({ code_verifier: `${SEED_VERIFIER.slice(0, -1)}Y` }), 'code_verifier does not match the code_challenge');
+    await expectInvalidGrant(
+      redeem({ code_verifier: `${SEED_VERIFIER.slice(0, -1)}Y` }),
+      'code_verifier does not match the code_challenge',
+    );
     expect(codes.records.get(CODE_HASH)).toMatchObject({ consumedAt: null, accessTokenJti: null });
     expect(await redeem()).toEqual(EXPECTED_RESPONSE);
   });
@@ -256,7 +284,10 @@ describe('authorization_code grant refuses with invalid_grant', () => {
 
   it('the code_challenge presented as the verifier (plain)', async () => {
     const { redeem } = setup();
-    await expectInvalidGrant(redeem({ code_verifier: SEED_CHALLENGE }), 'code_verifier does not match the code_challenge');
+    await expectInvalidGrant(
+      redeem({ code_verifier: SEED_CHALLENGE }),
+      'code_verifier does not match the code_challenge',
+    );
   });
 
   it('a code issued to another client, with the same description as an unknown code', async () => {
@@ -271,7 +302,10 @@ describe('authorization_code grant refuses with invalid_grant', () => {
 
   it('a redirect_uri that differs from the authorization request (even by a trailing slash)', async () => {
     const { redeem } = setup();
-    await expectInvalidGrant(redeem({ redirect_uri: `${SEED_REDIRECT_URI}/` }), 'redirect_uri does not match the authorization request');
+    await expectInvalidGrant(
+      redeem({ redirect_uri: `${SEED_REDIRECT_URI}/` }),
+      'redirect_uri does not match the authorization request',
+    );
   });
 
   it('an expired code (at its expiry second)', async () => {
@@ -325,7 +359,9 @@ describe('authorization_code grant refuses with invalid_request', () => {
 
   it('a missing redirect_uri', async () => {
     const { redeem } = setup();
-    await expect(redeem({ redirect_uri: undefined })).rejects.toThrow(new InvalidRequest('missing required parameter redirect_uri'));
+    await expect(redeem({ redirect_uri: undefined })).rejects.toThrow(
+      new InvalidRequest('missing required parameter redirect_uri'),
+    );
   });
 });
 
@@ -362,7 +398,10 @@ describe('authorization_code grant on a reused code (RFC 6749 §4.1.2, RFC 9700 
   it('does not revoke anything when the second redemption has a wrong code_verifier', async () => {
     const { redeem, revoked, refreshTokens } = setup();
     await redeem();
-    await expectInvalidGrant(redeem({ code_verifier: 'x'.repeat(43) }), 'code_verifier does not match the code_challenge');
+    await expectInvalidGrant(
+      redeem({ code_verifier: 'x'.repeat(43) }),
+      'code_verifier does not match the code_challenge',
+    );
     expect(revoked.size).toBe(0);
     expect(refreshTokens.revocations).toEqual([]);
     expect(refreshTokens.records.get(hashOpaqueSecret(REFRESH_TOKEN))).toMatchObject({ revokedAt: null });
@@ -379,12 +418,17 @@ describe('authorization_code grant on a reused code (RFC 6749 §4.1.2, RFC 9700 
   it('lets exactly one of two concurrent valid redemptions succeed and revokes what the winner got, refresh family included', async () => {
     const { redeem, revoked, refreshTokens, signed } = setup();
     const results = await Promise.allSettled([redeem(), redeem()]);
-    const fulfilled = results.filter((result): result is PromiseFulfilledResult<TokenResponse> => result.status === 'fulfilled');
+    const fulfilled = results.filter(
+      (result): result is PromiseFulfilledResult<TokenResponse> => result.status === 'fulfilled',
+    );
     const rejected = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     expect(fulfilled).toHaveLength(1);
     expect(rejected).toHaveLength(1);
     expect(rejected[0]!.reason).toBeInstanceOf(InvalidGrant);
-    expect(rejected[0]!.reason).toMatchObject({ message: 'authorization code was already used', detail: 'concurrent code redemption lost the race' });
+    expect(rejected[0]!.reason).toMatchObject({
+      message: 'authorization code was already used',
+      detail: 'concurrent code redemption lost the race',
+    });
     expect(signed.map((call) => call.claims.jti)).toEqual([JTI]);
     expect([...revoked.keys()]).toEqual([JTI]);
     expect(refreshTokens.revocations).toContainEqual({ codeHash: CODE_HASH });

@@ -1,7 +1,12 @@
 import { required, single } from '../authorize/parameters.js';
 import { InvalidGrant } from '../errors.js';
 import { verifyS256 } from '../pkce.js';
-import type { AuthorizationCodeRecord, AuthorizationCodeRepository, RefreshTokenRepository, RevokedTokenRepository } from '../ports.js';
+import type {
+  AuthorizationCodeRecord,
+  AuthorizationCodeRepository,
+  RefreshTokenRepository,
+  RevokedTokenRepository,
+} from '../ports.js';
 import { hashOpaqueSecret } from '../secrets.js';
 import type { GrantHandler, TokenRequest, TokenResponse } from './grant.js';
 import { checkGrantStillValid, type GrantCheckDeps } from './grant-checks.js';
@@ -30,9 +35,11 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
     const codeHash = hashOpaqueSecret(code);
     const record = await deps.codes.findByHash(codeHash);
     if (!record || record.realmId !== realm.id) throw new InvalidGrant('invalid authorization code', 'unknown code');
-    if (record.clientId !== client.clientId) throw new InvalidGrant('invalid authorization code', 'code issued to another client');
+    if (record.clientId !== client.clientId)
+      throw new InvalidGrant('invalid authorization code', 'code issued to another client');
     // OAuth 2.1 §4.1.3: redirect_uri must be identical to the one in the authorization request.
-    if (record.redirectUri !== redirectUri) throw new InvalidGrant('redirect_uri does not match the authorization request');
+    if (record.redirectUri !== redirectUri)
+      throw new InvalidGrant('redirect_uri does not match the authorization request');
     if (codeVerifier === undefined || !verifyS256(codeVerifier, record.codeChallenge)) {
       throw new InvalidGrant('code_verifier does not match the code_challenge');
     }
@@ -43,7 +50,13 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
       throw new InvalidGrant('authorization code was already used', 'code replay: tokens issued from it revoked');
     }
     if (record.expiresAt <= now) throw new InvalidGrant('authorization code expired');
-    await checkGrantStillValid(deps, { client, tenantId: realm.tenantId, userId: record.userId, scopes: record.scopes, grantedAt: record.authTime });
+    await checkGrantStillValid(deps, {
+      client,
+      tenantId: realm.tenantId,
+      userId: record.userId,
+      scopes: record.scopes,
+      grantedAt: record.authTime,
+    });
 
     const jti = deps.random.token(16);
     // The access token's expiry is fixed now so the refresh family can record it in the same
@@ -76,18 +89,33 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
       if (consumed) await revokeTokensIssuedFrom(deps, consumed, now);
       throw new InvalidGrant('authorization code was already used', 'concurrent code redemption lost the race');
     }
-    const grant = { realm, tenant, client, userId: record.userId, scopes: record.scopes, authTime: record.authTime, jti, issuedAt: now };
+    const grant = {
+      realm,
+      tenant,
+      client,
+      userId: record.userId,
+      scopes: record.scopes,
+      authTime: record.authTime,
+      jti,
+      issuedAt: now,
+    };
     const { response } = await mintTokens(deps, grant, { nonce: record.nonce });
     if (!refresh) return response;
     // With the SQL stores a racing replay always finds the family (it is committed with the
     // consume). Defence in depth for a store that writes them separately: if our jti was already
     // deny-listed, revoke the family ourselves. The response still goes out (issued, then revoked).
-    if (await deps.revokedTokens.isAccessTokenRevoked(jti)) await deps.refreshTokens.revokeFamilies({ familyId: refresh.record.familyId }, now);
+    if (await deps.revokedTokens.isAccessTokenRevoked(jti))
+      await deps.refreshTokens.revokeFamilies({ familyId: refresh.record.familyId }, now);
     return { ...response, refresh_token: refresh.token };
   };
 }
 
-async function revokeTokensIssuedFrom(deps: AuthorizationCodeGrantDeps, record: AuthorizationCodeRecord, now: number): Promise<void> {
-  if (record.accessTokenJti) await deps.revokedTokens.revokeAccessToken(record.accessTokenJti, record.realmId, now + deps.accessTokenTtlSeconds);
+async function revokeTokensIssuedFrom(
+  deps: AuthorizationCodeGrantDeps,
+  record: AuthorizationCodeRecord,
+  now: number,
+): Promise<void> {
+  if (record.accessTokenJti)
+    await deps.revokedTokens.revokeAccessToken(record.accessTokenJti, record.realmId, now + deps.accessTokenTtlSeconds);
   await deps.refreshTokens.revokeFamilies({ codeHash: record.codeHash }, now);
 }

@@ -20,20 +20,34 @@ describe('checkTokenParameters', () => {
   });
 
   it('refuses a missing or empty grant_type with invalid_request', () => {
-    expect(() => checkTokenParameters(parseParameters('code=abc'))).toThrow(new InvalidRequest('missing required parameter grant_type'));
-    expect(() => checkTokenParameters(parseParameters('grant_type=&code=abc'))).toThrow(new InvalidRequest('missing required parameter grant_type'));
+    expect(() => checkTokenParameters(parseParameters('code=abc'))).toThrow(
+      new InvalidRequest('missing required parameter grant_type'),
+    );
+    expect(() => checkTokenParameters(parseParameters('grant_type=&code=abc'))).toThrow(
+      new InvalidRequest('missing required parameter grant_type'),
+    );
   });
 
-  it.each(['grant_type', 'code', 'redirect_uri', 'client_id', 'client_secret', 'code_verifier', 'refresh_token', 'scope'])(
-    'refuses a repeated %s with invalid_request (RFC 6749 §3.2)',
-    (name) => {
-      const form = `grant_type=authorization_code&${name}=a&${name}=b`;
-      expect(() => checkTokenParameters(parseParameters(form))).toThrow(new InvalidRequest(`parameter ${name} was sent more than once`));
-    },
-  );
+  it.each([
+    'grant_type',
+    'code',
+    'redirect_uri',
+    'client_id',
+    'client_secret',
+    'code_verifier',
+    'refresh_token',
+    'scope',
+  ])('refuses a repeated %s with invalid_request (RFC 6749 §3.2)', (name) => {
+    const form = `grant_type=authorization_code&${name}=a&${name}=b`;
+    expect(() => checkTokenParameters(parseParameters(form))).toThrow(
+      new InvalidRequest(`parameter ${name} was sent more than once`),
+    );
+  });
 
   it('ignores repeated unknown parameters', () => {
-    expect(checkTokenParameters(parseParameters('grant_type=authorization_code&extra=1&extra=2'))).toBe('authorization_code');
+    expect(checkTokenParameters(parseParameters('grant_type=authorization_code&extra=1&extra=2'))).toBe(
+      'authorization_code',
+    );
   });
 });
 
@@ -53,25 +67,37 @@ describe('handleTokenRequest', () => {
     expect(calls).toEqual([tokenRequest]);
   });
 
-  it.each(['password', 'client_credentials', 'implicit', 'Authorization_Code', '__proto__', 'toString', 'constructor', 'hasOwnProperty'])(
-    'refuses grant_type %s with unsupported_grant_type',
-    async (grantType) => {
-      const error = await handleTokenRequest(handlers, allowAll, grantType, request(`grant_type=${grantType}`)).then(
-        () => expect.unreachable('the grant should be unsupported'),
-        (thrown: unknown) => thrown,
-      );
-      expect(error).toBeInstanceOf(UnsupportedGrantType);
-      expect(error).toMatchObject({ error: 'unsupported_grant_type', status: 400, message: `grant_type ${grantType} is not supported` });
-    },
-  );
+  it.each([
+    'password',
+    'client_credentials',
+    'implicit',
+    'Authorization_Code',
+    '__proto__',
+    'toString',
+    'constructor',
+    'hasOwnProperty',
+  ])('refuses grant_type %s with unsupported_grant_type', async (grantType) => {
+    const error = await handleTokenRequest(handlers, allowAll, grantType, request(`grant_type=${grantType}`)).then(
+      () => expect.unreachable('the grant should be unsupported'),
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(UnsupportedGrantType);
+    expect(error).toMatchObject({
+      error: 'unsupported_grant_type',
+      status: 400,
+      message: `grant_type ${grantType} is not supported`,
+    });
+  });
 
   it('refuses a supported grant the client may not use with unauthorized_client', async () => {
-    await expect(handleTokenRequest(handlers, () => [], 'authorization_code', request('grant_type=authorization_code'))).rejects.toThrow(
-      new UnauthorizedClient('this client may not use grant_type authorization_code'),
-    );
+    await expect(
+      handleTokenRequest(handlers, () => [], 'authorization_code', request('grant_type=authorization_code')),
+    ).rejects.toThrow(new UnauthorizedClient('this client may not use grant_type authorization_code'));
   });
 
   it('reports an unknown grant as unsupported before asking whether the client may use it', async () => {
-    await expect(handleTokenRequest(handlers, () => [], 'password', request('grant_type=password'))).rejects.toThrow(UnsupportedGrantType);
+    await expect(handleTokenRequest(handlers, () => [], 'password', request('grant_type=password'))).rejects.toThrow(
+      UnsupportedGrantType,
+    );
   });
 });

@@ -4,7 +4,16 @@ import type { Client } from '../model.js';
 import type { GrantHandler, TokenRequest, TokenResponse } from './grant.js';
 
 /** Token endpoint parameters that must not repeat (RFC 6749 §3.2). */
-const TOKEN_PARAMETERS = ['grant_type', 'code', 'redirect_uri', 'client_id', 'client_secret', 'code_verifier', 'refresh_token', 'scope'] as const;
+const TOKEN_PARAMETERS = [
+  'grant_type',
+  'code',
+  'redirect_uri',
+  'client_id',
+  'client_secret',
+  'code_verifier',
+  'refresh_token',
+  'scope',
+] as const;
 
 export function checkTokenParameters(parameters: RawParameters): string {
   rejectRepeatedParameters(parameters, TOKEN_PARAMETERS);
@@ -23,6 +32,7 @@ export async function handleTokenRequest(
 ): Promise<TokenResponse> {
   const handler = Object.hasOwn(handlers, grantType) ? handlers[grantType] : undefined;
   if (!handler) throw new UnsupportedGrantType(`grant_type ${grantType} is not supported`);
-  if (!allowedGrants(request.client).includes(grantType)) throw new UnauthorizedClient(`this client may not use grant_type ${grantType}`);
+  if (!allowedGrants(request.client).includes(grantType))
+    throw new UnauthorizedClient(`this client may not use grant_type ${grantType}`);
   return handler(request);
 }

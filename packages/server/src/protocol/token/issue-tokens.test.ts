@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Client } from '../model.js';
 import { hashOpaqueSecret } from '../secrets.js';
-import { createRecordingRandom, createRecordingSigner, createTestClock, seedClient, SEED_CUSTOMER_REALM, SEED_TENANT, SHORT_REFRESH_POLICY, T0 } from '../testing/fakes.js';
+import {
+  createRecordingRandom,
+  createRecordingSigner,
+  createTestClock,
+  seedClient,
+  SEED_CUSTOMER_REALM,
+  SEED_TENANT,
+  SHORT_REFRESH_POLICY,
+  T0,
+} from '../testing/fakes.js';
 import { mintTokens, newRefreshToken, type TokenGrant, type TokenIssuerDeps } from './issue-tokens.js';
 
 const CLIENT: Client = seedClient({ scopes: ['core.aiservices.read'], refreshTokens: SHORT_REFRESH_POLICY });
@@ -21,7 +30,15 @@ function issuer() {
 }
 
 function grant(scopes: readonly string[]): TokenGrant {
-  return { realm: SEED_CUSTOMER_REALM, tenant: SEED_TENANT, client: CLIENT, userId: 'customer-7', scopes, authTime: T0 - 45, jti: 'jti-abc' };
+  return {
+    realm: SEED_CUSTOMER_REALM,
+    tenant: SEED_TENANT,
+    client: CLIENT,
+    userId: 'customer-7',
+    scopes,
+    authTime: T0 - 45,
+    jti: 'jti-abc',
+  };
 }
 
 describe('mintTokens', () => {
@@ -55,7 +72,13 @@ describe('mintTokens', () => {
   it('signs an id_token with typ JWT for the client when asked and the scopes include openid', async () => {
     const { deps, signed } = issuer();
     const { response } = await mintTokens(deps, grant(['openid', 'profile']), { nonce: 'abc' });
-    expect(response).toEqual({ access_token: ACCESS_TOKEN, token_type: 'Bearer', expires_in: 600, scope: 'openid profile', id_token: 'signed-id-token' });
+    expect(response).toEqual({
+      access_token: ACCESS_TOKEN,
+      token_type: 'Bearer',
+      expires_in: 600,
+      scope: 'openid profile',
+      id_token: 'signed-id-token',
+    });
     expect(signed[1]).toEqual({
       tenantId: SEED_TENANT.id,
       typ: 'JWT',
@@ -111,7 +134,13 @@ describe('newRefreshToken', () => {
     const { token, record } = newRefreshToken(deps.random, fields);
     expect(randomBytes).toEqual([32]);
     expect(token).toBe('A'.repeat(43));
-    expect(record).toEqual({ ...fields, tokenHash: hashOpaqueSecret(token), rotatedAt: null, revokedAt: null, successorSealed: null });
+    expect(record).toEqual({
+      ...fields,
+      tokenHash: hashOpaqueSecret(token),
+      rotatedAt: null,
+      revokedAt: null,
+      successorSealed: null,
+    });
     expect(Object.values(record)).not.toContain(token);
   });
 });

@@ -7,7 +7,9 @@ import { formatScope } from '../scope.js';
 import type { TokenResponse } from './grant.js';
 
 export interface TokenIssuerDeps {
-  readonly signer: AccessTokenSigner & { sign(tenantId: string, claims: Record<string, unknown>, typ: string): Promise<string> };
+  readonly signer: AccessTokenSigner & {
+    sign(tenantId: string, claims: Record<string, unknown>, typ: string): Promise<string>;
+  };
   readonly clock: Clock;
   readonly random: Random;
   readonly accessTokenTtlSeconds: number;
@@ -75,5 +77,8 @@ export function newRefreshToken(
   fields: Omit<RefreshTokenRecord, 'tokenHash' | 'rotatedAt' | 'revokedAt' | 'successorSealed'>,
 ): { token: string; record: RefreshTokenRecord } {
   const token = random.token(32);
-  return { token, record: { ...fields, tokenHash: hashOpaqueSecret(token), rotatedAt: null, revokedAt: null, successorSealed: null } };
+  return {
+    token,
+    record: { ...fields, tokenHash: hashOpaqueSecret(token), rotatedAt: null, revokedAt: null, successorSealed: null },
+  };
 }

@@ -60,10 +60,15 @@ function setup(options: SetupOptions = {}) {
   const revokedTokens = createRevokedTokenStore();
   const refreshTokens = createRefreshTokenStore(revokedTokens.entries);
   void refreshTokens.insert({ ...INITIAL, ...options.initial });
-  const signer = createRecordingSigner({ accessToken: (claims) => `access-token-for-${String(claims.jti)}`, idToken: 'an-id-token' });
+  const signer = createRecordingSigner({
+    accessToken: (claims) => `access-token-for-${String(claims.jti)}`,
+    idToken: 'an-id-token',
+  });
   // A refresh draws a 16-byte jti, then a 32-byte refresh token; each kind is numbered on its own.
   const drawn = { jti: 0, refresh: 0 };
-  const random = createRecordingRandom((bytes) => (bytes === 32 ? `refresh-${(drawn.refresh += 1)}` : `jti-${(drawn.jti += 1)}`));
+  const random = createRecordingRandom((bytes) =>
+    bytes === 32 ? `refresh-${(drawn.refresh += 1)}` : `jti-${(drawn.jti += 1)}`,
+  );
   const user = 'user' in options ? options.user : SEED_USER;
   const consented = options.consented ?? [READ, WRITE];
   const deps: RefreshTokenGrantDeps = {
@@ -75,20 +80,41 @@ function setup(options: SetupOptions = {}) {
     accessTokenTtlSeconds: ACCESS_TTL_SECONDS,
     idTokenTtlSeconds: 300,
     findUser: async (tenantId, userId) => (user && user.tenantId === tenantId && user.id === userId ? user : undefined),
-    grantedScopes: async (userId, clientId) => (userId === SEED_USER.id && clientId === CLIENT.clientId ? consented : []),
+    grantedScopes: async (userId, clientId) =>
+      userId === SEED_USER.id && clientId === CLIENT.clientId ? consented : [],
   };
   const grant = refreshTokenGrant(deps);
-  const refresh = (form: Record<string, string | undefined> = {}, client: Client = CLIENT, realm: Realm = SEED_USER_REALM): Promise<TokenResponse> => {
+  const refresh = (
+    form: Record<string, string | undefined> = {},
+    client: Client = CLIENT,
+    realm: Realm = SEED_USER_REALM,
+  ): Promise<TokenResponse> => {
     const values = { grant_type: 'refresh_token', refresh_token: INITIAL_TOKEN, client_id: client.clientId, ...form };
     return grant({ realm, tenant: SEED_TENANT, client, parameters: parseParameters(formEncode(values)) });
   };
   const record = (token: string): RefreshTokenRecord | undefined => refreshTokens.records.get(hashOpaqueSecret(token));
-  const liveTokens = (): RefreshTokenRecord[] => [...refreshTokens.records.values()].filter((row) => row.rotatedAt === null && row.revokedAt === null);
-  return { clock, revoked: revokedTokens.entries, refreshTokens, signed: signer.signed, randomBytes: random.drawnBytes, refresh, record, liveTokens };
+  const liveTokens = (): RefreshTokenRecord[] =>
+    [...refreshTokens.records.values()].filter((row) => row.rotatedAt === null && row.revokedAt === null);
+  return {
+    clock,
+    revoked: revokedTokens.entries,
+    refreshTokens,
+    signed: signer.signed,
+    randomBytes: random.drawnBytes,
+    refresh,
+    record,
+    liveTokens,
+  };
 }
 
 function response(jti: string, refreshToken: string, scope = `${READ} ${WRITE}`): TokenResponse {
-  return { access_token: `access-token-for-${jti}`, token_type: 'Bearer', expires_in: ACCESS_TTL_SECONDS, scope, refresh_token: refreshToken };
+  return {
+    access_token: `access-token-for-${jti}`,
+    token_type: 'Bearer',
+    expires_in: ACCESS_TTL_SECONDS,
+    scope,
+    refresh_token: refreshToken,
+  };
 }
 
 describe('refresh_token grant: rotation (OAuth 2.1 §4.3.1, RFC 9700 §4.14.2)', () => {
@@ -162,8 +188,12 @@ describe('refresh_token grant: rotation (OAuth 2.1 §4.3.1, RFC 9700 §4.14.2)',
 
   it('refuses a missing refresh_token with invalid_request', async () => {
     const { refresh } = setup();
-    await expect(refresh({ refresh_token: undefined })).rejects.toThrow(new InvalidRequest('missing required parameter refresh_token'));
-    await expect(refresh({ refresh_token: '' })).rejects.toThrow(new InvalidRequest('missing required parameter refresh_token'));
+    await expect(refresh({ refresh_token: undefined })).rejects.toThrow(
+      new InvalidRequest('missing required parameter refresh_token'),
+    );
+    await expect(refresh({ refresh_token: '' })).rejects.toThrow(
+      new InvalidRequest('missing required parameter refresh_token'),
+    );
   });
 });
 
@@ -175,7 +205,10 @@ describe('refresh_token grant: reuse of a rotated token (RFC 9700 §4.14.2)', ()
     clock.now = T0 + 200;
     const error = await rejection(refresh());
     expect(error).toBeInstanceOf(InvalidGrant);
-    expect(error).toMatchObject({ message: 'the refresh token was already used', detail: `reuse detected: family ${FAMILY_ID} revoked` });
+    expect(error).toMatchObject({
+      message: 'the refresh token was already used',
+      detail: `reuse detected: family ${FAMILY_ID} revoked`,
+    });
     expect(refreshTokens.revocations).toEqual([{ familyId: FAMILY_ID }]);
     expect(record('refresh-1')).toMatchObject({ revokedAt: T0 + 200 });
     expect([...revoked].sort()).toEqual([
@@ -290,7 +323,11 @@ describe('refresh_token grant: lifetimes', () => {
       token = (await refresh({ refresh_token: token })).refresh_token!;
     }
     // The last rotation came at T0 + 3500: its idle period is cut at the absolute expiry.
-    expect(record(token)).toMatchObject({ createdAt: T0 + 3_500, familyExpiresAt: T0 + 3_600, idleExpiresAt: T0 + 3_600 });
+    expect(record(token)).toMatchObject({
+      createdAt: T0 + 3_500,
+      familyExpiresAt: T0 + 3_600,
+      idleExpiresAt: T0 + 3_600,
+    });
     clock.now = T0 + 3_600;
     await expectInvalidGrant(refresh({ refresh_token: token }), 'the refresh token expired');
   });
@@ -302,7 +339,7 @@ describe('refresh_token grant: lifetimes', () => {
     expect(record(INITIAL_TOKEN)).toEqual({ ...INITIAL, idleExpiresAt: T0 + 7_200 });
   });
 
-  it('accepts such a token one second before its absolute expiry, cutting the successor\'s idle period there', async () => {
+  it("accepts such a token one second before its absolute expiry, cutting the successor's idle period there", async () => {
     const { refresh, clock, record } = setup({ initial: { idleExpiresAt: T0 + 7_200 } });
     clock.now = T0 + 3_599;
     await refresh();
@@ -347,7 +384,7 @@ describe('refresh_token grant: scope (RFC 6749 §6)', () => {
 });
 
 describe('refresh_token grant refuses with invalid_grant', () => {
-  it('another client\'s token, without revoking it: its owner can still refresh', async () => {
+  it("another client's token, without revoking it: its owner can still refresh", async () => {
     const { refresh, record, refreshTokens } = setup();
     const error = await rejection(refresh({}, OTHER_CLIENT));
     expect(error).toBeInstanceOf(InvalidGrant);
@@ -431,7 +468,10 @@ describe('refresh_token grant under concurrency', () => {
     expect(fulfilled).toHaveLength(1);
     expect(rejected).toHaveLength(1);
     expect(rejected[0]!.reason).toBeInstanceOf(InvalidGrant);
-    expect(rejected[0]!.reason).toMatchObject({ message: 'the refresh token was already used', detail: 'concurrent refresh lost the race' });
+    expect(rejected[0]!.reason).toMatchObject({
+      message: 'the refresh token was already used',
+      detail: 'concurrent refresh lost the race',
+    });
     // Two presentations of one token are indistinguishable from theft: the family goes.
     expect(refreshTokens.revocations).toEqual([{ familyId: FAMILY_ID }]);
     expect(liveTokens()).toEqual([]);
@@ -448,9 +488,13 @@ describe('refresh_token grant under concurrency', () => {
     expect(refreshTokens.records.size).toBe(2);
   });
 
-  it('with a grace window, gives every concurrent duplicate the winner\'s response and keeps exactly one live successor', async () => {
+  it("with a grace window, gives every concurrent duplicate the winner's response and keeps exactly one live successor", async () => {
     const { refresh, liveTokens, revoked, refreshTokens } = setup();
-    const results = await Promise.all([refresh({}, GRACE_CLIENT), refresh({}, GRACE_CLIENT), refresh({}, GRACE_CLIENT)]);
+    const results = await Promise.all([
+      refresh({}, GRACE_CLIENT),
+      refresh({}, GRACE_CLIENT),
+      refresh({}, GRACE_CLIENT),
+    ]);
     expect(new Set(results.map((result) => JSON.stringify(result))).size).toBe(1);
     expect(liveTokens().map((row) => row.tokenHash)).toEqual([hashOpaqueSecret(results[0]!.refresh_token!)]);
     expect(refreshTokens.revocations).toEqual([]);

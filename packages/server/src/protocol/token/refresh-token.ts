@@ -29,8 +29,10 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandler {
     const now = deps.clock.nowSeconds();
 
     const record = await deps.refreshTokens.findByHash(hashOpaqueSecret(token));
-    if (!record || record.realmId !== realm.id) throw new InvalidGrant('invalid refresh token', 'unknown refresh token');
-    if (record.clientId !== client.clientId) throw new InvalidGrant('invalid refresh token', 'refresh token of another client');
+    if (!record || record.realmId !== realm.id)
+      throw new InvalidGrant('invalid refresh token', 'unknown refresh token');
+    if (record.clientId !== client.clientId)
+      throw new InvalidGrant('invalid refresh token', 'refresh token of another client');
     if (record.revokedAt !== null) throw new InvalidGrant('the refresh token was revoked');
     if (record.rotatedAt !== null) {
       const replay = graceReplay(client, record, token, now);
@@ -38,19 +40,31 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandler {
       await deps.refreshTokens.revokeFamilies({ familyId: record.familyId }, now);
       throw new InvalidGrant('the refresh token was already used', `reuse detected: family ${record.familyId} revoked`);
     }
-    if (record.familyExpiresAt <= now || record.idleExpiresAt <= now) throw new InvalidGrant('the refresh token expired');
+    if (record.familyExpiresAt <= now || record.idleExpiresAt <= now)
+      throw new InvalidGrant('the refresh token expired');
 
     // RFC 6749 §6: a narrower scope is allowed; anything beyond the grant is invalid_scope.
     let scopes = record.scopes;
     if (scopeParameter !== undefined) {
       const requested = parseScope(scopeParameter);
-      if (!requested || requested.length === 0 || !scopesCovered(requested, record.scopes)) throw new InvalidScope('scope exceeds the original grant');
+      if (!requested || requested.length === 0 || !scopesCovered(requested, record.scopes))
+        throw new InvalidScope('scope exceeds the original grant');
       scopes = requested;
     }
-    await checkGrantStillValid(deps, { client, tenantId: realm.tenantId, userId: record.userId, scopes: record.scopes, grantedAt: record.familyCreatedAt });
+    await checkGrantStillValid(deps, {
+      client,
+      tenantId: realm.tenantId,
+      userId: record.userId,
+      scopes: record.scopes,
+      grantedAt: record.familyCreatedAt,
+    });
 
     const jti = deps.random.token(16);
-    const { response, accessTokenExpiresAt } = await mintTokens(deps, { realm, tenant, client, userId: record.userId, scopes, authTime: record.authTime, jti }, undefined);
+    const { response, accessTokenExpiresAt } = await mintTokens(
+      deps,
+      { realm, tenant, client, userId: record.userId, scopes, authTime: record.authTime, jti },
+      undefined,
+    );
     const successor = newRefreshToken(deps.random, {
       familyId: record.familyId,
       realmId: record.realmId,
@@ -85,9 +99,21 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandler {
 }
 
 /** Within the client's grace window, the response the rotation produced, opened with the old token. */
-function graceReplay(client: Client, record: RefreshTokenRecord, token: string, now: number): TokenResponse | undefined {
+function graceReplay(
+  client: Client,
+  record: RefreshTokenRecord,
+  token: string,
+  now: number,
+): TokenResponse | undefined {
   const grace = client.refreshTokens.graceSeconds;
-  if (grace <= 0 || record.rotatedAt === null || record.revokedAt !== null || now - record.rotatedAt > grace || !record.successorSealed) return undefined;
+  if (
+    grace <= 0 ||
+    record.rotatedAt === null ||
+    record.revokedAt !== null ||
+    now - record.rotatedAt > grace ||
+    !record.successorSealed
+  )
+    return undefined;
   const opened = openWithSecret(token, record.successorSealed);
   return opened === undefined ? undefined : (JSON.parse(opened) as TokenResponse);
 }

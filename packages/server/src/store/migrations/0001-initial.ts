@@ -108,7 +108,11 @@ export const migration0001Initial: Migration = {
       .addColumn('access_token_jti', 'varchar(64)')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('authorization_codes_expiry_idx').on('authorization_codes').column('expires_at').execute();
+    await db.schema
+      .createIndex('authorization_codes_expiry_idx')
+      .on('authorization_codes')
+      .column('expires_at')
+      .execute();
 
     await db.schema
       .createTable('revoked_access_tokens')

@@ -28,13 +28,35 @@ export const migration0002TokenLifecycle: Migration = {
     await db.schema.createIndex('refresh_tokens_family_idx').on('refresh_tokens').column('family_id').execute();
     await db.schema.createIndex('refresh_tokens_session_idx').on('refresh_tokens').column('session_id').execute();
     await db.schema.createIndex('refresh_tokens_code_idx').on('refresh_tokens').column('code_hash').execute();
-    await db.schema.createIndex('refresh_tokens_user_client_idx').on('refresh_tokens').columns(['user_id', 'client_id']).execute();
+    await db.schema
+      .createIndex('refresh_tokens_user_client_idx')
+      .on('refresh_tokens')
+      .columns(['user_id', 'client_id'])
+      .execute();
 
-    await db.schema.alterTable('clients').addColumn('refresh_tokens', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-    await db.schema.alterTable('clients').addColumn('refresh_absolute_ttl_seconds', 'integer', (c) => c.notNull().defaultTo(604_800)).execute();
-    await db.schema.alterTable('clients').addColumn('refresh_idle_ttl_seconds', 'integer', (c) => c.notNull().defaultTo(86_400)).execute();
-    await db.schema.alterTable('clients').addColumn('refresh_grace_seconds', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-    await db.schema.alterTable('clients').addColumn('post_logout_redirect_uris', 'text', (c) => c.notNull().defaultTo('[]')).execute();
-    await db.schema.alterTable('users').addColumn('password_changed_at', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('clients')
+      .addColumn('refresh_tokens', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .alterTable('clients')
+      .addColumn('refresh_absolute_ttl_seconds', 'integer', (c) => c.notNull().defaultTo(604_800))
+      .execute();
+    await db.schema
+      .alterTable('clients')
+      .addColumn('refresh_idle_ttl_seconds', 'integer', (c) => c.notNull().defaultTo(86_400))
+      .execute();
+    await db.schema
+      .alterTable('clients')
+      .addColumn('refresh_grace_seconds', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .alterTable('clients')
+      .addColumn('post_logout_redirect_uris', 'text', (c) => c.notNull().defaultTo('[]'))
+      .execute();
+    await db.schema
+      .alterTable('users')
+      .addColumn('password_changed_at', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
   },
 };
