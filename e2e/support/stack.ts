@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,10 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'packages/server/dist/cli.js');
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
-const VITE = join(dirname(createRequire(join(ROOT, 'examples/spa-demo/package.json')).resolve('vite/package.json')), 'bin/vite.js');
+const VITE = join(
+  dirname(createRequire(join(ROOT, 'examples/spa-demo/package.json')).resolve('vite/package.json')),
+  'bin/vite.js',
+);
 
 export const TENANT = 'TMPRODB88619984';
 export const SCOPES = ['core.aiservices.read', 'core.aiservices.write'] as const;
@@ -100,17 +103,34 @@ export async function startStack(userSpecs: readonly UserSpec[], options: StackO
           VITE_TENANT: TENANT,
           VITE_CLIENT_ID: clientId,
           VITE_TOKEN_STORE: options.tokenStore ?? '',
-          VITE_REFRESH_LEEWAY_SECONDS: options.refreshLeewaySeconds === undefined ? '' : String(options.refreshLeewaySeconds),
+          VITE_REFRESH_LEEWAY_SECONDS:
+            options.refreshLeewaySeconds === undefined ? '' : String(options.refreshLeewaySeconds),
         },
       }),
     );
     const [{ users, introspectionClient }] = await Promise.all([seeding, building]);
 
     services.push(
-      spawnService('gatehouse', [CLI, 'start', '--database', database, '--host', '127.0.0.1', '--port', String(gatehousePort), '--public-url', gatehouseUrl], {
-        GATEHOUSE_LOG_LEVEL: 'warn',
-        GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS: options.accessTokenTtlSeconds === undefined ? '' : String(options.accessTokenTtlSeconds),
-      }),
+      spawnService(
+        'gatehouse',
+        [
+          CLI,
+          'start',
+          '--database',
+          database,
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(gatehousePort),
+          '--public-url',
+          gatehouseUrl,
+        ],
+        {
+          GATEHOUSE_LOG_LEVEL: 'warn',
+          GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS:
+            options.accessTokenTtlSeconds === undefined ? '' : String(options.accessTokenTtlSeconds),
+        },
+      ),
       spawnService('api-demo', [join(ROOT, 'examples/api-demo/dist/server.js')], {
         API_DEMO_PORT: String(apiPort),
         API_DEMO_GATEHOUSE_URL: gatehouseUrl,
@@ -119,7 +139,12 @@ export async function startStack(userSpecs: readonly UserSpec[], options: StackO
         API_DEMO_INTROSPECTION_CLIENT_SECRET: introspectionClient.clientSecret,
         API_DEMO_LOG_LEVEL: 'warn',
       }),
-      spawnService('vite preview', [VITE, 'preview', '--outDir', spaDist, '--host', '127.0.0.1', '--port', String(spaPort), '--strictPort'], {}, join(ROOT, 'examples/spa-demo')),
+      spawnService(
+        'vite preview',
+        [VITE, 'preview', '--outDir', spaDist, '--host', '127.0.0.1', '--port', String(spaPort), '--strictPort'],
+        {},
+        join(ROOT, 'examples/spa-demo'),
+      ),
     );
     await Promise.all([
       waitUntilReady(services[0]!, `http://127.0.0.1:${gatehousePort}/healthz`),
@@ -155,52 +180,121 @@ async function seed(
   spaUrl: string,
   userSpecs: readonly UserSpec[],
 ): Promise<{ users: Record<string, SeededUser>; introspectionClient: { clientId: string; clientSecret: string } }> {
-  const gatehouse = async (args: string[], stdin?: string) => JSON.parse(await run('gatehouse', [CLI, ...args, '--database', database, '--json'], { stdin }));
+  const gatehouse = async (args: string[], stdin?: string) =>
+    JSON.parse(await run('gatehouse', [CLI, ...args, '--database', database, '--json'], { stdin }));
   await gatehouse(['tenant', 'create', '--id', TENANT, '--name', 'Demo Tenant', '--api-domain', apiUrl]);
   // After the tenant, the rest in parallel: SQLite serialises the writes (busy timeout), and the
   // password hashing of each user runs in its own process.
   const users: Record<string, SeededUser> = {};
   const createScopesAndClient = async () => {
     await Promise.all([
-      gatehouse(['scope', 'create', '--tenant', TENANT, '--name', SCOPES[0], '--description', 'Read answers from the AI services']),
-      gatehouse(['scope', 'create', '--tenant', TENANT, '--name', SCOPES[1], '--description', 'Create and change content in the AI services']),
+      gatehouse([
+        'scope',
+        'create',
+        '--tenant',
+        TENANT,
+        '--name',
+        SCOPES[0],
+        '--description',
+        'Read answers from the AI services',
+      ]),
+      gatehouse([
+        'scope',
+        'create',
+        '--tenant',
+        TENANT,
+        '--name',
+        SCOPES[1],
+        '--description',
+        'Create and change content in the AI services',
+      ]),
     ]);
     await gatehouse([
-      'client', 'create', '--tenant', TENANT, '--name', CLIENT_NAME, '--platform', 'spa', '--resource-type', 'global', '--client-id', clientId,
-      '--redirect-uri', `${spaUrl}/callback`, '--post-logout-redirect-uri', `${spaUrl}/`, '--scope', SCOPES[0], '--scope', SCOPES[1], '--consent', 'required',
+      'client',
+      'create',
+      '--tenant',
+      TENANT,
+      '--name',
+      CLIENT_NAME,
+      '--platform',
+      'spa',
+      '--resource-type',
+      'global',
+      '--client-id',
+      clientId,
+      '--redirect-uri',
+      `${spaUrl}/callback`,
+      '--post-logout-redirect-uri',
+      `${spaUrl}/`,
+      '--scope',
+      SCOPES[0],
+      '--scope',
+      SCOPES[1],
+      '--consent',
+      'required',
     ]);
   };
   const createIntrospectionClient = async () => {
-    const created = await gatehouse(['client', 'create', '--tenant', TENANT, '--name', 'Demo API', '--platform', 'web', '--resource-type', 'global', '--redirect-uri', `${apiUrl}/unused`]);
+    const created = await gatehouse([
+      'client',
+      'create',
+      '--tenant',
+      TENANT,
+      '--name',
+      'Demo API',
+      '--platform',
+      'web',
+      '--resource-type',
+      'global',
+      '--redirect-uri',
+      `${apiUrl}/unused`,
+    ]);
     return { clientId: created.client_id as string, clientSecret: created.client_secret as string };
   };
   const createUser = async (spec: UserSpec) => {
     const password = `${spec.username}-e2e-pass`;
-    const created = await gatehouse(['user', 'create', '--tenant', TENANT, '--actor', spec.actor, '--username', spec.username, '--password-stdin'], password);
-    users[spec.username] = { ...spec, id: created.user.id, password, realm: `${TENANT}-${spec.actor === 'user' ? 'U' : 'C'}` };
+    const created = await gatehouse(
+      ['user', 'create', '--tenant', TENANT, '--actor', spec.actor, '--username', spec.username, '--password-stdin'],
+      password,
+    );
+    users[spec.username] = {
+      ...spec,
+      id: created.user.id,
+      password,
+      realm: `${TENANT}-${spec.actor === 'user' ? 'U' : 'C'}`,
+    };
   };
-  const [, introspectionClient] = await Promise.all([createScopesAndClient(), createIntrospectionClient(), ...userSpecs.map(createUser)]);
+  const [, introspectionClient] = await Promise.all([
+    createScopesAndClient(),
+    createIntrospectionClient(),
+    ...userSpecs.map(createUser),
+  ]);
   return { users, introspectionClient };
 }
 
 /** How long a suite waits for another suite's build of the demo apps, in milliseconds. */
 const BUILD_LOCK_TIMEOUT_MS = 120_000;
-const BUILD_LOCK = join(tmpdir(), `gatehouse-e2e-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`);
+const BUILD_LOCK = join(
+  tmpdir(),
+  `gatehouse-e2e-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}.lock`,
+);
 
 /**
  * Runs `task` while no other e2e suite of this checkout does: suites may run in parallel, and two
  * `tsc -b` writing the same outputs could leave one of them starting a half-written file. The lock
- * is a directory (mkdir is atomic); one left by a killed run is taken over after the timeout.
+ * is a directory (mkdir is atomic) holding the holder's pid; one left by a killed run is taken over
+ * at once when that process is gone, otherwise after the timeout.
  */
 async function withBuildLock<T>(task: () => Promise<T>): Promise<T> {
   let deadline = Date.now() + BUILD_LOCK_TIMEOUT_MS;
   for (;;) {
     try {
       mkdirSync(BUILD_LOCK);
+      writeFileSync(join(BUILD_LOCK, 'pid'), String(process.pid));
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (Date.now() > deadline) {
+      if (Date.now() > deadline || lockHolderIsGone()) {
         rmSync(BUILD_LOCK, { recursive: true, force: true });
         deadline = Date.now() + BUILD_LOCK_TIMEOUT_MS;
         continue;
@@ -215,22 +309,54 @@ async function withBuildLock<T>(task: () => Promise<T>): Promise<T> {
   }
 }
 
+/** True when the lock names a process that no longer runs (a killed run left it behind). */
+function lockHolderIsGone(): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(BUILD_LOCK, 'pid'), 'utf8'));
+  } catch {
+    return false; // the holder has not written its pid yet
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /** Runs node with `args` to completion; resolves with its stdout, rejects with its output. */
-function run(name: string, args: string[], options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {}): Promise<string> {
+function run(
+  name: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
     child.stdin.end(options.stdin ?? '');
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${name} ${args.slice(1).join(' ')} exited with ${code}:\n${stdout}${stderr}`))));
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(stdout)
+        : reject(new Error(`${name} ${args.slice(1).join(' ')} exited with ${code}:\n${stdout}${stderr}`)),
+    );
   });
 }
 
 function spawnService(name: string, args: string[], env: Record<string, string>, cwd = ROOT): Service {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
@@ -267,11 +393,15 @@ async function stopAll(services: readonly Service[], dir: string): Promise<void>
 /** Ports the OS reports free now; held together so the three differ. */
 async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve(server));
-    })),
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
   );
   const ports = servers.map((server) => (server.address() as { port: number }).port);
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
