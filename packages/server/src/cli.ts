@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createClient, getClientMetadata, setClientDisabled } from './admin/clients.js';
 import { DEMO, seedDemo } from './admin/demo.js';
-import { AdminInputError } from './admin/errors.js';
+import { AdminError, AdminInputError } from './admin/errors.js';
 import { rotateKeys } from './admin/keys.js';
 import { createScope, createTenant } from './admin/tenants.js';
 import { createUser, revokeConsent, setUserDisabled, setUserPassword } from './admin/users.js';
@@ -219,7 +219,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof AdminInputError) return fail(error.message, json);
+    if (error instanceof AdminError) return fail(error.message, json);
     throw error;
   } finally {
     await database.close();

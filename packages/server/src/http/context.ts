@@ -1,3 +1,4 @@
+import { AuditLog } from '../admin/audit.js';
 import type { GatehouseConfig } from '../config.js';
 import { KeyManager } from '../keys/key-manager.js';
 import { hashSecret, verifySecret } from '../lib/passwords.js';
@@ -19,6 +20,10 @@ export interface AppContext {
   };
   /** argon2id hash verified for unknown users so sign-in timing does not reveal them (made on first use). */
   dummyPasswordHash(): Promise<string>;
+  /** The audit trail (admin changes and security events). */
+  readonly audit: AuditLog;
+  /** Runs `work` in one database transaction, with repositories bound to it. */
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
 }
 
 export async function createContext(
@@ -41,5 +46,7 @@ export async function createContext(
     random,
     passwords: { hash: hashSecret, verify: verifySecret },
     dummyPasswordHash: () => (dummyHash ??= hashSecret(random.token(16))),
+    audit: new AuditLog(repos, clock, random),
+    transaction: (work) => database.db.transaction().execute((trx) => work(createRepositories(trx))),
   };
 }
