@@ -33,6 +33,7 @@ export interface AuditEventInput {
 
 export interface AuditLogger {
   info(object: Record<string, unknown>, message: string): void;
+  error(object: Record<string, unknown>, message: string): void;
 }
 
 /** A security event with no administrator behind it. */
@@ -71,6 +72,11 @@ export class AuditLog {
     const record = this.toRecord(event);
     await repos.auditEvents.insert(record);
     return () => this.log(record);
+  }
+
+  /** A security event that could not be written: logged loudly, the request goes on. */
+  reportFailure(type: string, error: unknown): void {
+    this.logger?.error({ err: error, auditType: type }, 'could not write an audit event');
   }
 
   private log(record: AuditEventRecord): void {
