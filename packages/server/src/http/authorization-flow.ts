@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { buildAuthorizationResponseUrl, issueAuthorizationCode } from '../protocol/authorize/issue-code.js';
+import { issueAuthorizationCode } from '../protocol/authorize/issue-code.js';
+import { buildAuthorizationResponseUrl } from '../protocol/authorization-response-url.js';
 import type { OAuthError } from '../protocol/errors.js';
 import type { AuthorizationRequest, Realm, Session, User } from '../protocol/model.js';
 import { hashOpaqueSecret } from '../protocol/secrets.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { readCookie, serializeCookie } from './cookies.js';
 import { cookiesSecure, realmCookiePath } from './realm.js';
 
@@ -53,7 +54,7 @@ export async function startSession(
   appendCookie(
     reply,
     serializeCookie(SESSION_COOKIE, id, {
-      path: realmCookiePath(ctx, realm),
+      path: realmCookiePath(realm),
       secure: cookiesSecure(ctx),
       maxAgeSeconds: ctx.config.sessionTtlSeconds,
     }),
@@ -71,7 +72,7 @@ export function browserBinding(ctx: AppContext, request: FastifyRequest, reply: 
     value = ctx.random.token(32);
     appendCookie(
       reply,
-      serializeCookie(BROWSER_COOKIE, value, { path: realmCookiePath(ctx, realm), secure: cookiesSecure(ctx) }),
+      serializeCookie(BROWSER_COOKIE, value, { path: realmCookiePath(realm), secure: cookiesSecure(ctx) }),
     );
   }
   return hashOpaqueSecret(value);
@@ -143,7 +144,7 @@ export async function endSession(ctx: AppContext, reply: FastifyReply, realm: Re
   appendCookie(
     reply,
     serializeCookie(SESSION_COOKIE, '', {
-      path: realmCookiePath(ctx, realm),
+      path: realmCookiePath(realm),
       secure: cookiesSecure(ctx),
       maxAgeSeconds: 0,
     }),

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseParameters, rejectRepeatedParameters, type RawParameters } from '../protocol/authorize/parameters.js';
+import { parseParameters, rejectRepeatedParameters, type RawParameters } from '../protocol/parameters.js';
 import { authenticateClient, type ClientAuthenticationMethod } from '../protocol/client-authentication.js';
 import { InvalidRequest } from '../protocol/errors.js';
 import type { Client, Realm, Tenant } from '../protocol/model.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { resolveRealm } from './realm.js';
 import { applyCors, originsOf, setNoStore } from './security.js';
 import { methodNotAllowed } from './routes/method-not-allowed.js';

@@ -1,6 +1,6 @@
 import type { AuthorizationCodeGrantDeps } from '../protocol/token/authorization-code.js';
 import type { TokenInspectionDeps } from '../protocol/token-inspection.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 
 /** Wires the protocol's grant handlers and token inspection to this process's repositories and keys. */
 export function grantDeps(ctx: AppContext): AuthorizationCodeGrantDeps {

@@ -1,9 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Client, Realm, Tenant } from '../protocol/model.js';
-import type { PendingAuthorization } from '../protocol/ports.js';
+import type { Client, PendingAuthorization, Realm, Tenant } from '../protocol/model.js';
 import { constantTimeEqual } from '../protocol/secrets.js';
 import { browserHashOf } from './authorization-flow.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { renderMessagePage } from './pages/message.js';
 import { realmLabel } from './realm.js';
 import { originsOf, setPageHeaders } from './security.js';

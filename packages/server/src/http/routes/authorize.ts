@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { parseParameters } from '../../protocol/authorize/parameters.js';
+import { parseParameters } from '../../protocol/parameters.js';
 import { promptNoneError } from '../../protocol/authorize/prompt.js';
 import { validateAuthorizationRequest } from '../../protocol/authorize/validate-request.js';
 import { decideNextStep } from '../../protocol/consent.js';
 import { UntrustedRedirect } from '../../protocol/errors.js';
 import { BUILT_IN_SCOPES } from '../../protocol/built-in-scopes.js';
 import { browserBinding, currentSession, redirectWithCode, redirectWithError } from '../authorization-flow.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { renderMessagePage } from '../pages/message.js';
 import { realmLabel, resolveRealm } from '../realm.js';
 import { setPageHeaders } from '../security.js';

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { parseParameters, single } from '../../protocol/authorize/parameters.js';
+import { parseParameters, single } from '../../protocol/parameters.js';
 import { BUILT_IN_SCOPE_DESCRIPTIONS } from '../../protocol/built-in-scopes.js';
 import { AccessDenied } from '../../protocol/errors.js';
 import { currentSession, redirectWithCode, redirectWithError } from '../authorization-flow.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { renderConsentPage } from '../pages/consent.js';
 import { renderMessagePage } from '../pages/message.js';
 import { formTargetsFor, loadPending, sendLookupFailure, sendPage } from '../pending.js';

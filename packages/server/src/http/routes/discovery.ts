@@ -2,7 +2,7 @@ import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import { SIGNING_ALGORITHM } from '../../keys/key-manager.js';
 import { BUILT_IN_SCOPES } from '../../protocol/built-in-scopes.js';
 import type { Realm } from '../../protocol/model.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { resolveRealm } from '../realm.js';
 import { applyPublicCors } from '../security.js';
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { parseParameters, single } from '../../protocol/authorize/parameters.js';
+import { parseParameters, single } from '../../protocol/parameters.js';
 import { decideNextStep } from '../../protocol/consent.js';
 import { signIn } from '../../protocol/sign-in.js';
 import { redirectWithCode, startSession } from '../authorization-flow.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { renderLoginPage } from '../pages/login.js';
 import { renderMessagePage } from '../pages/message.js';
 import { formTargetsFor, loadPending, sendLookupFailure, sendPage } from '../pending.js';

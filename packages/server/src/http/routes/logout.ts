@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseParameters, single, type RawParameters } from '../../protocol/authorize/parameters.js';
-import { buildAuthorizationResponseUrl } from '../../protocol/authorize/issue-code.js';
+import { parseParameters, single, type RawParameters } from '../../protocol/parameters.js';
+import { buildAuthorizationResponseUrl } from '../../protocol/authorization-response-url.js';
 import { constantTimeEqual } from '../../protocol/secrets.js';
 import { currentSession, endSession, sessionCsrfToken } from '../authorization-flow.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { renderLogoutConfirmPage, renderSignedOutPage } from '../pages/logout.js';
 import { renderMessagePage } from '../pages/message.js';
 import { sendPage } from '../pending.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { required, single } from '../../protocol/authorize/parameters.js';
+import { required, single } from '../../protocol/parameters.js';
 import { revokeToken } from '../../protocol/revocation.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { registerFormEndpoint } from '../form-endpoint.js';
 import { inspectionDeps } from '../grant-deps.js';
 

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseParameters, single } from '../../protocol/authorize/parameters.js';
+import { parseParameters, single } from '../../protocol/parameters.js';
 import { InsufficientScope, InvalidRequest, InvalidToken, type OAuthError } from '../../protocol/errors.js';
 import { parseScope } from '../../protocol/scope.js';
 import { inspectToken } from '../../protocol/token-inspection.js';
 import { userInfoClaims } from '../../protocol/userinfo.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { toOAuthError } from '../error-mapper.js';
 import { inspectionDeps } from '../grant-deps.js';
 import { resolveRealm } from '../realm.js';
