@@ -3,7 +3,7 @@ import type { AuthorizationCodeRepository, Clock, Random } from '../ports.js';
 import { hashOpaqueSecret } from '../secrets.js';
 
 export interface IssueCodeDeps {
-  readonly codes: AuthorizationCodeRepository;
+  readonly codes: Pick<AuthorizationCodeRepository, 'insert'>;
   readonly clock: Clock;
   readonly random: Random;
   readonly codeTtlSeconds: number;
