@@ -3,7 +3,8 @@ import type { PendingRefusal } from '../protocol/authorize/flow.js';
 import type { PendingAuthorization, Realm, Tenant } from '../protocol/model.js';
 import { renderMessagePage } from './pages/message.js';
 import { realmLabel } from './realm.js';
-import { originsOf, setPageHeaders } from './security.js';
+import { originsOf } from '../protocol/origins.js';
+import { setPageHeaders } from './security.js';
 
 export function sendPage(
   reply: FastifyReply,

@@ -2,6 +2,8 @@ import type { AppContext } from '../context.js';
 import type { SignInFlowDeps } from '../protocol/authorize/flow.js';
 import { BUILT_IN_SCOPES } from '../protocol/built-in-scopes.js';
 import type { LogoutDeps } from '../protocol/logout.js';
+import type { UserInfoDeps } from '../protocol/userinfo.js';
+import { inspectionDeps } from './grant-deps.js';
 
 /**
  * The one place the protocol's sign-in and logout ports are built from this process's
@@ -40,4 +42,8 @@ export function logoutDeps(ctx: AppContext): LogoutDeps {
     refreshTokens: ctx.repos.refreshTokens,
     clock: ctx.clock,
   };
+}
+
+export function userInfoDeps(ctx: AppContext): UserInfoDeps {
+  return { ...inspectionDeps(ctx), clients: ctx.repos.clients, users: ctx.repos.users };
 }

@@ -8,7 +8,7 @@ import { renderMessagePage } from '../pages/message.js';
 import { sendPage } from '../pending.js';
 import { logoutDeps } from '../ports.js';
 import { realmLabel, resolveRealm } from '../realm.js';
-import { originsOf } from '../security.js';
+import { originsOf } from '../../protocol/origins.js';
 
 const REFUSALS: Readonly<Record<LogoutRefusal, string>> = {
   unknown_id_token: 'The sign-out request carries an ID token this server did not issue.',
