@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminCaller } from '../../admin/caller.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { setNoStore } from '../security.js';
 import { createAdminAuthenticator } from './authenticate.js';
 import { CLIENT_USER_ROUTES } from './client-user-routes.js';
