@@ -358,6 +358,12 @@ describe('gatehouse CLI: management commands (issue 9) and input rules (issue 12
     expect((await gatehouse(['admin', 'list'])).stdout).toBe(`root  operator\nta  tenant-admin of ${OTHER}\n`);
   });
 
+  it('keys rotate and keys list also work for the GATEHOUSE tenant (created by admin create) from the CLI', async () => {
+    const rotated = await json(['keys', 'rotate', '--tenant', 'GATEHOUSE']);
+    const keys = (await json(['keys', 'list', '--tenant', 'GATEHOUSE'])).items as { kid: string; state: string }[];
+    expect(keys[0]).toMatchObject({ kid: rotated.kid, state: 'active' });
+  });
+
   it('admin api-key create shows the key once and stores only its hash; list and revoke', async () => {
     const key = await json(['admin', 'api-key', 'create', '--name', 'ci', '--tenant', OTHER]);
     expect(key.key).toMatch(/^gh_adm_[A-Za-z0-9_-]{43}$/);
