@@ -4,19 +4,24 @@ import {
   IssuerMismatchError,
   LoginRequiredError,
   OAuthError,
+  PopupError,
   StateMismatchError,
 } from './errors.js';
+import { createAuthorizationRequest } from './lib/authorization-request.js';
+import { answerInIframe, openPopup, RELAY_STATE_PREFIX, waitForCallback } from './lib/child-window.js';
 import { resolveConfig } from './lib/config.js';
 import { createEmitter } from './lib/emitter.js';
 import { decodeJwtPayload } from './lib/jwt.js';
-import { oauthError, toGatehouseError } from './lib/map-error.js';
+import { authorizationError, toGatehouseError } from './lib/map-error.js';
 import { discoverMetadata, httpOptions, staticMetadata } from './lib/metadata.js';
-import { buildEndSessionUrl, requestsOpenId } from './lib/openid.js';
+import { buildEndSessionUrl } from './lib/openid.js';
+import { isProbablySameSite } from './lib/same-site.js';
 import { createSerializer } from './lib/serialize.js';
 import { createSessionStore, normalizeScope, type CachedAccessToken, type Session } from './lib/session-store.js';
-import { createTransactionStore } from './lib/transactions.js';
+import { createTransactionStore, type PendingTransaction } from './lib/transactions.js';
 import type {
   AccessTokenClaims,
+  CheckSessionOptions,
   GatehouseClientOptions,
   GatehouseEventName,
   GatehouseListener,
@@ -24,8 +29,12 @@ import type {
   IdTokenClaims,
   LoginOptions,
   LogoutOptions,
+  PopupLoginOptions,
   UserInfo,
 } from './types.js';
+
+/** How long `checkSession()` waits for the hidden iframe by default: 10 seconds. */
+const DEFAULT_IFRAME_TIMEOUT_SECONDS = 10;
 
 /** A configured Gatehouse sign-in client; see {@link createGatehouseClient}. */
 export interface GatehouseClient {
@@ -37,6 +46,19 @@ export interface GatehouseClient {
   loginWithRedirect<AppState = unknown>(options?: LoginOptions<AppState>): Promise<void>;
   /** Completes a sign-in on the redirect URI: validates the callback and redeems the code. */
   handleRedirectCallback<AppState = unknown>(url?: string): Promise<{ appState: AppState | undefined }>;
+  /**
+   * Signs in in a popup window; call it from a click handler. Rejects with `popup_blocked`,
+   * `popup_closed`, `timeout`, or the sign-in's own errors. The redirect URI page must call
+   * {@link relayCallback} first thing (or leave its URL alone until the popup is closed).
+   */
+  loginWithPopup(options?: PopupLoginOptions): Promise<void>;
+  /**
+   * Restores a session without showing any page: from the token store (refreshing if due), else
+   * with a `prompt=none` request in a hidden iframe when Gatehouse is same-site. Resolves when
+   * signed in; rejects with `LoginRequiredError`, `InteractionRequiredError`, `TimeoutError`, …
+   * Never navigates the page, so it cannot loop.
+   */
+  checkSession(options?: CheckSessionOptions): Promise<void>;
   /** A valid access token: cached, refreshed when due (or at once with `forceRefresh`); `LoginRequiredError` when none. */
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
   /** Whether there is a session that can still produce an access token. */
@@ -119,33 +141,64 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     }
   }
 
-  async function buildAuthorizeUrl<AppState>({
-    appState,
-    scope = config.scope,
-  }: LoginOptions<AppState> = {}): Promise<string> {
-    const codeVerifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const url = new URL(as.authorization_endpoint as string);
-    url.searchParams.set('client_id', clientId);
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('redirect_uri', config.redirectUri);
-    url.searchParams.set('scope', scope);
-    url.searchParams.set('state', state);
-    url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
-    url.searchParams.set('code_challenge_method', 'S256');
-    // OIDC Core §3.1.2.1: binds the ID token to this sign-in, so a token injected from another cannot pass.
-    const nonce = requestsOpenId(scope) ? oauth.generateRandomNonce() : undefined;
-    if (nonce) url.searchParams.set('nonce', nonce);
-    transactions.save({
-      state,
-      codeVerifier,
-      redirectUri: config.redirectUri,
+  const requestFor = (options: Parameters<typeof createAuthorizationRequest>[2], statePrefix?: string) =>
+    createAuthorizationRequest(
+      as.authorization_endpoint as string,
+      { clientId, redirectUri: config.redirectUri, scope: config.scope, now: now() },
+      options,
+      statePrefix,
+    );
+
+  async function buildAuthorizeUrl<AppState>(options: LoginOptions<AppState> = {}): Promise<string> {
+    const { url, tx } = await requestFor(options);
+    transactions.save({ ...tx, appState: options.appState });
+    return url;
+  }
+
+  /** Checks an authorization response for `tx` (RFC 9207 `iss`, `error`), redeems the code, keeps the session. */
+  async function completeAuthorization(
+    params: URLSearchParams,
+    tx: PendingTransaction,
+    how: 'redirect' | 'popup' | 'iframe',
+  ): Promise<void> {
+    checkIssuer(params);
+    const error = params.get('error');
+    if (error) throw authorizationError(error, params.get('error_description') ?? undefined);
+
+    const startedAt = now();
+    let tokens: oauth.TokenEndpointResponse;
+    try {
+      const validated = oauth.validateAuthResponse(as, oauthClient(), params, tx.state);
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        oauthClient(),
+        clientAuth,
+        validated,
+        tx.redirectUri,
+        tx.codeVerifier,
+        httpOptions(tokenEndpoint, fetch),
+      );
+      // With a nonce the ID token is required and must echo it (and, with max_age, carry a recent
+      // enough auth_time); without, an ID token that comes anyway is still checked and must carry no nonce.
+      tokens = await oauth.processAuthorizationCodeResponse(
+        as,
+        oauthClient(),
+        response,
+        tx.nonce ? { expectedNonce: tx.nonce, requireIdToken: true, maxAge: tx.maxAge } : undefined,
+      );
+    } catch (err) {
+      throw toGatehouseError(err);
+    }
+    const scope = tokens.scope ?? tx.scope;
+    const session: Session = {
       scope,
-      nonce,
-      appState,
-      createdAt: now(),
-    });
-    return url.href;
+      refreshToken: tokens.refresh_token,
+      idToken: tokens.id_token,
+      tokens: { '': cacheToken(tokens, scope, startedAt) },
+    };
+    // Under the refresh lock, so a refresh of the previous session cannot overwrite this one.
+    await serialize(() => sessions.write(session));
+    events.emit('signedIn', { how });
   }
 
   async function handleRedirectCallback<AppState>(
@@ -161,44 +214,67 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
         'the callback state matches no pending sign-in in this tab: it was already handled, forged, or started in another tab',
       );
     }
-    checkIssuer(params);
-    const error = params.get('error');
-    if (error) throw oauthError(error, params.get('error_description') ?? undefined);
-
-    const startedAt = now();
-    let tokens: oauth.TokenEndpointResponse;
-    try {
-      const validated = oauth.validateAuthResponse(as, oauthClient(), params, tx.state);
-      const response = await oauth.authorizationCodeGrantRequest(
-        as,
-        oauthClient(),
-        clientAuth,
-        validated,
-        tx.redirectUri,
-        tx.codeVerifier,
-        httpOptions(tokenEndpoint, fetch),
-      );
-      // With a nonce the ID token is required and must echo it; without, an ID token that comes
-      // anyway is still checked and must carry no nonce.
-      tokens = await oauth.processAuthorizationCodeResponse(
-        as,
-        oauthClient(),
-        response,
-        tx.nonce ? { expectedNonce: tx.nonce, requireIdToken: true } : undefined,
-      );
-    } catch (err) {
-      throw toGatehouseError(err);
-    }
-    const scope = tokens.scope ?? tx.scope;
-    const session: Session = {
-      scope,
-      refreshToken: tokens.refresh_token,
-      idToken: tokens.id_token,
-      tokens: { '': cacheToken(tokens, scope, startedAt) },
-    };
-    // Under the refresh lock, so a refresh of the previous session cannot overwrite this one.
-    await serialize(() => sessions.write(session));
+    await completeAuthorization(params, tx, 'redirect');
     return { appState: tx.appState as AppState | undefined };
+  }
+
+  function requireWindow(what: string) {
+    if (!config.window) throw new ConfigurationError(`${what} needs a browser window; pass options.window`);
+    return config.window;
+  }
+
+  async function loginWithPopup(options: PopupLoginOptions = {}): Promise<void> {
+    const win = requireWindow('loginWithPopup()');
+    // Opened before the first await: browsers allow a popup only within the click's user activation.
+    const popup = options.popup ?? openPopup(win);
+    if (!popup)
+      throw new PopupError(
+        'popup_blocked',
+        'the browser blocked the sign-in window; call loginWithPopup() from a click',
+      );
+    try {
+      const { url, tx } = await requestFor(options, RELAY_STATE_PREFIX);
+      popup.location.href = url;
+      const timeoutMs = options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * 1000;
+      const callback = await waitForCallback(win, () => popup, {
+        redirectUri: config.redirectUri,
+        state: tx.state,
+        timeoutMs,
+        popup: true,
+      });
+      await completeAuthorization(new URL(callback).searchParams, tx, 'popup');
+    } finally {
+      popup.close();
+    }
+  }
+
+  async function checkSession(options: CheckSessionOptions = {}): Promise<void> {
+    if (await sessions.read()) {
+      try {
+        await getAccessToken();
+        events.emit('signedIn', { how: 'store' });
+        return;
+      } catch (err) {
+        // A dead session (refused refresh token, expired without one) may still be renewed below.
+        if (!(err instanceof LoginRequiredError)) throw err;
+      }
+    }
+    const win = config.window;
+    const sameSite =
+      win !== undefined &&
+      isProbablySameSite(new URL(as.authorization_endpoint as string), new URL(win.location.origin));
+    if (!(options.iframe ?? sameSite)) {
+      throw new LoginRequiredError(
+        'no session in the token store, and Gatehouse is not same-site with this page for a silent check',
+      );
+    }
+    const { url, tx } = await requestFor({ ...options, prompt: 'none' }, RELAY_STATE_PREFIX);
+    const callback = await answerInIframe(requireWindow('checkSession()'), url, {
+      redirectUri: config.redirectUri,
+      state: tx.state,
+      timeoutMs: (options.timeoutSeconds ?? DEFAULT_IFRAME_TIMEOUT_SECONDS) * 1000,
+    });
+    await completeAuthorization(new URL(callback).searchParams, tx, 'iframe');
   }
 
   /** '' for the scopes granted at sign-in, else the normalised narrower scope. */
@@ -239,6 +315,7 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
       tokens = await oauth.processRefreshTokenResponse(as, oauthClient(), response);
     } catch (err) {
       const error = toGatehouseError(err);
+      events.emit('refreshFailed', { requestedScope: key, error });
       // RFC 6749 §5.2: the refresh token is expired, revoked, or already used; the session is over.
       if (error instanceof OAuthError && error.error === 'invalid_grant') {
         await sessions.clear();
@@ -329,6 +406,8 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
       location.assign(await buildAuthorizeUrl(options));
     },
     handleRedirectCallback,
+    loginWithPopup,
+    checkSession,
     getAccessToken,
     async isAuthenticated() {
       const session = await sessions.read();
