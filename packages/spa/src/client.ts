@@ -249,6 +249,7 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
   }
 
   async function checkSession(options: CheckSessionOptions = {}): Promise<void> {
+    let storeError: LoginRequiredError | undefined;
     if (await sessions.read()) {
       try {
         await getAccessToken();
@@ -257,6 +258,7 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
       } catch (err) {
         // A dead session (refused refresh token, expired without one) may still be renewed below.
         if (!(err instanceof LoginRequiredError)) throw err;
+        storeError = err;
       }
     }
     const win = config.window;
@@ -264,8 +266,11 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
       win !== undefined &&
       isProbablySameSite(new URL(as.authorization_endpoint as string), new URL(win.location.origin));
     if (!(options.iframe ?? sameSite)) {
-      throw new LoginRequiredError(
-        'no session in the token store, and Gatehouse is not same-site with this page for a silent check',
+      throw (
+        storeError ??
+        new LoginRequiredError(
+          'no session in the token store, and Gatehouse is not same-site with this page for a silent check',
+        )
       );
     }
     const { url, tx } = await requestFor({ ...options, prompt: 'none' }, RELAY_STATE_PREFIX);

@@ -59,6 +59,19 @@ describe('checkSession with a persistent token store', () => {
     expect(await reloaded.isAuthenticated()).toBe(true);
   });
 
+  it('without the iframe, a refused stored refresh token is thrown as it was: LoginRequiredError caused by invalid_grant', async () => {
+    const store = sharedTokenStore();
+    await h.signIn(await newClient({ tokenStore: store }));
+    h.server.revokeAllRefreshTokens();
+    h.clock.advanceSeconds(400);
+
+    const reloaded = await newClient({ tokenStore: store });
+    const error = await reloaded.checkSession({ iframe: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoginRequiredError);
+    expect(((error as LoginRequiredError).cause as OAuthError).error).toBe('invalid_grant');
+    expect(win.iframes).toEqual([]);
+  });
+
   it('a network failure while refreshing is thrown as it is, keeping the session for a retry', async () => {
     const store = sharedTokenStore();
     await h.signIn(await newClient({ tokenStore: store }));
