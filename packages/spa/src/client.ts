@@ -4,21 +4,19 @@ import {
   IssuerMismatchError,
   LoginRequiredError,
   OAuthError,
-  PopupError,
   StateMismatchError,
 } from './errors.js';
 import { createAuthorizationRequest } from './lib/authorization-request.js';
-import { answerInIframe, openPopup, RELAY_STATE_PREFIX, waitForCallback } from './lib/child-window.js';
 import { resolveConfig } from './lib/config.js';
 import { createEmitter } from './lib/emitter.js';
 import { decodeJwtPayload } from './lib/jwt.js';
 import { authorizationError, toGatehouseError } from './lib/map-error.js';
 import { discoverMetadata, httpOptions, staticMetadata } from './lib/metadata.js';
 import { buildEndSessionUrl } from './lib/openid.js';
-import { isProbablySameSite } from './lib/same-site.js';
 import { createSerializer } from './lib/serialize.js';
 import { createSessionStore, normalizeScope, type CachedAccessToken, type Session } from './lib/session-store.js';
 import { createTransactionStore, type PendingTransaction } from './lib/transactions.js';
+import { createWindowSignIns } from './lib/window-sign-in.js';
 import type {
   AccessTokenClaims,
   CheckSessionOptions,
@@ -32,9 +30,6 @@ import type {
   PopupLoginOptions,
   UserInfo,
 } from './types.js';
-
-/** How long `checkSession()` waits for the hidden iframe by default: 10 seconds. */
-const DEFAULT_IFRAME_TIMEOUT_SECONDS = 10;
 
 /** A configured Gatehouse sign-in client; see {@link createGatehouseClient}. */
 export interface GatehouseClient {
@@ -218,69 +213,18 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     return { appState: tx.appState as AppState | undefined };
   }
 
-  function requireWindow(what: string) {
-    if (!config.window) throw new ConfigurationError(`${what} needs a browser window; pass options.window`);
-    return config.window;
-  }
-
-  async function loginWithPopup(options: PopupLoginOptions = {}): Promise<void> {
-    const win = requireWindow('loginWithPopup()');
-    // Opened before the first await: browsers allow a popup only within the click's user activation.
-    const popup = options.popup ?? openPopup(win);
-    if (!popup)
-      throw new PopupError(
-        'popup_blocked',
-        'the browser blocked the sign-in window; call loginWithPopup() from a click',
-      );
-    try {
-      const { url, tx } = await requestFor(options, RELAY_STATE_PREFIX);
-      popup.location.href = url;
-      const timeoutMs = options.timeoutSeconds === undefined ? undefined : options.timeoutSeconds * 1000;
-      const callback = await waitForCallback(win, () => popup, {
-        redirectUri: config.redirectUri,
-        state: tx.state,
-        timeoutMs,
-        popup: true,
-      });
-      await completeAuthorization(new URL(callback).searchParams, tx, 'popup');
-    } finally {
-      popup.close();
-    }
-  }
-
-  async function checkSession(options: CheckSessionOptions = {}): Promise<void> {
-    let storeError: LoginRequiredError | undefined;
-    if (await sessions.read()) {
-      try {
-        await getAccessToken();
-        events.emit('signedIn', { how: 'store' });
-        return;
-      } catch (err) {
-        // A dead session (refused refresh token, expired without one) may still be renewed below.
-        if (!(err instanceof LoginRequiredError)) throw err;
-        storeError = err;
-      }
-    }
-    const win = config.window;
-    const sameSite =
-      win !== undefined &&
-      isProbablySameSite(new URL(as.authorization_endpoint as string), new URL(win.location.origin));
-    if (!(options.iframe ?? sameSite)) {
-      throw (
-        storeError ??
-        new LoginRequiredError(
-          'no session in the token store, and Gatehouse is not same-site with this page for a silent check',
-        )
-      );
-    }
-    const { url, tx } = await requestFor({ ...options, prompt: 'none' }, RELAY_STATE_PREFIX);
-    const callback = await answerInIframe(requireWindow('checkSession()'), url, {
-      redirectUri: config.redirectUri,
-      state: tx.state,
-      timeoutMs: (options.timeoutSeconds ?? DEFAULT_IFRAME_TIMEOUT_SECONDS) * 1000,
-    });
-    await completeAuthorization(new URL(callback).searchParams, tx, 'iframe');
-  }
+  const { loginWithPopup, checkSession } = createWindowSignIns({
+    window: config.window,
+    redirectUri: config.redirectUri,
+    authorizationEndpoint: as.authorization_endpoint as string,
+    startAuthorization: requestFor,
+    completeAuthorization,
+    hasStoredSession: async () => (await sessions.read()) !== undefined,
+    useStoredSession: async () => {
+      await getAccessToken();
+      events.emit('signedIn', { how: 'store' });
+    },
+  });
 
   /** '' for the scopes granted at sign-in, else the normalised narrower scope. */
   function scopeKey(session: Session, scope: string | undefined): string {

@@ -243,6 +243,21 @@ describe('sign-in options', () => {
       expect(plain.searchParams.has(name)).toBe(false);
   });
 
+  it('a redirect sign-in with prompt=none gets the same typed errors on its callback', async () => {
+    const client = await newClient();
+    h.server.setBrowserSignedIn(false);
+    const loginRequired = await h.server.authorize(await client.buildAuthorizeUrl({ prompt: 'none' }));
+    await expect(client.handleRedirectCallback(loginRequired)).rejects.toBeInstanceOf(LoginRequiredError);
+    h.server.failNextAuthorization('consent_required');
+    const consentRequired = await h.server.authorize(await client.buildAuthorizeUrl({ prompt: 'none' }));
+    await expect(client.handleRedirectCallback(consentRequired)).rejects.toMatchObject({
+      code: 'interaction_required',
+      error: 'consent_required',
+    });
+    // A normal redirect sign-in's state has no relay prefix: its callback page handles it itself.
+    expect(new URL(await client.buildAuthorizeUrl()).searchParams.get('state')).not.toMatch(/^relay\./);
+  });
+
   it('rejects a max_age that is not a whole number of seconds', async () => {
     const client = await newClient();
     await expect(client.buildAuthorizeUrl({ maxAge: 1.5 })).rejects.toMatchObject({ code: 'invalid_configuration' });
