@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseParameters, single } from '../../protocol/authorize/parameters.js';
 import { decideNextStep } from '../../protocol/consent.js';
 import { signIn } from '../../protocol/sign-in.js';
+import { countingLockouts } from '../../observability/counting.js';
 import { redirectWithCode, startSession } from '../authorization-flow.js';
 import type { AppContext } from '../context.js';
 import { renderLoginPage } from '../pages/login.js';
@@ -52,7 +53,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
         findUser: (name) => ctx.repos.users.findByUsername(realm.tenantId, realm.actor, name),
         verifyPassword: ctx.passwords.verify,
         dummyPasswordHash: await ctx.dummyPasswordHash(),
-        failures: ctx.repos.loginFailures,
+        failures: countingLockouts(ctx.repos.loginFailures, ctx.metrics, ctx.config.loginMaxFailures),
         clock: ctx.clock,
         maxFailures: ctx.config.loginMaxFailures,
         failureWindowSeconds: ctx.config.loginFailureWindowSeconds,
@@ -61,6 +62,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
       username,
       password,
     );
+    ctx.metrics.signIn(result.ok ? 'success' : result.reason);
     if (!result.ok && result.reason === 'throttled') {
       reply.header('Retry-After', String(result.retryAfterSeconds));
       return sendPage(
