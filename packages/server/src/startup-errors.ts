@@ -37,7 +37,8 @@ export function databaseStartupError(error: unknown, config: GatehouseConfig): E
     code === 'EHOSTUNREACH'
   )
     return new StartupError(`cannot reach the database: ${where} (${code})`);
-  if (/timeout/i.test(message) && /connect/i.test(message))
+  // pg's own connection timeout (connectionTimeoutMillis) has no code, only a message.
+  if (/timeout/i.test(message))
     return new StartupError(`cannot reach the database: ${where} (connection timed out)`);
   if (['SQLITE_CANTOPEN', 'EACCES', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOENT'].includes(code ?? ''))
     return new StartupError(`cannot open the SQLite database: ${where} (${code})`);
