@@ -4,6 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openPage } from './support/browser.js';
@@ -13,7 +15,8 @@ import { launchChromium, openPage } from './support/browser.js';
  * @gatehouse/resource and @gatehouse/server, the tarballs installed into a new project in the
  * system's temporary directory (its own package.json, no workspace links), the minimal SPA of
  * e2e/packages-app built with Vite and its Fastify API compiled with TypeScript from them, and a
- * sign-in, an API call and a sign-out in headless Chromium against a running Gatehouse.
+ * sign-in, an API call and a sign-out in headless Chromium against a running Gatehouse (the
+ * installed one when PostgreSQL is available).
  * docs/integrate-spa.md quotes the same two files.
  */
 
@@ -27,6 +30,8 @@ const USER = { username: 'pat', password: 'pat-packages-pass' };
 /** npm install may fetch the apps' own dependencies (fastify, vite, typescript) from the registry. */
 const INSTALL_TIMEOUT_MS = 240_000;
 const READY_TIMEOUT_MS = 30_000;
+/** Set by .ci/run: then Gatehouse runs from the installed tarball, on PostgreSQL. */
+const POSTGRES_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL;
 
 interface PackResult {
   readonly name: string;
@@ -39,6 +44,8 @@ let dir: string;
 let packed: PackResult[];
 const services: ChildProcess[] = [];
 let browser: Browser | undefined;
+/** The PostgreSQL database made for this run, dropped at the end. */
+let createdDatabase: string | undefined;
 
 beforeAll(async () => {
   for (const name of PACKAGES) {
@@ -66,6 +73,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await Promise.all(services.map(stop));
+  if (createdDatabase) await dropDatabase(POSTGRES_URL!, createdDatabase);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -139,7 +147,14 @@ describe('an app outside the workspace, built from the tarballs', () => {
     apiUrl = `http://127.0.0.1:${apiPort}`;
     spaUrl = `http://127.0.0.1:${spaPort}`;
     const issuer = `${gatehouseUrl}/system/auth/${TENANT}-U`;
-    const { clientId, id } = await seedGatehouse(join(dir, 'gatehouse.sqlite'), apiUrl, spaUrl);
+    // With PostgreSQL at hand, Gatehouse itself runs from the installed @gatehouse/server (its
+    // `gatehouse` bin) on a database of its own; otherwise from this workspace on SQLite, since
+    // the tarball was installed without building better-sqlite3's native module.
+    const installedCli = join(app, 'node_modules/@gatehouse/server/bin/gatehouse.js');
+    const gatehouse = POSTGRES_URL
+      ? { cli: installedCli, cwd: app, database: await createDatabase(POSTGRES_URL) }
+      : { cli: CLI, cwd: ROOT, database: join(dir, 'gatehouse.sqlite') };
+    const { clientId, id } = await seedGatehouse(gatehouse, apiUrl, spaUrl);
     userId = id;
 
     const vite = join(app, 'node_modules/vite/bin/vite.js');
@@ -149,9 +164,9 @@ describe('an app outside the workspace, built from the tarballs', () => {
     });
     services.push(
       spawnService(
-        [CLI, 'start', '--database', join(dir, 'gatehouse.sqlite'), '--port', String(gatehousePort)],
+        [gatehouse.cli, 'start', '--database', gatehouse.database, '--port', String(gatehousePort)],
         { GATEHOUSE_PUBLIC_URL: gatehouseUrl, GATEHOUSE_METRICS_PORT: '0', GATEHOUSE_LOG_LEVEL: 'warn' },
-        ROOT,
+        gatehouse.cwd,
       ),
       spawnService(
         [join(app, 'dist/api/server.js')],
@@ -234,12 +249,12 @@ describe('an app outside the workspace, built from the tarballs', () => {
 
 /** The tenant (its API domain is this API), its scope, the SPA client and one person, through the CLI. */
 async function seedGatehouse(
-  database: string,
+  { cli, cwd, database }: { cli: string; cwd: string; database: string },
   apiUrl: string,
   spaUrl: string,
 ): Promise<{ clientId: string; id: string }> {
   const gatehouse = async (args: string[], stdin?: string) =>
-    JSON.parse(await run(process.execPath, [CLI, ...args, '--database', database, '--json'], { cwd: ROOT, stdin }));
+    JSON.parse(await run(process.execPath, [cli, ...args, '--database', database, '--json'], { cwd, stdin }));
   await gatehouse(['tenant', 'create', '--id', TENANT, '--name', 'Packages', '--api-domain', apiUrl]);
   await gatehouse(['scope', 'create', '--tenant', TENANT, '--name', SCOPE, '--description', 'Read answers']);
   const client = await gatehouse([
@@ -265,6 +280,32 @@ async function seedGatehouse(
     USER.password,
   );
   return { clientId: client.client_id, id: user.user.id };
+}
+
+/** A fresh PostgreSQL database next to the test one; returns its URL. */
+async function createDatabase(url: string): Promise<string> {
+  const name = `gh_packages_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  createdDatabase = name;
+  const database = new URL(url);
+  database.pathname = `/${name}`;
+  return database.toString();
+}
+
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Runs a command to completion; resolves with its stdout, rejects with all its output. */
