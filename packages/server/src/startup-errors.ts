@@ -38,8 +38,7 @@ export function databaseStartupError(error: unknown, config: GatehouseConfig): E
   )
     return new StartupError(`cannot reach the database: ${where} (${code})`);
   // pg's own connection timeout (connectionTimeoutMillis) has no code, only a message.
-  if (/timeout/i.test(message))
-    return new StartupError(`cannot reach the database: ${where} (connection timed out)`);
+  if (/timeout/i.test(message)) return new StartupError(`cannot reach the database: ${where} (connection timed out)`);
   if (['SQLITE_CANTOPEN', 'EACCES', 'EROFS', 'ENOTDIR', 'EEXIST', 'ENOENT'].includes(code ?? ''))
     return new StartupError(`cannot open the SQLite database: ${where} (${code})`);
   return error instanceof Error ? error : new Error(message);

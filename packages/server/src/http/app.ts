@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { GatehouseConfig } from '../config.js';
-import { registerHealthRoutes } from '../observability/health.js';
 import { loggingOptions } from '../observability/logging.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { registerObservability } from '../observability/register.js';
 import type { Clock, Random } from '../protocol/ports.js';
 import type { DatabaseHandle } from '../store/database.js';
 import { createContext, type AppContext } from './context.js';
@@ -64,15 +64,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendNotFound(request, reply));
 
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('X-Request-Id', request.id);
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    // The route pattern, never the raw URL: bounded label values.
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-  });
-  registerHealthRoutes(app, database.db);
+  registerObservability(app, metrics, database.db);
   registerDiscoveryRoutes(app, context);
   registerAuthorizeRoute(app, context);
   registerLoginRoutes(app, context);
