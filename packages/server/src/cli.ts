@@ -7,8 +7,8 @@ import { rotateKeys } from './admin/keys.js';
 import { createScope, createTenant } from './admin/tenants.js';
 import { createUser, revokeConsent, setUserDisabled, setUserPassword } from './admin/users.js';
 import { ConfigError, loadConfig, type GatehouseConfig } from './config.js';
-import { createContext, type AppContext } from './http/context.js';
-import { startServer, type RunningServer } from './server.js';
+import { createContext, type AppContext } from './context.js';
+import type { RunningServer } from './server.js';
 import { StartupError } from './startup-errors.js';
 import { migrateToLatest, openDatabase } from './store/database.js';
 
@@ -232,6 +232,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function start(config: GatehouseConfig, demo: boolean, json: boolean): Promise<number> {
+  // Loaded here so admin commands never load the web layer (Fastify).
+  const { startServer } = await import('./server.js');
   let server: RunningServer;
   try {
     server = await startServer(config, { ...(demo ? { seedDemo } : {}) });

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ClientMetadata } from './admin/clients.js';
 import type { GatehouseConfig } from './config.js';
 import { buildApp } from './http/app.js';
-import type { AppContext } from './http/context.js';
+import type { AppContext } from './context.js';
 import { markDraining } from './observability/health.js';
 import { startManagementServer, stopManagementServer } from './observability/management-server.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';

@@ -5,7 +5,7 @@ import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { registerObservability } from '../observability/register.js';
 import type { Clock, Random } from '../protocol/ports.js';
 import type { DatabaseHandle } from '../store/database.js';
-import { createContext, type AppContext } from './context.js';
+import { createContext, type AppContext } from '../context.js';
 import { errorHandler, sendNotFound } from './error-mapper.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
 import { registerConsentRoutes } from './routes/consent.js';

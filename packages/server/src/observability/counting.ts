@@ -41,3 +41,13 @@ export function countingReuse<
   };
   return counted;
 }
+
+/**
+ * Counts a sign-in by how the login form's submission ended: refused credentials or a lock-out as
+ * such, every signed-in outcome as success; a submission refused before any credential check
+ * (unknown request, CSRF) is no sign-in attempt.
+ */
+export function countSignIn(metrics: Metrics, kind: string): void {
+  if (kind === 'pending_refused') return;
+  metrics.signIn(kind === 'throttled' || kind === 'invalid_credentials' ? kind : 'success');
+}

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, seedDemo } from '../../src/admin/demo.js';
 import { loadConfig } from '../../src/config.js';
-import { createContext } from '../../src/http/context.js';
+import { createContext } from '../../src/context.js';
 import { hashOpaqueSecret } from '../../src/protocol/secrets.js';
 import { migrateToLatest, openDatabase } from '../../src/store/database.js';
 import { SEED_CHALLENGE, SEED_VERIFIER } from '../support/harness.js';
