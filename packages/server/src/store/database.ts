@@ -1,5 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type LogEvent, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type LogEvent, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -48,6 +48,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(options) });
+    migrationSchemas.set(db, schema ?? 'public');
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
@@ -68,15 +69,16 @@ function queryLog(options: OpenDatabaseOptions): { log?: (event: LogEvent) => vo
   return { log: (event) => onQuery(event.query.sql, event.queryDurationMillis / 1000) };
 }
 
+/**
+ * PostgreSQL: the schema each handle's migration tables live in. Kysely's Migrator, when not told,
+ * looks for its tables in every schema of the database, so a second schema with migrations (tests
+ * isolate themselves this way) made it skip creating its lock table and fail.
+ */
+const migrationSchemas = new WeakMap<Kysely<Database>, string>();
+
 /** Brings the schema up to date. Safe to run on every start and from several processes. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  // PostgreSQL: Kysely looks for its migration tables in every schema unless told which one, so
-  // a schema left half-migrated elsewhere in the database (a killed test run) would make it skip
-  // creating them here. Name the schema the connection works in.
-  const schema =
-    db.getExecutor().adapter instanceof PostgresAdapter
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : undefined;
+  const schema = migrationSchemas.get(db);
   const migrator = new Migrator({
     db,
     provider: migrationProvider,
