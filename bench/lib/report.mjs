@@ -1,0 +1,110 @@
+/**
+ * The one table (both servers side by side, the ratios) and the judgement of what limited each
+ * run: the server's core, the load generator's core, or neither (the server waited: on fsync,
+ * on I/O, or on other work of the shared machine).
+ */
+
+/** At or above this fraction of one core a process counts as saturating it. */
+const SATURATED = 0.9;
+
+export function limitOf(result) {
+  if (result.serverCpu >= SATURATED) return 'server';
+  if (result.generatorCpu >= SATURATED) return 'GENERATOR';
+  if (result.serverCoreBusy >= SATURATED) return 'core shared';
+  return 'waits';
+}
+
+const fixed = (value, digits = 0) => (value === null || value === undefined ? '-' : value.toFixed(digits));
+const rate = (value) => (value >= 100 ? fixed(value) : fixed(value, 1));
+const pct = (value) => `${fixed(value * 100)}%`;
+
+function cell(result) {
+  if (!result) return { rate: '-', trend: '-', latency: '-', cpu: '-', rss: '-', fail: '-' };
+  return {
+    rate: rate(result.perSecondAvg),
+    trend: `${rate(result.firstThirdPerSecond)}→${rate(result.lastThirdPerSecond)}`,
+    latency: `${fixed(result.p50Ms, 1)} / ${fixed(result.p99Ms, 1)}`,
+    cpu: `${pct(result.serverCpu)} (${fixed(result.serverCpuMsPerIteration, 2)} ms)`,
+    rss: fixed(result.rssMbMax),
+    fail: String(result.failureCount),
+  };
+}
+
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '-');
+
+/** Markdown table: one row per scenario and concurrency, Gatehouse then oidc-provider, then ratios. */
+export function renderTable(rows) {
+  const header = [
+    'scenario',
+    'c',
+    'unit',
+    'GH /s',
+    'GH 1st→last ⅓',
+    'GH p50 / p99 ms',
+    'GH CPU (per op)',
+    'GH RSS MB',
+    'OP /s',
+    'OP 1st→last ⅓',
+    'OP p50 / p99 ms',
+    'OP CPU (per op)',
+    'OP RSS MB',
+    'fail GH | OP',
+    'rate GH/OP',
+    'p99 GH/OP',
+    'CPU/op GH/OP',
+    'limit GH | OP',
+  ];
+  const lines = rows.map(({ scenario, unit, concurrency, gatehouse, peer }) => {
+    const g = cell(gatehouse);
+    const p = cell(peer);
+    return [
+      scenario,
+      String(concurrency),
+      unit,
+      g.rate,
+      g.trend,
+      g.latency,
+      g.cpu,
+      g.rss,
+      p.rate,
+      p.trend,
+      p.latency,
+      p.cpu,
+      p.rss,
+      `${g.fail} | ${p.fail}`,
+      ratio(gatehouse?.perSecondAvg, peer?.perSecondAvg),
+      ratio(gatehouse?.p99Ms, peer?.p99Ms),
+      ratio(gatehouse?.serverCpuMsPerIteration, peer?.serverCpuMsPerIteration),
+      `${gatehouse ? limitOf(gatehouse) : '-'} | ${peer ? limitOf(peer) : '-'}`,
+    ];
+  });
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
+  const format = (cells) => `| ${cells.map((text, i) => text.padEnd(widths[i])).join(' | ')} |`;
+  return [format(header), format(widths.map((width) => '-'.repeat(width))), ...lines.map(format)].join('\n');
+}
+
+export const LEGEND = `GH = Gatehouse (SQLite, synchronous=FULL), OP = oidc-provider (in memory). /s = completed units per second over the run; 1st→last ⅓ = the rate in the first and last third of the run
+(flat or decaying); p50/p99 = latency of one unit (a whole flow for returning and first-sign-in); CPU = server
+process CPU as a share of its pinned core, and CPU ms per unit; RSS = the server's largest resident set during the
+run; fail = units whose checks failed. Ratios are Gatehouse / oidc-provider (rate: >1 is Gatehouse faster; p99 and
+CPU/op: <1 is Gatehouse faster or cheaper). CPU/op is the least noisy figure on a shared machine: it does not depend
+on how much of its core the server was given. limit: server = the server saturated its core; GENERATOR = the load generator saturated its core
+while the server did not (the figure is a floor, not the server's limit); core shared = the server's core was busy
+with other processes of this shared machine; waits = nothing saturated (the server waited, e.g. on fsync).`;
+
+/** Sentences naming every run whose load generator, not the server, was the limit. */
+export function generatorLimitedRuns(rows) {
+  const notes = [];
+  for (const row of rows) {
+    for (const [name, result] of [
+      ['Gatehouse', row.gatehouse],
+      ['oidc-provider', row.peer],
+    ]) {
+      if (result && limitOf(result) === 'GENERATOR')
+        notes.push(
+          `${row.scenario} c=${row.concurrency} ${name}: the load generator was the limit (generator ${pct(result.generatorCpu)} of its core, server ${pct(result.serverCpu)}); the server's figure is a floor.`,
+        );
+    }
+  }
+  return notes;
+}
