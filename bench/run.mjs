@@ -5,7 +5,8 @@
 //   npm run bench                          every scenario, c=8 and c=32, 60 s each
 //   npm run bench -- --quick               5 s runs (a smoke test of the whole harness)
 //   npm run bench -- --seconds 20 --only returning,exchange --concurrency 32
-//   options: --servers gatehouse,oidc-provider  --warmup S  --out FILE
+//   options: --servers gatehouse,oidc-provider  --warmup S  --out FILE  --synchronous NORMAL (Gatehouse's
+//   SQLite, default: the server's own, FULL)  --report FILE (print the table of an earlier run's JSON)
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,7 +17,7 @@ import { runLoad } from './lib/load.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { preparePeer, startPeer } from './lib/peer.mjs';
 import { pinSelf } from './lib/processes.mjs';
-import { generatorLimitedRuns, LEGEND, renderTable } from './lib/report.mjs';
+import { printReport } from './lib/report.mjs';
 import { SCENARIOS } from './lib/scenarios.mjs';
 
 const HERE = dirname(new URL(import.meta.url).pathname);
@@ -32,8 +33,14 @@ const { values: flags } = parseArgs({
     servers: { type: 'string' },
     warmup: { type: 'string' },
     out: { type: 'string' },
+    synchronous: { type: 'string' },
+    report: { type: 'string' },
   },
 });
+if (flags.report) {
+  // Re-print the table of an earlier run from its JSON.
+  process.exit(printReport(JSON.parse(readFileSync(flags.report, 'utf8'))) ? 0 : 1);
+}
 
 const seconds = Number(flags.seconds ?? (flags.quick ? 5 : 60));
 const warmupSeconds = Number(flags.warmup ?? (flags.quick ? 1 : 5));
@@ -42,6 +49,9 @@ const concurrencies = (flags.concurrency ?? '8,32').split(',').map(Number);
 const scenarioNames = flags.only ? flags.only.split(',') : Object.keys(SCENARIOS);
 const serverNames = flags.servers ? flags.servers.split(',') : ['gatehouse', 'oidc-provider'];
 const outFile = flags.out ?? join(HERE, 'results/latest.json');
+const synchronous = flags.synchronous;
+if (synchronous !== undefined && synchronous !== 'FULL' && synchronous !== 'NORMAL')
+  throw new Error('--synchronous is FULL or NORMAL');
 for (const name of scenarioNames)
   if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
 for (const name of serverNames)
@@ -56,10 +66,10 @@ if (machine.nproc < 2) console.warn('one core only: server and generator share i
 pinSelf(cores.generator);
 
 // Rough wall time: per run the warm-up, the run, ~6 s of start-up and sign-ins; the exchange
-// scenario also mints its codes (about as long as its run); hash rates once per server.
+// scenario also mints its codes (about twice as long as its run); hash rates once per server.
 const runs = scenarioNames.length * concurrencies.length * serverNames.length;
 const perRun = seconds + warmupSeconds + 6;
-const minting = scenarioNames.includes('exchange') ? concurrencies.length * serverNames.length * (seconds * 1.5) : 0;
+const minting = scenarioNames.includes('exchange') ? concurrencies.length * serverNames.length * (seconds * 2) : 0;
 const hashing = scenarioNames.includes('first-sign-in') ? serverNames.length * hashSeconds : 0;
 const estimate = runs * perRun + minting + hashing + 10;
 console.log(
@@ -79,7 +89,7 @@ if (gatehouse && !gatehouse.idTokenAlgFlag)
 let runNumber = 0;
 async function runOne(serverName, scenarioName, concurrency) {
   const scenario = SCENARIOS[scenarioName];
-  const options = { core: cores.server, codeTtlSeconds: scenario.codeTtlSeconds, run: ++runNumber };
+  const options = { core: cores.server, codeTtlSeconds: scenario.codeTtlSeconds, run: ++runNumber, synchronous };
   const server = serverName === 'gatehouse' ? await startGatehouse(gatehouse, options) : await startPeer(peer, options);
   const { target, proc } = server;
   const client = createClient(target.origin, concurrency);
@@ -103,7 +113,9 @@ async function runOne(serverName, scenarioName, concurrency) {
     if (scenario.prePhase) {
       // Enough codes for the whole run at the warm-up's pace, with a margin; the run stops
       // early (and says so) if the pool still runs dry.
-      const count = Math.ceil((warm?.perSecondAvg ?? 1000) * seconds * 1.5) + concurrency;
+      // A short warm-up (--quick) underestimates the pace: a wider margin then.
+      const margin = warmupSeconds >= 5 ? 1.3 : 3;
+      const count = Math.ceil((warm?.perSecondAvg ?? 1000) * seconds * margin) + concurrency;
       const started = Date.now();
       ctx.pool = await scenario.prePhase({ ...ctx, seconds: 540 - seconds, count });
       minted = { codes: ctx.pool.length, seconds: (Date.now() - started) / 1000 };
@@ -142,45 +154,24 @@ try {
   if (gatehouse) rmSync(gatehouse.dir, { recursive: true, force: true });
 }
 
-console.log('');
-console.log(renderTable(rows));
-console.log('');
-console.log(LEGEND);
-if (hashRates.argon2id || hashRates.scrypt) {
-  const flow = (server) =>
-    rows.find((row) => row.scenario === 'first-sign-in' && row.concurrency === Math.max(...concurrencies))?.[server];
-  console.log(
-    `\npassword hash alone on the server core (4 in flight): argon2id (Gatehouse: 19 MiB, t=2, p=1) ${hashRates.argon2id?.toFixed(1) ?? '-'}/s;` +
-      ` scrypt (oidc-provider login form: N=2^14, r=8, p=1) ${hashRates.scrypt?.toFixed(1) ?? '-'}/s.` +
-      ` First sign-in at c=${Math.max(...concurrencies)}: Gatehouse ${flow('gatehouse')?.perSecondAvg.toFixed(1) ?? '-'}/s, oidc-provider ${flow('peer')?.perSecondAvg.toFixed(1) ?? '-'}/s.`,
-  );
-}
-const limited = generatorLimitedRuns(rows);
-console.log(limited.length ? `\n${limited.join('\n')}` : '\nThe load generator was not the limit in any run.');
-
-const failures = rows.flatMap((row) => [row.gatehouse, row.peer]).filter((result) => result?.failureCount > 0);
-for (const result of failures)
-  console.log(
-    `FAILURES ${result.server} ${result.scenario} c=${result.concurrency}: ${JSON.stringify(result.failures)}`,
-  );
-
 mkdirSync(dirname(outFile), { recursive: true });
-writeFileSync(
-  outFile,
-  `${JSON.stringify(
-    {
-      startedAt: started.toISOString(),
-      finishedAt: new Date().toISOString(),
-      machine,
-      cores,
-      options: { seconds, warmupSeconds, concurrencies, scenarios: scenarioNames, servers: serverNames },
-      versions: { oidcProvider: OIDC_PROVIDER_VERSION, gatehouseIdTokenAlgFlag: gatehouse?.idTokenAlgFlag ?? null },
-      hashRates,
-      rows,
-    },
-    null,
-    2,
-  )}\n`,
-);
+const report = {
+  startedAt: started.toISOString(),
+  finishedAt: new Date().toISOString(),
+  machine,
+  cores,
+  options: {
+    seconds,
+    warmupSeconds,
+    concurrencies,
+    scenarios: scenarioNames,
+    servers: serverNames,
+    gatehouseSynchronous: synchronous ?? 'FULL (default)',
+  },
+  versions: { oidcProvider: OIDC_PROVIDER_VERSION, gatehouseIdTokenAlgFlag: gatehouse?.idTokenAlgFlag ?? null },
+  hashRates,
+  rows,
+};
+writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`\nwrote ${outFile}`);
-if (failures.length > 0) process.exitCode = 1;
+if (!printReport(report)) process.exitCode = 1;

@@ -66,7 +66,7 @@ export async function prepareGatehouse() {
  * Starts a fresh Gatehouse pinned to `core` on a copy of the template database.
  * `codeTtlSeconds` lengthens the code lifetime for runs that mint codes ahead of time.
  */
-export async function startGatehouse(prepared, { core, codeTtlSeconds, run }) {
+export async function startGatehouse(prepared, { core, codeTtlSeconds, run, synchronous }) {
   const database = join(prepared.dir, `run-${run}.sqlite`);
   copyFileSync(prepared.database, database);
   const port = await freePort();
@@ -77,8 +77,16 @@ export async function startGatehouse(prepared, { core, codeTtlSeconds, run }) {
     {
       cwd: ROOT,
       env: {
+        // Only what the run sets: the rest of the configuration is the server's defaults, whatever
+        // GATEHOUSE_* the calling shell may have exported ('' counts as unset).
+        ...Object.fromEntries(
+          Object.keys(process.env)
+            .filter((key) => key.startsWith('GATEHOUSE_'))
+            .map((key) => [key, '']),
+        ),
         GATEHOUSE_LOG_LEVEL: 'warn',
-        ...(codeTtlSeconds ? { GATEHOUSE_CODE_TTL_SECONDS: String(codeTtlSeconds) } : {}),
+        GATEHOUSE_CODE_TTL_SECONDS: codeTtlSeconds ? String(codeTtlSeconds) : '',
+        GATEHOUSE_SQLITE_SYNCHRONOUS: synchronous ?? '',
       },
     },
   );

@@ -48,11 +48,11 @@ export function renderTable(rows) {
     'OP p50 / p99 ms',
     'OP CPU (per op)',
     'OP RSS MB',
-    'fail GH | OP',
+    'fail GH/OP',
     'rate GH/OP',
     'p99 GH/OP',
     'CPU/op GH/OP',
-    'limit GH | OP',
+    'limit GH / OP',
   ];
   const lines = rows.map(({ scenario, unit, concurrency, gatehouse, peer }) => {
     const g = cell(gatehouse);
@@ -71,11 +71,11 @@ export function renderTable(rows) {
       p.latency,
       p.cpu,
       p.rss,
-      `${g.fail} | ${p.fail}`,
+      `${g.fail}/${p.fail}`,
       ratio(gatehouse?.perSecondAvg, peer?.perSecondAvg),
       ratio(gatehouse?.p99Ms, peer?.p99Ms),
       ratio(gatehouse?.serverCpuMsPerIteration, peer?.serverCpuMsPerIteration),
-      `${gatehouse ? limitOf(gatehouse) : '-'} | ${peer ? limitOf(peer) : '-'}`,
+      `${gatehouse ? limitOf(gatehouse) : '-'} / ${peer ? limitOf(peer) : '-'}`,
     ];
   });
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
@@ -107,4 +107,32 @@ export function generatorLimitedRuns(rows) {
     }
   }
   return notes;
+}
+
+/** Prints the table, the legend, the hash rates and every limit and failure; false if any check failed. */
+export function printReport({ rows, hashRates, options, machine, startedAt }) {
+  console.log(
+    `\nrun of ${startedAt}: ${options.seconds} s per server and scenario after ${options.warmupSeconds} s warm-up;` +
+      ` ${machine.nproc} cores, ${machine.cpuModel}, Node ${machine.node}; Gatehouse SQLite synchronous=${options.gatehouseSynchronous ?? 'FULL (default)'}`,
+  );
+  console.log(renderTable(rows));
+  console.log('');
+  console.log(LEGEND);
+  const top = Math.max(...options.concurrencies);
+  if (hashRates.argon2id || hashRates.scrypt) {
+    const flow = (server) => rows.find((row) => row.scenario === 'first-sign-in' && row.concurrency === top)?.[server];
+    console.log(
+      `\npassword hash alone on the server core (4 in flight): argon2id (Gatehouse: 19 MiB, t=2, p=1) ${fixed(hashRates.argon2id, 1)}/s;` +
+        ` scrypt (oidc-provider login form: N=2^14, r=8, p=1) ${fixed(hashRates.scrypt, 1)}/s.` +
+        ` First sign-in at c=${top}: Gatehouse ${fixed(flow('gatehouse')?.perSecondAvg, 1)}/s, oidc-provider ${fixed(flow('peer')?.perSecondAvg, 1)}/s.`,
+    );
+  }
+  const limited = generatorLimitedRuns(rows);
+  console.log(limited.length ? `\n${limited.join('\n')}` : '\nThe load generator was not the limit in any run.');
+  const failed = rows.flatMap((row) => [row.gatehouse, row.peer]).filter((result) => result?.failureCount > 0);
+  for (const result of failed)
+    console.log(
+      `FAILURES ${result.server} ${result.scenario} c=${result.concurrency}: ${JSON.stringify(result.failures)}`,
+    );
+  return failed.length === 0;
 }
