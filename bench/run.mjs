@@ -6,8 +6,9 @@
 //   npm run bench -- --quick               5 s runs (a smoke test of the whole harness)
 //   npm run bench -- --seconds 20 --only returning,exchange --concurrency 32
 //   options: --servers gatehouse,oidc-provider  --warmup S  --out FILE  --synchronous NORMAL (Gatehouse's
-//   SQLite, default: the server's own, FULL)  --report FILE (print the table of an earlier run's JSON)
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//   SQLite, default: the server's own, FULL)  --database postgres://… (Gatehouse on PostgreSQL: databases
+//   gatehouse_bench_* created and dropped there)  --report FILE (print the table of an earlier run's JSON)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prepareGatehouse, startGatehouse } from './lib/gatehouse.mjs';
@@ -34,6 +35,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string' },
     out: { type: 'string' },
     synchronous: { type: 'string' },
+    database: { type: 'string' },
     report: { type: 'string' },
   },
 });
@@ -65,10 +67,10 @@ const cores = machine.nproc >= 2 ? { server: 0, generator: 1 } : { server: 0, ge
 if (machine.nproc < 2) console.warn('one core only: server and generator share it; ratios still hold, rates do not');
 pinSelf(cores.generator);
 
-// Rough wall time: per run the warm-up, the run, ~6 s of start-up and sign-ins; the exchange
+// Rough wall time: per run the warm-up, the run, ~15 s of start-up and sign-ins; the exchange
 // scenario also mints its codes (about twice as long as its run); hash rates once per server.
 const runs = scenarioNames.length * concurrencies.length * serverNames.length;
-const perRun = seconds + warmupSeconds + 6;
+const perRun = seconds + warmupSeconds + 15;
 const minting = scenarioNames.includes('exchange') ? concurrencies.length * serverNames.length * (seconds * 2) : 0;
 const hashing = scenarioNames.includes('first-sign-in') ? serverNames.length * hashSeconds : 0;
 const estimate = runs * perRun + minting + hashing + 10;
@@ -81,7 +83,7 @@ console.log(
   `machine: ${machine.nproc} cores, ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverage.join(' ')}; server on core ${cores.server}, generator on core ${cores.generator}`,
 );
 
-const gatehouse = serverNames.includes('gatehouse') ? await prepareGatehouse() : undefined;
+const gatehouse = serverNames.includes('gatehouse') ? await prepareGatehouse(flags.database) : undefined;
 const peer = serverNames.includes('oidc-provider') ? preparePeer() : undefined;
 if (gatehouse && !gatehouse.idTokenAlgFlag)
   console.log('gatehouse: the CLI has no --id-token-alg flag; ES256 is its only ID Token algorithm');
@@ -114,7 +116,7 @@ async function runOne(serverName, scenarioName, concurrency) {
       // Enough codes for the whole run at the warm-up's pace, with a margin; the run stops
       // early (and says so) if the pool still runs dry.
       // A short warm-up (--quick) underestimates the pace: a wider margin then.
-      const margin = warmupSeconds >= 5 ? 1.3 : 3;
+      const margin = warmupSeconds >= 5 ? 1.6 : 3;
       const count = Math.ceil((warm?.perSecondAvg ?? 1000) * seconds * margin) + concurrency;
       const started = Date.now();
       ctx.pool = await scenario.prePhase({ ...ctx, seconds: 540 - seconds, count });
@@ -127,8 +129,7 @@ async function runOne(serverName, scenarioName, concurrency) {
   } finally {
     client.close();
     await proc.stop();
-    if (server.database)
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${server.database}${suffix}`, { force: true });
+    await server.discard();
   }
 }
 
@@ -151,7 +152,7 @@ try {
     }
   }
 } finally {
-  if (gatehouse) rmSync(gatehouse.dir, { recursive: true, force: true });
+  await gatehouse?.store.close();
 }
 
 mkdirSync(dirname(outFile), { recursive: true });
@@ -166,6 +167,7 @@ const report = {
     concurrencies,
     scenarios: scenarioNames,
     servers: serverNames,
+    gatehouseDatabase: gatehouse?.store.dialect ?? null,
     gatehouseSynchronous: synchronous ?? 'FULL (default)',
   },
   versions: { oidcProvider: OIDC_PROVIDER_VERSION, gatehouseIdTokenAlgFlag: gatehouse?.idTokenAlgFlag ?? null },

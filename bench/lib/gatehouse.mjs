@@ -1,15 +1,16 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlowError, expectRedirect } from './flows.mjs';
+import { createDatabaseStore } from './gatehouse-database.mjs';
 import { freePort, spawnPinned, waitUntilReady } from './processes.mjs';
 
 /**
  * Gatehouse as the benchmark runs it: the built CLI (`npm run build` first), a SQLite file on
- * disk with the server's defaults (synchronous=FULL, ES256), seeded once through the CLI as an
- * operator would (tenant, two scopes, an SPA client that skips the consent page, users), then
- * copied afresh for every server start so each scenario starts from the same state.
+ * disk with the server's defaults (synchronous=FULL, ES256) or a PostgreSQL database, seeded
+ * once through the CLI as an operator would (tenant, two scopes, an SPA client that skips the
+ * consent page, users), then copied afresh for every server start so each scenario starts from
+ * the same state.
  */
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -29,12 +30,12 @@ function cli(args, stdin) {
   });
 }
 
-/** Seeds the template database once; returns what every start needs. */
-export async function prepareGatehouse() {
+/** Seeds the template database once (SQLite unless `databaseUrl` is postgres://…). */
+export async function prepareGatehouse(databaseUrl) {
   if (!existsSync(join(ROOT, 'packages/server/dist/cli.js')))
     throw new Error('packages/server/dist is missing: run `npm run build` first (npm run bench does)');
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
-  const database = join(dir, 'template.sqlite');
+  const store = await createDatabaseStore(databaseUrl);
+  const database = store.template;
   const json = async (args, stdin) => JSON.parse(await cli([...args, '--database', database, '--json'], stdin));
   const help = await cli(['--help']);
   await json(['tenant', 'create', '--id', TENANT, '--name', 'Bench', '--api-domain', 'https://api.bench.example']);
@@ -59,7 +60,7 @@ export async function prepareGatehouse() {
       ),
     ),
   );
-  return { dir, database, clientId, users, idTokenAlgFlag };
+  return { store, clientId, users, idTokenAlgFlag };
 }
 
 /**
@@ -67,8 +68,7 @@ export async function prepareGatehouse() {
  * `codeTtlSeconds` lengthens the code lifetime for runs that mint codes ahead of time.
  */
 export async function startGatehouse(prepared, { core, codeTtlSeconds, run, synchronous }) {
-  const database = join(prepared.dir, `run-${run}.sqlite`);
-  copyFileSync(prepared.database, database);
+  const database = await prepared.store.fresh(run);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const proc = spawnPinned(
@@ -94,6 +94,7 @@ export async function startGatehouse(prepared, { core, codeTtlSeconds, run, sync
     await waitUntilReady(proc, `${origin}/healthz`);
   } catch (error) {
     await proc.stop();
+    await prepared.store.discard(database);
     throw error;
   }
   const issuerPath = `/system/auth/${REALM}`;
@@ -126,5 +127,5 @@ export async function startGatehouse(prepared, { core, codeTtlSeconds, run, sync
     },
   };
   target.jwks = JSON.parse(await (await fetch(`${origin}${target.paths.jwks}`)).text());
-  return { target, proc, database };
+  return { target, proc, discard: () => prepared.store.discard(database) };
 }

@@ -62,7 +62,7 @@ export async function runLoad({ seconds, concurrency, users, iteration, recover,
       const t1 = performance.now();
       if (t1 > deadline) break;
       latencies.push(t1 - t0);
-      perSecond[Math.floor((t1 - started) / 1000)]++;
+      perSecond[Math.min(perSecond.length - 1, Math.floor((t1 - started) / 1000))]++;
       completed++;
     }
   };

@@ -66,5 +66,5 @@ export async function startPeer(prepared, { core, codeTtlSeconds }) {
     },
   };
   target.jwks = JSON.parse(await (await fetch(`${origin}${target.paths.jwks}`)).text());
-  return { target, proc };
+  return { target, proc, discard: async () => {} };
 }

@@ -83,7 +83,9 @@ export function renderTable(rows) {
   return [format(header), format(widths.map((width) => '-'.repeat(width))), ...lines.map(format)].join('\n');
 }
 
-export const LEGEND = `GH = Gatehouse (SQLite, synchronous=FULL), OP = oidc-provider (in memory). /s = completed units per second over the run; 1st→last ⅓ = the rate in the first and last third of the run
+const legend = (
+  storage,
+) => `GH = Gatehouse (${storage}), OP = oidc-provider (in memory). /s = completed units per second over the run; 1st→last ⅓ = the rate in the first and last third of the run
 (flat or decaying); p50/p99 = latency of one unit (a whole flow for returning and first-sign-in); CPU = server
 process CPU as a share of its pinned core, and CPU ms per unit; RSS = the server's largest resident set during the
 run; fail = units whose checks failed. Ratios are Gatehouse / oidc-provider (rate: >1 is Gatehouse faster; p99 and
@@ -111,13 +113,17 @@ export function generatorLimitedRuns(rows) {
 
 /** Prints the table, the legend, the hash rates and every limit and failure; false if any check failed. */
 export function printReport({ rows, hashRates, options, machine, startedAt }) {
+  const storage =
+    options.gatehouseDatabase === 'postgres'
+      ? 'PostgreSQL'
+      : `SQLite, synchronous=${options.gatehouseSynchronous ?? 'FULL (default)'}`;
   console.log(
     `\nrun of ${startedAt}: ${options.seconds} s per server and scenario after ${options.warmupSeconds} s warm-up;` +
-      ` ${machine.nproc} cores, ${machine.cpuModel}, Node ${machine.node}; Gatehouse SQLite synchronous=${options.gatehouseSynchronous ?? 'FULL (default)'}`,
+      ` ${machine.nproc} cores, ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverage.join(' ')} at the start; Gatehouse on ${storage}`,
   );
   console.log(renderTable(rows));
   console.log('');
-  console.log(LEGEND);
+  console.log(legend(storage));
   const top = Math.max(...options.concurrencies);
   if (hashRates.argon2id || hashRates.scrypt) {
     const flow = (server) => rows.find((row) => row.scenario === 'first-sign-in' && row.concurrency === top)?.[server];
