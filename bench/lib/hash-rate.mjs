@@ -8,14 +8,17 @@ import { spawnPinned } from './processes.mjs';
  *   argon2id — Gatehouse's own verifySecret (packages/server/dist/lib/passwords.js), its parameters;
  *   scrypt   — the peer's check (bench/peer/password.mjs, N=2^14, r=8, p=1).
  *
- * As a script: `node hash-rate.mjs argon2id|scrypt SECONDS` prints `{"perSecond": n}`.
+ * Returns the checks per second and the CPU milliseconds one check costs (all threads of the
+ * child): on a shared machine the rate moves with the load, the CPU per check does not.
+ *
+ * As a script: `node hash-rate.mjs argon2id|scrypt SECONDS` prints `{"perSecond": n, "cpuMsPerCheck": m}`.
  */
 export async function measureHashRate(kind, { core, seconds }) {
   const proc = spawnPinned(core, [new URL(import.meta.url).pathname, kind, String(seconds)]);
   await new Promise((resolve) => proc.child.once('exit', resolve));
   const line = proc.output().trim().split('\n').pop();
   try {
-    return JSON.parse(line).perSecond;
+    return JSON.parse(line);
   } catch {
     throw new Error(`hash-rate ${kind} failed:\n${proc.output()}`);
   }
@@ -39,6 +42,7 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
   const deadline = Date.now() + Number(seconds) * 1000;
   let count = 0;
   const started = Date.now();
+  const cpuStart = process.cpuUsage();
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       while (Date.now() < deadline) {
@@ -47,5 +51,7 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
       }
     }),
   );
-  process.stdout.write(`${JSON.stringify({ perSecond: count / ((Date.now() - started) / 1000) })}\n`);
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMsPerCheck = (cpu.user + cpu.system) / 1000 / count;
+  process.stdout.write(`${JSON.stringify({ perSecond: count / ((Date.now() - started) / 1000), cpuMsPerCheck })}\n`);
 }

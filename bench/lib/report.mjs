@@ -126,11 +126,20 @@ export function printReport({ rows, hashRates, options, machine, startedAt }) {
   console.log(legend(storage));
   const top = Math.max(...options.concurrencies);
   if (hashRates.argon2id || hashRates.scrypt) {
+    // Older result files hold the rate alone (a number).
+    const hash = (value) =>
+      typeof value === 'number'
+        ? `${fixed(value, 1)}/s`
+        : `${fixed(value?.perSecond, 1)}/s (${fixed(value?.cpuMsPerCheck, 1)} ms CPU per check)`;
     const flow = (server) => rows.find((row) => row.scenario === 'first-sign-in' && row.concurrency === top)?.[server];
+    const flowText = (result) =>
+      result
+        ? `${fixed(result.perSecondAvg, 1)}/s (${fixed(result.serverCpuMsPerIteration, 1)} ms CPU per sign-in)`
+        : '-';
     console.log(
-      `\npassword hash alone on the server core (4 in flight): argon2id (Gatehouse: 19 MiB, t=2, p=1) ${fixed(hashRates.argon2id, 1)}/s;` +
-        ` scrypt (oidc-provider login form: N=2^14, r=8, p=1) ${fixed(hashRates.scrypt, 1)}/s.` +
-        ` First sign-in at c=${top}: Gatehouse ${fixed(flow('gatehouse')?.perSecondAvg, 1)}/s, oidc-provider ${fixed(flow('peer')?.perSecondAvg, 1)}/s.`,
+      `\npassword hash alone on the server core (4 in flight): argon2id (Gatehouse: 19 MiB, t=2, p=1) ${hash(hashRates.argon2id)};` +
+        ` scrypt (oidc-provider login form: N=2^14, r=8, p=1) ${hash(hashRates.scrypt)}.` +
+        ` First sign-in at c=${top}: Gatehouse ${flowText(flow('gatehouse'))}, oidc-provider ${flowText(flow('peer'))}.`,
     );
   }
   const limited = generatorLimitedRuns(rows);
