@@ -68,10 +68,10 @@ if (machine.nproc < 2) console.warn('one core only: server and generator share i
 pinSelf(cores.generator);
 
 // Rough wall time: per run the warm-up, the run, ~15 s of start-up and sign-ins; the exchange
-// scenario also mints its codes (about twice as long as its run); hash rates once per server.
+// scenario also mints its codes (about three times as long as its run); hash rates once per server.
 const runs = scenarioNames.length * concurrencies.length * serverNames.length;
 const perRun = seconds + warmupSeconds + 15;
-const minting = scenarioNames.includes('exchange') ? concurrencies.length * serverNames.length * (seconds * 2) : 0;
+const minting = scenarioNames.includes('exchange') ? concurrencies.length * serverNames.length * (seconds * 3) : 0;
 const hashing = scenarioNames.includes('first-sign-in') ? serverNames.length * hashSeconds : 0;
 const estimate = runs * perRun + minting + hashing + 10;
 console.log(
@@ -116,7 +116,7 @@ async function runOne(serverName, scenarioName, concurrency) {
       // Enough codes for the whole run at the warm-up's pace, with a margin; the run stops
       // early (and says so) if the pool still runs dry.
       // A short warm-up (--quick) underestimates the pace: a wider margin then.
-      const margin = warmupSeconds >= 5 ? 1.6 : 3;
+      const margin = warmupSeconds >= 5 ? 2 : 3;
       const count = Math.ceil((warm?.perSecondAvg ?? 1000) * seconds * margin) + concurrency;
       const started = Date.now();
       ctx.pool = await scenario.prePhase({ ...ctx, seconds: 540 - seconds, count });

@@ -18,10 +18,11 @@ const fixed = (value, digits = 0) => (value === null || value === undefined ? '-
 const rate = (value) => (value >= 100 ? fixed(value) : fixed(value, 1));
 const pct = (value) => `${fixed(value * 100)}%`;
 
-function cell(result) {
+function cell(result, seconds) {
   if (!result) return { rate: '-', trend: '-', latency: '-', cpu: '-', rss: '-', fail: '-' };
   return {
-    rate: rate(result.perSecondAvg),
+    // * = the run ended early (its pre-minted codes ran out); the rate is over the time it ran.
+    rate: `${rate(result.perSecondAvg)}${result.seconds < seconds - 0.5 ? '*' : ''}`,
     trend: `${rate(result.firstThirdPerSecond)}→${rate(result.lastThirdPerSecond)}`,
     latency: `${fixed(result.p50Ms, 1)} / ${fixed(result.p99Ms, 1)}`,
     cpu: `${pct(result.serverCpu)} (${fixed(result.serverCpuMsPerIteration, 2)} ms)`,
@@ -33,7 +34,7 @@ function cell(result) {
 const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '-');
 
 /** Markdown table: one row per scenario and concurrency, Gatehouse then oidc-provider, then ratios. */
-export function renderTable(rows) {
+export function renderTable(rows, seconds) {
   const header = [
     'scenario',
     'c',
@@ -55,8 +56,8 @@ export function renderTable(rows) {
     'limit GH / OP',
   ];
   const lines = rows.map(({ scenario, unit, concurrency, gatehouse, peer }) => {
-    const g = cell(gatehouse);
-    const p = cell(peer);
+    const g = cell(gatehouse, seconds);
+    const p = cell(peer, seconds);
     return [
       scenario,
       String(concurrency),
@@ -88,7 +89,8 @@ const legend = (
 ) => `GH = Gatehouse (${storage}), OP = oidc-provider (in memory). /s = completed units per second over the run; 1st→last ⅓ = the rate in the first and last third of the run
 (flat or decaying); p50/p99 = latency of one unit (a whole flow for returning and first-sign-in); CPU = server
 process CPU as a share of its pinned core, and CPU ms per unit; RSS = the server's largest resident set during the
-run; fail = units whose checks failed. Ratios are Gatehouse / oidc-provider (rate: >1 is Gatehouse faster; p99 and
+run; * = the run ended early because its pre-minted codes ran out (the rate is over the time it ran); fail = units
+whose checks failed. Ratios are Gatehouse / oidc-provider (rate: >1 is Gatehouse faster; p99 and
 CPU/op: <1 is Gatehouse faster or cheaper). CPU/op is the least noisy figure on a shared machine: it does not depend
 on how much of its core the server was given. limit: server = the server saturated its core; GENERATOR = the load generator saturated its core
 while the server did not (the figure is a floor, not the server's limit); core shared = the server's core was busy
@@ -121,7 +123,7 @@ export function printReport({ rows, hashRates, options, machine, startedAt }) {
     `\nrun of ${startedAt}: ${options.seconds} s per server and scenario after ${options.warmupSeconds} s warm-up;` +
       ` ${machine.nproc} cores, ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverage.join(' ')} at the start; Gatehouse on ${storage}`,
   );
-  console.log(renderTable(rows));
+  console.log(renderTable(rows, options.seconds));
   console.log('');
   console.log(legend(storage));
   const top = Math.max(...options.concurrencies);
