@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { required, single } from '../../protocol/authorize/parameters.js';
+import { required, single } from '../../protocol/parameters.js';
 import { revokeToken } from '../../protocol/revocation.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { registerFormEndpoint } from '../form-endpoint.js';
-import { inspectionDeps } from '../grant-deps.js';
+import { inspectionDeps } from '../ports.js';
 
 /**
  * POST {issuer}/oauth2/revoke (RFC 7009). Answers 200 with `{}` (a JSON body, so strict browser
@@ -18,6 +18,7 @@ export function registerRevocationRoute(app: FastifyInstance, ctx: AppContext): 
     { uniqueParameters: ['token', 'token_type_hint'] },
     async ({ realm, client, parameters }) => {
       await revokeToken(deps, realm, client, required(parameters, 'token'), single(parameters, 'token_type_hint'));
+      ctx.metrics.revocation();
       return {};
     },
   );
