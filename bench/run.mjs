@@ -5,6 +5,7 @@
 //   npm run bench                          every scenario, c=8 and c=32, 60 s each
 //   npm run bench -- --quick               5 s runs (a smoke test of the whole harness)
 //   npm run bench -- --seconds 20 --only returning,exchange --concurrency 32
+//   scenarios (--only): returning, exchange, refresh, first-sign-in, discovery, jwks
 //   options: --servers gatehouse,oidc-provider  --warmup S  --out FILE  --synchronous NORMAL (Gatehouse's
 //   SQLite, default: the server's own, FULL)  --database postgres://… (Gatehouse on PostgreSQL: databases
 //   gatehouse_bench_* created and dropped there)  --report FILE (print the table of an earlier run's JSON)
@@ -37,8 +38,15 @@ const { values: flags } = parseArgs({
     synchronous: { type: 'string' },
     database: { type: 'string' },
     report: { type: 'string' },
+    help: { type: 'boolean' },
   },
 });
+if (flags.help) {
+  // The usage is this file's header comment.
+  const header = readFileSync(new URL(import.meta.url), 'utf8').split('\nimport ')[0];
+  process.stdout.write(`${header.replace(/^\/\/ ?/gm, '')}\n`);
+  process.exit(0);
+}
 if (flags.report) {
   // Re-print the table of an earlier run from its JSON.
   process.exit(printReport(JSON.parse(readFileSync(flags.report, 'utf8'))) ? 0 : 1);
