@@ -37,7 +37,10 @@ export async function prepareGatehouse(databaseUrl) {
   const store = await createDatabaseStore(databaseUrl);
   const database = store.template;
   const json = async (args, stdin) => JSON.parse(await cli([...args, '--database', database, '--json'], stdin));
-  const help = await cli(['--help']);
+  // Per-command help where the CLI has it, the global usage otherwise.
+  const help = await cli(['client', 'create', '--help']).catch(() => cli(['--help']));
+  // The CLI creates a database only through migrate (or start), never by a typo'd --database.
+  await cli(['migrate', '--database', database]);
   await json(['tenant', 'create', '--id', TENANT, '--name', 'Bench', '--api-domain', 'https://api.bench.example']);
   for (const scope of SCOPES)
     await json(['scope', 'create', '--tenant', TENANT, '--name', scope, '--description', `Bench scope ${scope}`]);
