@@ -73,6 +73,8 @@ export async function prepareGatehouse(databaseUrl) {
 export async function startGatehouse(prepared, { core, codeTtlSeconds, run, synchronous }) {
   const database = await prepared.store.fresh(run);
   const port = await freePort();
+  let metricsPort = await freePort();
+  while (metricsPort === port) metricsPort = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const proc = spawnPinned(
     core,
@@ -90,6 +92,8 @@ export async function startGatehouse(prepared, { core, codeTtlSeconds, run, sync
         GATEHOUSE_LOG_LEVEL: 'warn',
         GATEHOUSE_CODE_TTL_SECONDS: codeTtlSeconds ? String(codeTtlSeconds) : '',
         GATEHOUSE_SQLITE_SYNCHRONOUS: synchronous ?? '',
+        // Metrics stay on (the default) but on a free port: 9464 may be taken on a shared machine.
+        GATEHOUSE_METRICS_PORT: String(metricsPort),
       },
     },
   );
