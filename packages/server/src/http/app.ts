@@ -6,6 +6,7 @@ import { createContext, type AppContext } from './context.js';
 import { errorHandler, sendNotFound } from './error-mapper.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
 import { registerConsentRoutes } from './routes/consent.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerDiscoveryRoutes } from './routes/discovery.js';
 import { registerLoginRoutes } from './routes/login.js';
 import { registerIntrospectionRoute } from './routes/introspect.js';
@@ -64,5 +65,6 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   registerIntrospectionRoute(app, context);
   registerUserInfoRoute(app, context);
   registerLogoutRoute(app, context);
+  registerConsoleRoutes(app, { publicUrl: config.publicUrl });
   return { app, context };
 }
