@@ -1,12 +1,7 @@
 import { LoginRequiredError } from '@gatehouse/spa';
 import { accessToken } from './auth.js';
 import { config } from './config.js';
-
-/** One invalid field of an RFC 9457 problem; `field` is a JSON pointer such as `/redirect_uris/0`. */
-export interface FieldProblem {
-  readonly field: string;
-  readonly message: string;
-}
+import type { FieldProblem } from './lib/field-errors.js';
 
 /** RFC 9457 problem details as the admin API sends them. */
 export interface Problem {
@@ -30,17 +25,7 @@ export class ApiError extends Error {
 /** Raised when the console has no usable session: the app shows the sign-in page. */
 export class SessionEnded extends Error {}
 
-type Query = Record<string, string | number | undefined | null>;
-
-/** `path` plus the query parameters that have a value. */
-export function withQuery(path: string, query: Query): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
-  }
-  const search = params.toString();
-  return search ? `${path}?${search}` : path;
-}
+export { withQuery } from './lib/route-match.js';
 
 async function send(method: string, path: string, body: unknown, forceRefresh: boolean): Promise<Response> {
   let token: string;

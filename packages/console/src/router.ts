@@ -41,23 +41,4 @@ export function useRoute(): string {
   return route;
 }
 
-/** `pattern` like `tenants/:tenant/clients/:client` matched against `route`; params decoded. */
-export function match(pattern: string, route: string): Record<string, string> | undefined {
-  const want = pattern.split('/');
-  const got = route.split('/');
-  if (want.length !== got.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i += 1) {
-    const part = want[i]!;
-    const value = got[i]!;
-    if (part.startsWith(':')) {
-      if (!value) return undefined;
-      try {
-        params[part.slice(1)] = decodeURIComponent(value);
-      } catch {
-        return undefined;
-      }
-    } else if (part !== value) return undefined;
-  }
-  return params;
-}
+export { match } from './lib/route-match.js';

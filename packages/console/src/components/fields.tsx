@@ -1,23 +1,13 @@
 import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 import { ApiError } from '../api.js';
+import { type FieldErrors, groupFieldErrors } from '../lib/field-errors.js';
 
-/** Messages per top-level field, from a problem's `errors[].field` JSON pointers. */
-export type FieldErrors = Readonly<Record<string, string[]>>;
+export type { FieldErrors };
 
-/**
- * Groups a problem's field errors by the body property they point into: `/redirect_uris/1`
- * belongs to `redirect_uris` and says which line (1-based, as people count).
- */
+/** The field errors of a failed admin API call (none for any other failure). */
 export function fieldErrors(error: unknown): FieldErrors {
-  if (!(error instanceof ApiError)) return {};
-  const grouped: Record<string, string[]> = {};
-  for (const { field, message } of error.problem.errors ?? []) {
-    const [, name = '', index] = field.split('/');
-    const text = index !== undefined && /^\d+$/.test(index) ? `Line ${Number(index) + 1}: ${message}` : message;
-    grouped[name] = [...(grouped[name] ?? []), text];
-  }
-  return grouped;
+  return error instanceof ApiError ? groupFieldErrors(error.problem.errors ?? []) : {};
 }
 
 interface FieldProps {
