@@ -69,7 +69,7 @@ export function AuditView({ tenant: fixedTenant }: { tenant?: string }) {
         {input('since', 'Since', 'datetime-local')}
         {input('until', 'Until', 'datetime-local')}
         <div class="filter-buttons">
-          <button type="submit">Apply filters</button>{' '}
+          <button type="submit">Apply filters</button>
           <button
             type="button"
             class="secondary"
@@ -100,18 +100,18 @@ export function AuditView({ tenant: fixedTenant }: { tenant?: string }) {
             <tbody>
               {list.data.map((event) => (
                 <tr key={event.id}>
-                  <td>
+                  <td data-label="When">
                     <time dateTime={isoTime(event.at)}>{formatTime(event.at)}</time>
                   </td>
-                  <th scope="row">
+                  <th scope="row" data-label="Event">
                     <code>{event.type}</code>
                   </th>
-                  <td>{event.tenant ?? '—'}</td>
-                  <td>
+                  <td data-label="Tenant">{event.tenant ?? '—'}</td>
+                  <td data-label="Actor">
                     {event.actor.name ?? event.actor.id ?? '—'} <span class="hint">({event.actor.kind})</span>
                   </td>
-                  <td>{event.target ? <code>{event.target}</code> : '—'}</td>
-                  <td>
+                  <td data-label="Target">{event.target ? <code>{event.target}</code> : '—'}</td>
+                  <td data-label="Details">
                     <AuditDetails event={event} />
                   </td>
                 </tr>

@@ -53,17 +53,17 @@ export function ClientsView({ tenant }: { tenant: string }) {
             <tbody>
               {list.data.map((client) => (
                 <tr key={client.client_id}>
-                  <th scope="row">
+                  <th scope="row" data-label="Name">
                     <Link to={`${base}/${seg(client.client_id)}`}>{client.name}</Link>
                   </th>
-                  <td>{client.platform === 'spa' ? 'SPA' : 'Web'}</td>
-                  <td>{client.resource_type}</td>
-                  <td>
+                  <td data-label="Platform">{client.platform === 'spa' ? 'SPA' : 'Web'}</td>
+                  <td data-label="Resource type">{client.resource_type}</td>
+                  <td data-label="Status">
                     <span class={client.enabled ? 'badge on' : 'badge off'}>
                       {client.enabled ? 'Enabled' : 'Disabled'}
                     </span>
                   </td>
-                  <td>
+                  <td data-label="Client ID">
                     <code>{client.client_id}</code>
                   </td>
                 </tr>

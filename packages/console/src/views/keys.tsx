@@ -36,15 +36,15 @@ export function KeysView({ tenant }: { tenant: string }) {
             <tbody>
               {keys.data.items.map((key) => (
                 <tr key={key.kid}>
-                  <th scope="row">
+                  <th scope="row" data-label="Key ID">
                     <code>{key.kid}</code>
                   </th>
-                  <td>{key.alg}</td>
-                  <td>
+                  <td data-label="Algorithm">{key.alg}</td>
+                  <td data-label="State">
                     <span class={key.state === 'active' ? 'badge on' : 'badge'}>{key.state}</span>
                   </td>
-                  <td>{formatTime(key.created_at)}</td>
-                  <td>{formatTime(key.retire_at)}</td>
+                  <td data-label="Created">{formatTime(key.created_at)}</td>
+                  <td data-label="Retires">{formatTime(key.retire_at)}</td>
                 </tr>
               ))}
             </tbody>

@@ -75,10 +75,10 @@ function ScopeRow(props: {
   const errors = fieldErrors(error);
   return (
     <tr>
-      <th scope="row">
+      <th scope="row" data-label="Name">
         <code>{scope.name}</code>
       </th>
-      <td>
+      <td data-label="Description">
         {editing ? (
           <form
             class="inline-form"
@@ -108,7 +108,7 @@ function ScopeRow(props: {
           scope.description
         )}
       </td>
-      <td class="actions">
+      <td data-label="Actions" class="actions">
         {!editing && (
           <button
             type="button"

@@ -78,10 +78,10 @@ function TenantRow(props: {
   const base = `tenants/${encodeURIComponent(tenant.id)}`;
   return (
     <tr>
-      <th scope="row">
+      <th scope="row" data-label="ID">
         <Link to={`${base}/clients`}>{tenant.id}</Link>
       </th>
-      <td>
+      <td data-label="Name">
         {editing ? (
           <EditTenant
             tenant={tenant}
@@ -94,9 +94,9 @@ function TenantRow(props: {
           tenant.name
         )}
       </td>
-      <td>{editing ? '' : <code>{tenant.api_domain}</code>}</td>
-      <td>{formatTime(tenant.created_at)}</td>
-      <td class="actions">
+      <td data-label="API domain">{editing ? '' : <code>{tenant.api_domain}</code>}</td>
+      <td data-label="Created">{formatTime(tenant.created_at)}</td>
+      <td data-label="Actions" class="actions">
         {!editing && (
           <button
             type="button"

@@ -94,7 +94,7 @@ export function UserDetailView({ tenant, userId }: { tenant: string; userId: str
                 <table>
                   <thead>
                     <tr>
-                      <th scope="col">Client application</th>
+                      <th scope="col">Application</th>
                       <th scope="col">Scopes</th>
                       <th scope="col">Granted</th>
                       <th scope="col">Actions</th>
@@ -103,16 +103,18 @@ export function UserDetailView({ tenant, userId }: { tenant: string; userId: str
                   <tbody>
                     {consents.data.items.map((consent) => (
                       <tr key={consent.client_id}>
-                        <th scope="row">{consent.client_name}</th>
-                        <td>
+                        <th scope="row" data-label="Application">
+                          {consent.client_name}
+                        </th>
+                        <td data-label="Scopes">
                           {consent.scopes.map((s) => (
                             <code key={s} class="tag">
                               {s}
                             </code>
                           ))}
                         </td>
-                        <td>{formatTime(consent.granted_at)}</td>
-                        <td>
+                        <td data-label="Granted">{formatTime(consent.granted_at)}</td>
+                        <td data-label="Actions">
                           <ConfirmButton
                             small
                             label="Withdraw"

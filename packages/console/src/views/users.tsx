@@ -59,15 +59,15 @@ export function UsersView({ tenant }: { tenant: string }) {
             <tbody>
               {list.data.map((user) => (
                 <tr key={user.id}>
-                  <th scope="row">
+                  <th scope="row" data-label="Username">
                     <Link to={`tenants/${seg(tenant)}/users/${seg(user.id)}`}>{user.username}</Link>
                   </th>
-                  <td>{user.actor === 'user' ? 'User' : 'Customer'}</td>
-                  <td>{user.email ?? '—'}</td>
-                  <td>
+                  <td data-label="Kind">{user.actor === 'user' ? 'User' : 'Customer'}</td>
+                  <td data-label="Email">{user.email ?? '—'}</td>
+                  <td data-label="Status">
                     <span class={user.enabled ? 'badge on' : 'badge off'}>{user.enabled ? 'Enabled' : 'Disabled'}</span>
                   </td>
-                  <td>{formatTime(user.created_at)}</td>
+                  <td data-label="Created">{formatTime(user.created_at)}</td>
                 </tr>
               ))}
             </tbody>
