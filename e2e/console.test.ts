@@ -18,6 +18,9 @@ import { decodeAccessToken } from './support/tokens.js';
  */
 
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/console/', import.meta.url));
+/** With GATEHOUSE_DOCS_SCREENSHOTS=1 the screenshots replace those of docs/console.md. */
+const DOCS_IMAGES = fileURLToPath(new URL('../docs/images/', import.meta.url));
+const FOR_DOCS = process.env.GATEHOUSE_DOCS_SCREENSHOTS === '1';
 const CLIENT_NAME = 'Answers SPA';
 const METADATA_LABELS = ['Authorization URL', 'Access Token URL', 'Domain URL', 'Metadata URL'];
 
@@ -29,7 +32,7 @@ const pageErrors: string[] = [];
 const cspViolations: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
+  mkdirSync(FOR_DOCS ? DOCS_IMAGES : ARTIFACTS, { recursive: true });
   [stack, browser] = await Promise.all([startConsoleStack(), launchChromium()]);
   operatorTab = await openPage(browser);
   await operatorTab.page.setViewportSize({ width: 1280, height: 800 });
@@ -45,7 +48,8 @@ afterAll(async () => {
 });
 
 async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const path = FOR_DOCS ? join(DOCS_IMAGES, `console-${name}.png`) : join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
 }
 
 /** The Metadata view's rows of one realm, by their labels. */
@@ -221,7 +225,8 @@ describe('web console (issue 9)', () => {
         await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
         await page.locator('[aria-live="polite"]', { hasText: 'Loading' }).waitFor({ state: 'detached' });
         expect(await page.locator('.notice.error').count(), `${route} at ${width}px`).toBe(0);
-        await screenshot(page, width === 1280 ? name : `${name}-390`);
+        if (width === 1280) await screenshot(page, name);
+        else if (name === 'user' || name === 'audit') await screenshot(page, `${name}-390`);
       }
     }
     // The agent's consent to the SPA is listed and can be withdrawn from the user's page.
