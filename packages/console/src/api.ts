@@ -25,6 +25,14 @@ export class ApiError extends Error {
 /** Raised when the console has no usable session: the app shows the sign-in page. */
 export class SessionEnded extends Error {}
 
+/** Dispatched on window whenever a call finds the session gone, wherever that call was made. */
+export const SESSION_ENDED_EVENT = 'gatehouse:session-ended';
+
+function sessionEnded(reason: string): SessionEnded {
+  window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
+  return new SessionEnded(reason);
+}
+
 export { withQuery } from './lib/route-match.js';
 
 async function send(method: string, path: string, body: unknown, forceRefresh: boolean): Promise<Response> {
@@ -32,7 +40,7 @@ async function send(method: string, path: string, body: unknown, forceRefresh: b
   try {
     token = await accessToken(forceRefresh);
   } catch (error) {
-    if (error instanceof LoginRequiredError) throw new SessionEnded(error.message);
+    if (error instanceof LoginRequiredError) throw sessionEnded(error.message);
     throw error;
   }
   const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}` };
@@ -60,7 +68,7 @@ async function readProblem(response: Response): Promise<Problem> {
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response = await send(method, path, body, false);
   if (response.status === 401) response = await send(method, path, body, true);
-  if (response.status === 401) throw new SessionEnded('the admin API no longer accepts this session');
+  if (response.status === 401) throw sessionEnded('the admin API no longer accepts this session');
   if (!response.ok) throw new ApiError(await readProblem(response));
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { ApiError, api, SessionEnded } from './api.js';
+import { ApiError, api, SESSION_ENDED_EVENT, SessionEnded } from './api.js';
 import { App } from './app.js';
 import { completeSignIn, isSignedIn } from './auth.js';
 import { describeError } from './components/status.js';
@@ -44,12 +44,10 @@ async function start(): Promise<void> {
   }
 }
 
-// A session that ends while the console is open (revoked, expired) brings back the sign-in page.
-window.addEventListener('unhandledrejection', (event) => {
-  if (event.reason instanceof SessionEnded) {
-    event.preventDefault();
-    render(<SignInPage returnTo={currentRoute()} problem="Your session has ended. Please sign in again." />, root);
-  }
+// A session that ends while the console is open (revoked, expired, the administrator removed)
+// brings back the sign-in page, which returns to the same view afterwards.
+window.addEventListener(SESSION_ENDED_EVENT, () => {
+  render(<SignInPage returnTo={currentRoute()} problem="Your session has ended. Please sign in again." />, root);
 });
 
 void start();
