@@ -110,7 +110,9 @@ export function AuditView({ tenant: fixedTenant }: { tenant?: string }) {
                   <td data-label="Actor">
                     {event.actor.name ?? event.actor.id ?? '—'} <span class="hint">({event.actor.kind})</span>
                   </td>
-                  <td data-label="Target">{event.target ? <code>{event.target}</code> : '—'}</td>
+                  <td data-label="Target" class="target">
+                    {event.target ? <code>{event.target}</code> : '—'}
+                  </td>
                   <td data-label="Details">
                     <AuditDetails event={event} />
                   </td>
