@@ -26,6 +26,9 @@ async function start(): Promise<void> {
       return;
     }
   }
+  // Back from signing out, the end-session endpoint adds our `state`: nothing to keep in the address.
+  if (returnTo !== 'callback' && window.location.search)
+    window.history.replaceState(null, '', window.location.pathname);
   if (!(await isSignedIn())) {
     render(<SignInPage returnTo={returnTo} />, root);
     return;
