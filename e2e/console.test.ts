@@ -134,10 +134,15 @@ describe('web console (issue 9)', () => {
     });
     // A user-type client has no customer realm.
     expect(await page.locator(`[data-realm="${TENANT}-C"]`).count()).toBe(0);
-    // Every URL has its labelled copy button.
+    // Every URL has its labelled copy button, and it copies that URL.
     for (const label of METADATA_LABELS) {
       expect(await page.getByRole('button', { name: `Copy ${label} of ${TENANT}-U` }).count()).toBe(1);
     }
+    await operatorTab.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.gatehouseUrl });
+    const copyToken = page.getByRole('button', { name: `Copy Access Token URL of ${TENANT}-U` });
+    await copyToken.click();
+    await page.locator('.url-row', { has: copyToken }).getByRole('status').filter({ hasText: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${issuer}/oauth2/token`);
     await screenshot(page, 'metadata');
   });
 
