@@ -179,7 +179,7 @@ describe('web console (issue 9)', () => {
       .getByRole('status')
       .filter({ hasText: `${CLIENT_NAME} disabled.` })
       .waitFor();
-    expect(await page.locator('.title-row .badge').textContent()).toBe('Disabled');
+    await page.locator('.title-row .badge', { hasText: 'Disabled' }).waitFor();
     await screenshot(page, 'client-disabled');
 
     const tab = await openPage(browser);
@@ -229,7 +229,7 @@ describe('web console (issue 9)', () => {
         await page.goto(`${stack.consoleUrl}${route}`);
         await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
         await page.locator('[aria-live="polite"]', { hasText: 'Loading' }).waitFor({ state: 'detached' });
-        expect(await page.locator('.notice.error').count(), `${route} at ${width}px`).toBe(0);
+        expect(await page.locator('.notice.error').allTextContents(), `${route} at ${width}px`).toEqual([]);
         if (width === 1280) await screenshot(page, name);
         else if (name === 'user' || name === 'audit') await screenshot(page, `${name}-390`);
       }

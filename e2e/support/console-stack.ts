@@ -65,9 +65,12 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     await gatehouse(['tenant', 'create', '--id', TENANT, '--name', 'Demo Tenant', '--api-domain', apiUrl]);
     const operator = { username: 'olivia', password: 'olivia-operator-pass' };
     const agentPassword = 'agent-e2e-pass';
-    const [, , , introspection, agent] = await Promise.all([
+    // Scopes first: the clients below hold them.
+    await Promise.all([
       gatehouse(['scope', 'create', '--tenant', TENANT, '--name', SCOPES[0], '--description', 'Read answers']),
       gatehouse(['scope', 'create', '--tenant', TENANT, '--name', SCOPES[1], '--description', 'Create answers']),
+    ]);
+    const [, introspection, agent] = await Promise.all([
       gatehouse(
         ['admin', 'create', '--username', operator.username, '--role', 'operator', '--password-stdin'],
         operator.password,
@@ -85,6 +88,8 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
         'global',
         '--redirect-uri',
         `${apiUrl}/unused`,
+        '--scope',
+        SCOPES[0],
       ]),
       gatehouse(
         ['user', 'create', '--tenant', TENANT, '--actor', 'user', '--username', 'agent', '--password-stdin'],

@@ -21,7 +21,15 @@ export function Layout({ me, section, children }: { me: Me; section: Section; ch
   const tenant = section.tenant;
   return (
     <>
-      <a class="skip-link" href="#main">
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(event) => {
+          // With <base href="/admin/">, "#main" would navigate to /admin/#main: focus in place.
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header class="top">
