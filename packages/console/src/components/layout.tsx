@@ -23,9 +23,9 @@ export function Layout({ me, section, children }: { me: Me; section: Section; ch
     <>
       <a
         class="skip-link"
-        href="#main"
+        href={`${window.location.pathname}#main`}
         onClick={(event) => {
-          // With <base href="/admin/">, "#main" would navigate to /admin/#main: focus in place.
+          // A bare "#main" resolves against <base href="/admin/">, leaving the view: focus in place.
           event.preventDefault();
           document.getElementById('main')?.focus();
         }}
