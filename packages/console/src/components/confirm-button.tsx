@@ -7,6 +7,8 @@ interface ConfirmButtonProps {
   readonly question: string;
   readonly confirmLabel?: string;
   readonly danger?: boolean;
+  /** The button's accessible name when its text needs context, e.g. "Delete scope x" in a table row. */
+  readonly name?: string;
   /** The compact size used inside table rows. */
   readonly small?: boolean;
   readonly onConfirm: () => void | Promise<void>;
@@ -22,6 +24,7 @@ export function ConfirmButton({
   confirmLabel,
   danger = true,
   small = false,
+  name,
   onConfirm,
 }: ConfirmButtonProps) {
   const [asking, setAsking] = useState(false);
@@ -45,6 +48,7 @@ export function ConfirmButton({
       <button
         type="button"
         ref={buttonRef}
+        aria-label={name}
         class={`${danger ? 'danger' : 'secondary'}${small ? ' small' : ''}`}
         onClick={() => setAsking(true)}
       >

@@ -122,6 +122,7 @@ function ScopeRow(props: {
         <ConfirmButton
           small
           label="Delete"
+          name={`Delete scope ${scope.name}`}
           question={`Delete scope ${scope.name}? Refused while a client application holds it.`}
           confirmLabel={`Delete ${scope.name}`}
           onConfirm={() =>

@@ -111,6 +111,7 @@ function TenantRow(props: {
           <ConfirmButton
             small
             label="Delete"
+            name={`Delete tenant ${tenant.id}`}
             question={`Delete tenant ${tenant.id}? Only an empty tenant can be deleted.`}
             confirmLabel={`Delete ${tenant.id}`}
             onConfirm={() =>

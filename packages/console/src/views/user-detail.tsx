@@ -118,6 +118,7 @@ export function UserDetailView({ tenant, userId }: { tenant: string; userId: str
                           <ConfirmButton
                             small
                             label="Withdraw"
+                            name={`Withdraw consent for ${consent.client_name}`}
                             question={`Withdraw consent for ${consent.client_name}? It will ask again at the next sign-in.`}
                             confirmLabel={`Withdraw consent for ${consent.client_name}`}
                             onConfirm={() =>
