@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ClientMetadata } from './admin/clients.js';
+import { ensureSystemTenant } from './admin/system-tenant.js';
 import type { GatehouseConfig } from './config.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
@@ -34,6 +35,7 @@ export async function startServer(
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
   const demo = options.seedDemo ? await options.seedDemo(context) : undefined;
+  await ensureSystemTenant(context);
   for (const tenant of await context.repos.tenants.list()) await context.keys.ensureKey(tenant.id);
   const housekeeping = setInterval(() => {
     purgeExpired(database.db, context.clock.nowSeconds(), config.loginFailureWindowSeconds).catch((error: unknown) =>

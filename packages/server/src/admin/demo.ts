@@ -1,4 +1,6 @@
 import type { AppContext } from '../http/context.js';
+import { createAdministrator } from './administrators.js';
+import { SYSTEM_TENANT_ID } from './caller.js';
 import { createClient, type ClientMetadata } from './clients.js';
 import { createScope, createTenant } from './tenants.js';
 import { createUser } from './users.js';
@@ -24,11 +26,14 @@ export const DEMO = Object.freeze({
   },
   agent: { username: 'agent', password: 'agent-demo-pass', email: 'agent@example.com' },
   customer: { username: 'customer', password: 'customer-demo-pass', email: 'customer@example.com' },
+  /** An operator of the admin console (realm GATEHOUSE-U); demo only. */
+  operator: { username: 'operator', password: 'operator-demo-pass' },
 });
 
 /** Creates the demo tenant, scopes, client and users on an empty database; otherwise nothing. */
 export async function seedDemo(ctx: AppContext): Promise<{ created: boolean; metadata?: ClientMetadata }> {
-  if ((await ctx.repos.tenants.list()).length > 0) return { created: false };
+  const tenants = (await ctx.repos.tenants.list()).filter((tenant) => tenant.id !== SYSTEM_TENANT_ID);
+  if (tenants.length > 0) return { created: false };
   await createTenant(ctx, { id: DEMO.tenantId, name: DEMO.tenantName, apiDomain: DEMO.apiDomain });
   for (const scope of DEMO.scopes) await createScope(ctx, { tenant: DEMO.tenantId, ...scope });
   const { metadata } = await createClient(ctx, {
@@ -48,10 +53,12 @@ export async function seedDemo(ctx: AppContext): Promise<{ created: boolean; met
     resourceType: 'global',
     redirectUris: ['http://localhost:8081/unused'],
     scopes: [],
+    allowNoScopes: true,
     clientId: DEMO.apiClient.clientId,
     clientSecret: DEMO.apiClient.secret,
   });
   await createUser(ctx, { tenant: DEMO.tenantId, actor: 'user', ...DEMO.agent });
   await createUser(ctx, { tenant: DEMO.tenantId, actor: 'customer', ...DEMO.customer });
+  await createAdministrator(ctx, { ...DEMO.operator, role: 'operator' });
   return { created: true, metadata };
 }

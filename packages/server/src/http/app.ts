@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { GatehouseConfig } from '../config.js';
 import type { Clock, Random } from '../protocol/ports.js';
 import type { DatabaseHandle } from '../store/database.js';
+import { registerAdminApi } from './admin/index.js';
 import { createContext, type AppContext } from './context.js';
 import { errorHandler, sendNotFound } from './error-mapper.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
@@ -44,6 +45,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
     bodyLimit: FORM_BODY_LIMIT_BYTES,
   });
   const context = await createContext(config, database, { clock: options.clock, random: options.random });
+  context.audit.attachLogger(app.log.child({ component: 'audit' }));
 
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -65,6 +67,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   registerIntrospectionRoute(app, context);
   registerUserInfoRoute(app, context);
   registerLogoutRoute(app, context);
+  await registerAdminApi(app, context);
   registerConsoleRoutes(app, { publicUrl: config.publicUrl });
   return { app, context };
 }

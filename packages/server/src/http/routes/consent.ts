@@ -98,6 +98,7 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: AppContext): vo
       },
       ctx.clock.nowSeconds(),
     );
+    await ctx.securityEvents.consentGranted(realm, signedIn.user, client.clientId, pending.scopes);
     return redirectWithCode(ctx, reply, realm, pending, signedIn.session);
   });
 }

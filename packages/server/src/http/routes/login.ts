@@ -61,6 +61,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
       username,
       password,
     );
+    await ctx.securityEvents.signIn(realm, username, result);
     if (!result.ok && result.reason === 'throttled') {
       reply.header('Retry-After', String(result.retryAfterSeconds));
       return sendPage(

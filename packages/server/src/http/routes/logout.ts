@@ -70,6 +70,7 @@ export function registerLogoutRoute(app: FastifyInstance, ctx: AppContext): void
         return sendPage(reply, 200, page, returnTo ? [...originsOf([returnTo])] : []);
       }
       await endSession(ctx, reply, realm, signedIn.session);
+      await ctx.securityEvents.logout(realm, signedIn.user);
     }
     if (returnTo)
       return reply
