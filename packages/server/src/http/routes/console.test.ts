@@ -108,12 +108,13 @@ describe('console route (/admin/)', () => {
     }
   });
 
-  it('leaves /admin/api/* to the admin API: an unknown API path is a 404, not the app', async () => {
+  it('leaves /admin/api/* to the admin API: an unknown API path is its problem+json 404, not the app', async () => {
     await serve('https://auth.example.com', built());
     for (const path of ['/admin/api/v1/nothing-here', '/admin/api']) {
       const response = await app.inject(path);
       expect(response.statusCode, path).toBe(404);
-      expect(response.body, path).not.toContain('<div id="app">');
+      expect(response.headers['content-type'], path).toBe('application/problem+json; charset=utf-8');
+      expect(response.json(), path).toMatchObject({ status: 404, title: 'Not found' });
     }
   });
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { problem, sendProblem } from '../admin/problem.js';
 import { escapeHtml } from '../html.js';
 
 /**
@@ -58,8 +59,9 @@ export function registerConsoleRoutes(app: FastifyInstance, options: ConsoleRout
 
   app.get<{ Params: { '*': string } }>('/admin/*', async (request, reply) => {
     const path = request.params['*'];
-    // Unknown admin API paths stay JSON 404s from the API's own not-found handling.
-    if (path === 'api' || path.startsWith('api/')) return reply.callNotFound();
+    // The wildcard also matches GETs of /admin/api/* paths the admin API does not have: they get
+    // the API's own problem+json 404, never the app.
+    if (path === 'api' || path.startsWith('api/')) return sendProblem(reply, problem(404, 'no such resource'));
     const file = resolveInside(distDir, path);
     if (file && extname(file) !== '' && !file.endsWith('.html')) {
       const body = await readFile(file).catch(() => undefined);
