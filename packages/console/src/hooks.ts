@@ -6,6 +6,8 @@ export interface Loaded<T> {
   readonly error: unknown;
   readonly loading: boolean;
   reload(): void;
+  /** Shows `data` at once (e.g. the resource a PATCH answered with) and drops any load in flight. */
+  replace(data: T): void;
 }
 
 /** Runs `load` when `deps` change (and on reload()); a late answer for old deps is dropped. */
@@ -22,10 +24,14 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
     );
   }, [...deps, version]);
   const reload = useCallback(() => setVersion((v) => v + 1), []);
-  return { ...state, data: state.data, error: state.error, reload };
+  const replace = useCallback((data: T) => {
+    latest.current += 1;
+    setState({ data, loading: false });
+  }, []);
+  return { ...state, data: state.data, error: state.error, reload, replace };
 }
 
-export interface Paged<T> extends Loaded<T[]> {
+export interface Paged<T> extends Omit<Loaded<T[]>, 'replace'> {
   readonly hasMore: boolean;
   loadMore(): void;
 }

@@ -74,9 +74,9 @@ export function ClientDetailView({ tenant, clientId, tab }: { tenant: string; cl
         <Overview
           client={current}
           path={path}
-          onChanged={(message) => {
+          onChanged={(message, updated) => {
+            client.replace(updated);
             setOutcome({ message });
-            client.reload();
           }}
           onError={(error) => setOutcome({ error })}
           onSecret={(rotated) => {
@@ -91,9 +91,9 @@ export function ClientDetailView({ tenant, clientId, tab }: { tenant: string; cl
         <ClientForm
           tenant={tenant}
           client={current}
-          onSaved={() => {
+          onSaved={(saved) => {
+            client.replace(saved);
             setOutcome({ message: 'Changes saved.' });
-            client.reload();
             navigate(route);
           }}
           onCancel={() => navigate(route)}
@@ -106,7 +106,7 @@ export function ClientDetailView({ tenant, clientId, tab }: { tenant: string; cl
 function Overview(props: {
   client: Client;
   path: string;
-  onChanged: (message: string) => void;
+  onChanged: (message: string, updated: Client) => void;
   onError: (error: unknown) => void;
   onSecret: (rotated: RotatedSecret) => void;
   onDeleted: () => void;
@@ -114,8 +114,11 @@ function Overview(props: {
   const { client, path } = props;
   const setEnabled = (enabled: boolean) =>
     api
-      .patch(path, { enabled })
-      .then(() => props.onChanged(`${client.name} ${enabled ? 'enabled' : 'disabled'}.`), props.onError);
+      .patch<Client>(path, { enabled })
+      .then(
+        (updated) => props.onChanged(`${client.name} ${enabled ? 'enabled' : 'disabled'}.`, updated),
+        props.onError,
+      );
   return (
     <>
       <dl class="facts">

@@ -18,12 +18,22 @@ export function UserDetailView({ tenant, userId }: { tenant: string; userId: str
   const [outcome, setOutcome] = useState<{ error?: unknown; message?: string }>({});
   useTitle(`${user.data?.username ?? 'User'} · ${tenant}`);
   const current = user.data;
+  const failed = (error: unknown) => setOutcome({ error });
   const done = (message: string) => {
     setOutcome({ message });
-    user.reload();
     consents.reload();
   };
-  const failed = (error: unknown) => setOutcome({ error });
+  /** The consent is gone: drop its row at once rather than asking for the list again. */
+  const withdrawn = (consent: Consent) => {
+    const page = consents.data;
+    if (page) consents.replace({ ...page, items: page.items.filter((c) => c.client_id !== consent.client_id) });
+    setOutcome({ message: `Consent for ${consent.client_name} withdrawn.` });
+  };
+  const setEnabled = (enabled: boolean) =>
+    api.patch<User>(path, { enabled }).then((updated) => {
+      user.replace(updated);
+      done(`${updated.username} ${enabled ? 'enabled' : 'disabled'}.`);
+    }, failed);
   return (
     <>
       <p class="breadcrumb">
@@ -59,17 +69,10 @@ export function UserDetailView({ tenant, userId }: { tenant: string; userId: str
                   label="Disable"
                   question={`Disable ${current.username}? They can no longer sign in.`}
                   confirmLabel={`Disable ${current.username}`}
-                  onConfirm={() =>
-                    api.patch(path, { enabled: false }).then(() => done(`${current.username} disabled.`), failed)
-                  }
+                  onConfirm={() => setEnabled(false)}
                 />
               ) : (
-                <button
-                  type="button"
-                  onClick={() =>
-                    api.patch(path, { enabled: true }).then(() => done(`${current.username} enabled.`), failed)
-                  }
-                >
+                <button type="button" onClick={() => setEnabled(true)}>
                   Enable
                 </button>
               )}
@@ -124,7 +127,7 @@ export function UserDetailView({ tenant, userId }: { tenant: string; userId: str
                             onConfirm={() =>
                               api
                                 .delete(`${path}/consents/${seg(consent.client_id)}`)
-                                .then(() => done(`Consent for ${consent.client_name} withdrawn.`), failed)
+                                .then(() => withdrawn(consent), failed)
                             }
                           />
                         </td>
