@@ -9,6 +9,7 @@ import { obtainTokens } from './support/browser.js';
 import {
   AGENT,
   ISSUER_U,
+  LOCAL_REDIRECT_URI,
   PUBLIC_URL,
   SEED_CHALLENGE,
   SEED_CLIENT_ID,
@@ -440,6 +441,47 @@ describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
       const path = `/tenants/${TENANT}/users/${agent.id}/consents/${SEED_CLIENT_ID}`;
       expect((await call('DELETE', path)).statusCode).toBe(204);
       expect((await call('DELETE', path)).statusCode).toBe(404);
+    });
+
+    it('deleting a person or a client ends the access tokens of their grants at once', async () => {
+      const introspect = async (token: string) =>
+        (
+          await server.app.inject({
+            method: 'POST',
+            url: `/system/auth/${TENANT}-U/oauth2/introspect`,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: new URLSearchParams({
+              token,
+              client_id: server.webClient.clientId,
+              client_secret: server.webClient.secret,
+            }).toString(),
+          })
+        ).json().active;
+      const person = { username: 'doomed', password: 'doomed-password-1' };
+      const created = await call('POST', `/tenants/${TENANT}/users`, { body: { actor: 'user', ...person } });
+      const client = await call('POST', `/tenants/${TENANT}/clients`, {
+        body: {
+          name: 'Doomed SPA',
+          platform: 'spa',
+          resource_type: 'user',
+          redirect_uris: [LOCAL_REDIRECT_URI],
+          scopes: ['core.aiservices.read'],
+          consent: 'skip',
+        },
+      });
+      const params = seedAuthorizeParams({
+        client_id: client.json().client_id,
+        redirect_uri: LOCAL_REDIRECT_URI,
+        scope: 'core.aiservices.read',
+      });
+      const first = String((await obtainTokens(server.app, ISSUER_U, params, person)).access_token);
+      const second = String((await obtainTokens(server.app, ISSUER_U, params, AGENT)).access_token);
+      expect(await introspect(first)).toBe(true);
+      expect((await call('DELETE', `/tenants/${TENANT}/users/${created.json().id}`)).statusCode).toBe(204);
+      expect(await introspect(first)).toBe(false);
+      expect(await introspect(second)).toBe(true);
+      expect((await call('DELETE', `/tenants/${TENANT}/clients/${client.json().client_id}`)).statusCode).toBe(204);
+      expect(await introspect(second)).toBe(false);
     });
 
     it('deletes a person', async () => {

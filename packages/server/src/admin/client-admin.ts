@@ -110,8 +110,9 @@ export async function deleteClient(
   caller: AdminCaller = CLI_CALLER,
 ): Promise<{ client_id: string; deleted: true }> {
   const { tenant, client } = await requireClient(ctx, input, caller);
+  const now = ctx.clock.nowSeconds();
   return commitChange(ctx, caller, async (repos) => {
-    await repos.clientAdmin.delete(client.clientId);
+    await repos.clientAdmin.delete(client.clientId, now);
     return {
       result: { client_id: client.clientId, deleted: true as const },
       audit: { type: 'client.deleted', tenantId: tenant.id, target: client.clientId, before: clientView(client) },

@@ -30,8 +30,14 @@ export const DEMO = Object.freeze({
   operator: { username: 'operator', password: 'operator-demo-pass' },
 });
 
-/** Creates the demo tenant, scopes, client and users on an empty database; otherwise nothing. */
+/**
+ * Creates the demo tenant, scopes, client and users on an empty database, and the demo console
+ * operator when there is no administrator yet; otherwise nothing.
+ */
 export async function seedDemo(ctx: AppContext): Promise<{ created: boolean; metadata?: ClientMetadata }> {
+  // A database seeded before the console existed still gets its demo operator.
+  if ((await ctx.repos.administrators.count()) === 0)
+    await createAdministrator(ctx, { ...DEMO.operator, role: 'operator' });
   const tenants = (await ctx.repos.tenants.list()).filter((tenant) => tenant.id !== SYSTEM_TENANT_ID);
   if (tenants.length > 0) return { created: false };
   await createTenant(ctx, { id: DEMO.tenantId, name: DEMO.tenantName, apiDomain: DEMO.apiDomain });
@@ -59,6 +65,5 @@ export async function seedDemo(ctx: AppContext): Promise<{ created: boolean; met
   });
   await createUser(ctx, { tenant: DEMO.tenantId, actor: 'user', ...DEMO.agent });
   await createUser(ctx, { tenant: DEMO.tenantId, actor: 'customer', ...DEMO.customer });
-  await createAdministrator(ctx, { ...DEMO.operator, role: 'operator' });
   return { created: true, metadata };
 }

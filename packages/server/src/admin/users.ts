@@ -140,8 +140,9 @@ export async function deleteUser(
   caller: AdminCaller = CLI_CALLER,
 ): Promise<{ id: string; deleted: true }> {
   const user = await requireUser(ctx, input, caller);
+  const now = ctx.clock.nowSeconds();
   return commitChange(ctx, caller, async (repos) => {
-    await repos.users.delete(user.tenantId, user.id);
+    await repos.users.delete(user.tenantId, user.id, now);
     return {
       result: { id: user.id, deleted: true as const },
       audit: { type: 'user.deleted', tenantId: user.tenantId, target: user.id, before: userView(user) },

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Actor, User } from '../protocol/model.js';
 import { containsIgnoringCase, toPage, type Page, type PageRequest } from './paging.js';
 import type { Database, UserTable } from './schema.js';
+import { denyListLiveAccessTokens } from './transaction.js';
 
 export interface UserRecord extends User {
   readonly createdAt: number;
@@ -72,7 +73,8 @@ export class UserRepository {
   }
 
   /** Deletes the person with their sessions, consents, codes and refresh tokens (inside a transaction). */
-  async delete(tenantId: string, id: string): Promise<void> {
+  async delete(tenantId: string, id: string, now: number): Promise<void> {
+    await denyListLiveAccessTokens(this.db, 'user_id', id, now);
     for (const table of ['refresh_tokens', 'authorization_codes', 'consents', 'sessions'] as const)
       await this.db.deleteFrom(table).where('user_id', '=', id).execute();
     await this.db.deleteFrom('pending_authorizations').where('user_id', '=', id).execute();
