@@ -81,7 +81,11 @@ export function ClientDetailView({ tenant, clientId, tab }: { tenant: string; cl
           onError={(error) => setOutcome({ error })}
           onSecret={(rotated) => {
             setSecret(rotated.client_secret);
-            setOutcome({ message: 'New client secret created.' });
+            setOutcome({
+              message: rotated.old_secret_expires_at
+                ? `New client secret created; the old one keeps working until ${formatTime(rotated.old_secret_expires_at)}.`
+                : 'New client secret created; the old one no longer works.',
+            });
           }}
           onDeleted={() => navigate(`tenants/${seg(tenant)}/clients`)}
         />

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, withQuery } from '../api.js';
+import { ApiError, api, withQuery } from '../api.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { Field, fieldErrors, OtherFieldErrors } from '../components/fields.js';
 import { Link } from '../components/link.js';
@@ -75,6 +75,7 @@ function TenantRow(props: {
 }) {
   const { tenant } = props;
   const [editing, setEditing] = useState(false);
+  const [notEmpty, setNotEmpty] = useState(false);
   const base = `tenants/${encodeURIComponent(tenant.id)}`;
   return (
     <tr>
@@ -115,9 +116,28 @@ function TenantRow(props: {
             question={`Delete tenant ${tenant.id}? Only an empty tenant can be deleted.`}
             confirmLabel={`Delete ${tenant.id}`}
             onConfirm={() =>
+              api.delete(`/tenants/${encodeURIComponent(tenant.id)}`).then(
+                () => props.onChanged(`Tenant ${tenant.id} deleted.`),
+                (error: unknown) => {
+                  // 409: not empty. Deleting everything in it is offered, asked separately.
+                  if (error instanceof ApiError && error.status === 409) setNotEmpty(true);
+                  props.onError(error);
+                },
+              )
+            }
+          />
+        )}
+        {props.canDelete && notEmpty && (
+          <ConfirmButton
+            small
+            label="Delete with contents"
+            name={`Delete tenant ${tenant.id} with its contents`}
+            question={`Delete tenant ${tenant.id} with all its client applications, users, scopes and keys? This cannot be undone.`}
+            confirmLabel={`Delete ${tenant.id} and its contents`}
+            onConfirm={() =>
               api
-                .delete(`/tenants/${encodeURIComponent(tenant.id)}`)
-                .then(() => props.onChanged(`Tenant ${tenant.id} deleted.`), props.onError)
+                .delete(`/tenants/${encodeURIComponent(tenant.id)}?cascade=true`)
+                .then(() => props.onChanged(`Tenant ${tenant.id} and its contents deleted.`), props.onError)
             }
           />
         )}
