@@ -88,8 +88,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
         'global',
         '--redirect-uri',
         `${apiUrl}/unused`,
-        '--scope',
-        SCOPES[0],
+        '--no-scopes',
       ]),
       gatehouse(
         ['user', 'create', '--tenant', TENANT, '--actor', 'user', '--username', 'agent', '--password-stdin'],

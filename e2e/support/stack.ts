@@ -248,6 +248,7 @@ async function seed(
       'global',
       '--redirect-uri',
       `${apiUrl}/unused`,
+      '--no-scopes',
     ]);
     return { clientId: created.client_id as string, clientSecret: created.client_secret as string };
   };
