@@ -182,6 +182,8 @@ async function seed(
 ): Promise<{ users: Record<string, SeededUser>; introspectionClient: { clientId: string; clientSecret: string } }> {
   const gatehouse = async (args: string[], stdin?: string) =>
     JSON.parse(await run('gatehouse', [CLI, ...args, '--database', database, '--json'], { stdin }));
+  // Every command but migrate and start refuses a missing database file (a typo'd --database).
+  await gatehouse(['migrate']);
   await gatehouse(['tenant', 'create', '--id', TENANT, '--name', 'Demo Tenant', '--api-domain', apiUrl]);
   // After the tenant, the rest in parallel: SQLite serialises the writes (busy timeout), and the
   // password hashing of each user runs in its own process.
