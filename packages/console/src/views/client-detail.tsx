@@ -2,14 +2,15 @@ import { useState } from 'preact/hooks';
 import { api, seg } from '../api.js';
 import { ConfirmButton } from '../components/confirm-button.js';
 import { CopyButton } from '../components/copy-button.js';
-import { Field, fieldErrors } from '../components/fields.js';
 import { Link } from '../components/link.js';
 import { Status } from '../components/status.js';
 import { formatTime, useLoad } from '../hooks.js';
 import { takeSecretFor, keepSecretFor } from '../one-time.js';
 import { navigate } from '../router.js';
-import type { Client, ClientMetadata, RotatedSecret } from '../types.js';
+import type { Client, RotatedSecret } from '../types.js';
 import { ClientForm } from './client-form.js';
+import { MetadataView } from './client-metadata.js';
+import { RotateSecret, SecretShownOnce } from './client-secret.js';
 import { PLATFORM_LABELS, RESOURCE_TYPE_LABELS } from './clients.js';
 import { useTitle } from './title.js';
 
@@ -211,106 +212,5 @@ function UriList({ uris }: { uris: readonly string[] }) {
         </li>
       ))}
     </ul>
-  );
-}
-
-function RotateSecret(props: { path: string; onRotated: (r: RotatedSecret) => void; onError: (e: unknown) => void }) {
-  const [overlap, setOverlap] = useState('0');
-  const [error, setError] = useState<unknown>();
-  const errors = fieldErrors(error);
-  return (
-    <form
-      class="action rotate"
-      noValidate
-      aria-label="Rotate client secret"
-      onSubmit={async (event) => {
-        event.preventDefault();
-        try {
-          const rotated = await api.post<RotatedSecret>(`${props.path}/secret`, { overlap_seconds: Number(overlap) });
-          setError(undefined);
-          props.onRotated(rotated);
-        } catch (caught) {
-          setError(caught);
-          props.onError(caught);
-        }
-      }}
-    >
-      <h3>Rotate secret</h3>
-      <p class="hint">Creates a new client secret, shown once.</p>
-      <Field
-        label="Old secret keeps working for (seconds)"
-        name="overlap_seconds"
-        errors={errors}
-        hint="0 revokes it at once; more gives deployments time to switch."
-      >
-        {(p) => <input {...p} inputMode="numeric" value={overlap} onInput={(e) => setOverlap(e.currentTarget.value)} />}
-      </Field>
-      <button type="submit" class="secondary">
-        Rotate secret
-      </button>
-    </form>
-  );
-}
-
-/** The new secret, once: the API keeps only its hash. */
-function SecretShownOnce({ secret, onDismiss }: { secret: string; onDismiss: () => void }) {
-  return (
-    <section class="secret" aria-labelledby="secret-title">
-      <h2 id="secret-title">Client secret</h2>
-      <p>Copy it now: it is shown only this once and cannot be displayed again.</p>
-      <p>
-        <code class="secret-value" data-secret>
-          {secret}
-        </code>{' '}
-        <CopyButton value={secret} label="Copy client secret" />
-      </p>
-      <button type="button" class="secondary small" onClick={onDismiss}>
-        I have stored it
-      </button>
-    </section>
-  );
-}
-
-const METADATA_ROWS = [
-  ['authorization_url', 'Authorization URL'],
-  ['token_url', 'Access Token URL'],
-  ['domain_url', 'Domain URL'],
-  ['metadata_url', 'Metadata URL'],
-] as const;
-
-/** The client's Metadata: per realm, the four URLs an integrator configures, each with Copy. */
-function MetadataView({ path }: { path: string }) {
-  const metadata = useLoad(() => api.get<ClientMetadata>(`${path}/metadata`), [path]);
-  if (metadata.error) return <Status error={metadata.error} />;
-  if (!metadata.data) return <p role="status">Loading metadata…</p>;
-  const { client_id, realms } = metadata.data;
-  return (
-    <section aria-labelledby="metadata-title" class="metadata">
-      <h2 id="metadata-title">Metadata</h2>
-      <dl class="facts">
-        <dt>Client ID</dt>
-        <dd>
-          <code data-metadata="client_id">{client_id}</code> <CopyButton value={client_id} label="Copy client ID" />
-        </dd>
-      </dl>
-      {realms.map((realm) => (
-        <section key={realm.realm} class="realm" aria-labelledby={`realm-${realm.realm}`} data-realm={realm.realm}>
-          <h3 id={`realm-${realm.realm}`}>
-            Realm {realm.realm} <span class="hint">({realm.actor === 'customer' ? 'customers' : 'users'})</span>
-          </h3>
-          <dl class="urls">
-            {METADATA_ROWS.map(([key, label]) => (
-              <div key={key} class="url-row">
-                <dt>{label}</dt>
-                <dd>
-                  <code data-metadata={key}>{realm[key]}</code>
-                  <CopyButton value={realm[key]} label={`Copy ${label} of ${realm.realm}`} />
-                </dd>
-              </div>
-            ))}
-          </dl>
-        </section>
-      ))}
-    </section>
   );
 }
