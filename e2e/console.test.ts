@@ -211,6 +211,33 @@ describe('web console (issue 9)', () => {
     await screenshot(page, 'clients');
   });
 
+  it('a web client’s secret is shown once with a copy button, never again after a reload; rotating shows a new one', async () => {
+    const { page } = operatorTab;
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${stack.consoleUrl}tenants/${TENANT}/clients/new`);
+    await page.getByLabel('Name', { exact: true }).fill('Back office');
+    await page.getByRole('radio', { name: /Web application/ }).check();
+    await page.getByLabel('Redirect URIs', { exact: true }).fill('https://backoffice.example.com/callback');
+    await page.getByRole('button', { name: 'Register client application' }).click();
+
+    const secret = page.locator('[data-secret]');
+    await secret.waitFor();
+    const first = ((await secret.textContent()) ?? '').trim();
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(await page.getByRole('button', { name: 'Copy client secret' }).count()).toBe(1);
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Metadata' }).waitFor();
+    expect(await secret.count()).toBe(0);
+    expect(await page.content()).not.toContain(first);
+
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await secret.waitFor();
+    const rotated = ((await secret.textContent()) ?? '').trim();
+    expect(rotated).not.toBe(first);
+    await page.getByRole('status').filter({ hasText: 'New client secret created' }).waitFor();
+  });
+
   it('every screen loads from the admin API without an error, at 1280 and 390 px (the screenshots of docs/console.md)', async () => {
     const { page } = operatorTab;
     const tenant = `tenants/${TENANT}`;
