@@ -10,7 +10,7 @@ import { start, START_FLAGS } from './cli/start-command.js';
 import { TENANT_COMMANDS } from './cli/tenant-commands.js';
 import { USER_COMMANDS } from './cli/user-commands.js';
 import { ConfigError, type GatehouseConfig, loadConfig } from './config.js';
-import { createContext } from './http/context.js';
+import { createContext } from './context.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from './store/database.js';
 import { createRepositories } from './store/repositories.js';
 

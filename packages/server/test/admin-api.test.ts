@@ -552,6 +552,27 @@ describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
       ]);
     });
 
+    it('accepts a DELETE or body-less POST sent with Content-Type: application/json, and refuses broken JSON', async () => {
+      const headers = { authorization: `Bearer ${tokens.operator}`, 'content-type': 'application/json' };
+      await call('POST', '/tenants', { body: { id: 'EMPTYBODY', name: 'E', api_domain: 'https://e.test' } });
+      const deleted = await server.app.inject({ method: 'DELETE', url: '/admin/api/v1/tenants/EMPTYBODY', headers });
+      expect(deleted.statusCode).toBe(204);
+      const rotated = await server.app.inject({
+        method: 'POST',
+        url: `/admin/api/v1/tenants/${TENANT}/keys/rotate`,
+        headers,
+      });
+      expect(rotated.statusCode).toBe(201);
+      const broken = await server.app.inject({
+        method: 'POST',
+        url: '/admin/api/v1/tenants',
+        headers,
+        payload: '{"id": ',
+      });
+      expect(broken.statusCode).toBe(400);
+      expect(broken.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    });
+
     it('answers unknown admin routes with problem+json 404', async () => {
       const response = await call('GET', '/nothing-here');
       expect(response.statusCode).toBe(404);

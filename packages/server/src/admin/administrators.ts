@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { hashOpaqueSecret } from '../protocol/secrets.js';
 import type { AdminGrant, AdminRole, ApiKeyRecord } from '../store/administrators.repository.js';
 import { type AdminCaller, CLI_CALLER, SYSTEM_TENANT_ID } from './caller.js';

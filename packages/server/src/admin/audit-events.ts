@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { AuditEventRecord } from '../store/audit-events.repository.js';
 import { type AdminCaller, canAccessTenant, CLI_CALLER, isOperator } from './caller.js';
 import { AdminInputError } from './errors.js';

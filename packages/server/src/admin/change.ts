@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { Repositories } from '../store/repositories.js';
 import type { AuditEventInput } from './audit.js';
 import type { AdminCaller } from './caller.js';

@@ -1,5 +1,4 @@
-import { issuerFor } from '../http/realm.js';
-import { type Actor, type Client, realmIdFor, type Tenant } from '../protocol/model.js';
+import { type Actor, type Client, issuerFor, realmIdFor, type Tenant } from '../protocol/model.js';
 
 /** The wire form of a client (API and CLI `--json`); never its secret or secret hash. */
 export interface ClientView {

@@ -1,6 +1,6 @@
-import type { AppContext } from '../http/context.js';
-import { issuerFor } from '../http/realm.js';
+import type { AppContext } from '../context.js';
 import {
+  issuerFor,
   realmIdFor,
   type Actor,
   type Client,

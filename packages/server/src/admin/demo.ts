@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { createAdministrator } from './administrators.js';
 import { SYSTEM_TENANT_ID } from './caller.js';
 import { createClient, type ClientMetadata } from './clients.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { type AdminCaller, CLI_CALLER } from './caller.js';
 import { requireTenantRecord } from './tenants.js';
 

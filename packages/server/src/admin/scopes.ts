@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { BUILT_IN_SCOPES } from '../protocol/built-in-scopes.js';
 import { parseScope } from '../protocol/scope.js';
 import type { ScopeRecord } from '../store/tenants.repository.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { DEFAULT_REFRESH_POLICY, type Client } from '../protocol/model.js';
 import { ADMIN_SCOPE, CONSOLE_CLIENT_ID, SYSTEM_TENANT_ID } from './caller.js';
 

@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { TENANT_ID, type Tenant } from '../protocol/model.js';
 import type { TenantRecord } from '../store/tenants.repository.js';
 import { type AdminCaller, canAccessTenant, CLI_CALLER, isOperator, SYSTEM_TENANT_ID } from './caller.js';

@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { Actor, User } from '../protocol/model.js';
 import type { UserRecord } from '../store/users.repository.js';
 import { type AdminCaller, CLI_CALLER } from './caller.js';

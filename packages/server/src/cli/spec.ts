@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { AdminCaller } from '../admin/caller.js';
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 
 export interface FlagSpec {
   readonly type: 'string' | 'boolean';

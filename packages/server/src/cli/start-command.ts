@@ -1,6 +1,5 @@
 import { DEMO, seedDemo } from '../admin/demo.js';
 import type { GatehouseConfig } from '../config.js';
-import { startServer } from '../server.js';
 import { formatMetadata } from './client-commands.js';
 import type { FlagSpec } from './spec.js';
 
@@ -15,6 +14,8 @@ export const START_FLAGS: Readonly<Record<string, FlagSpec>> = {
 
 /** `gatehouse start`: serves until SIGINT or SIGTERM; prints where, and the demo's credentials. */
 export async function start(config: GatehouseConfig, demo: boolean, json: boolean): Promise<number> {
+  // Loaded here so admin commands never load the web layer (Fastify).
+  const { startServer } = await import('../server.js');
   const server = await startServer(config, { seedDemo: demo ? seedDemo : undefined });
   const consoleUrl = `${config.publicUrl}/admin/`;
   const lines = [

@@ -3,9 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { API_KEY_PREFIX, callerForApiKey } from '../../admin/administrators.js';
 import { ADMIN_SCOPE, type AdminCaller, SYSTEM_TENANT_ID } from '../../admin/caller.js';
 import { adminApiAudience } from '../../admin/system-tenant.js';
-import { realmIdFor } from '../../protocol/model.js';
-import type { AppContext } from '../context.js';
-import { issuerFor } from '../realm.js';
+import { issuerFor, realmIdFor } from '../../protocol/model.js';
+import type { AppContext } from '../../context.js';
 import { AdminAuthError } from './problem.js';
 
 const REALM = 'gatehouse-admin';

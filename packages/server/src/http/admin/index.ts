@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminCaller } from '../../admin/caller.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { setNoStore } from '../security.js';
 import { createAdminAuthenticator } from './authenticate.js';
 import { CLIENT_USER_ROUTES } from './client-user-routes.js';
@@ -20,6 +20,16 @@ export async function registerAdminApi(app: FastifyInstance, ctx: AppContext): P
   await app.register(
     async (api) => {
       api.setErrorHandler(adminErrorHandler);
+      // A DELETE or a body-less POST sent with Content-Type: application/json is fine here.
+      api.removeContentTypeParser('application/json');
+      api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+        if (body === '') return done(null, undefined);
+        try {
+          done(null, JSON.parse(body as string));
+        } catch {
+          done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400 }), undefined);
+        }
+      });
       api.setNotFoundHandler((_request, reply) => sendProblem(reply, problem(404, 'no such resource')));
       const document = buildOpenApiDocument(ctx.config.publicUrl, ADMIN_ROUTES);
       api.get('/openapi.json', async (_request, reply) => reply.header('Cache-Control', 'no-cache').send(document));

@@ -1,5 +1,5 @@
 import type { AdminCaller } from '../../admin/caller.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import type { JsonSchema } from './schemas.js';
 
 /** What a handler gets: the authenticated caller and the validated request parts. */

@@ -1,12 +1,12 @@
-import { AuditLog } from '../admin/audit.js';
-import { SecurityEvents } from '../admin/security-events.js';
-import type { GatehouseConfig } from '../config.js';
-import { KeyManager } from '../keys/key-manager.js';
-import { hashSecret, verifySecret } from '../lib/passwords.js';
-import { systemClock, systemRandom } from '../lib/random.js';
-import type { Clock, Random } from '../protocol/ports.js';
-import type { DatabaseHandle } from '../store/database.js';
-import { createRepositories, type Repositories } from '../store/repositories.js';
+import { AuditLog } from './admin/audit.js';
+import { SecurityEvents } from './admin/security-events.js';
+import type { GatehouseConfig } from './config.js';
+import { KeyManager } from './keys/key-manager.js';
+import { hashSecret, verifySecret } from './lib/passwords.js';
+import { systemClock, systemRandom } from './lib/random.js';
+import type { Clock, Random } from './protocol/ports.js';
+import type { DatabaseHandle } from './store/database.js';
+import { createRepositories, type Repositories } from './store/repositories.js';
 
 /** Everything routes and admin commands need, built once per process. */
 export interface AppContext {
