@@ -257,6 +257,9 @@ describe('web console (issue 9)', () => {
         await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
         await page.locator('[aria-live="polite"]', { hasText: 'Loading' }).waitFor({ state: 'detached' });
         expect(await page.locator('.notice.error').allTextContents(), `${route} at ${width}px`).toEqual([]);
+        // Readable at this width: nothing runs off the side of the page.
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${route} at ${width}px`).toBeLessThanOrEqual(0);
         if (width === 1280) await screenshot(page, name);
         else if (name === 'user' || name === 'audit') await screenshot(page, `${name}-390`);
       }
