@@ -23,6 +23,8 @@ const DOCS_IMAGES = fileURLToPath(new URL('../docs/images/', import.meta.url));
 const FOR_DOCS = process.env.GATEHOUSE_DOCS_SCREENSHOTS === '1';
 const CLIENT_NAME = 'Answers SPA';
 const METADATA_LABELS = ['Authorization URL', 'Access Token URL', 'Domain URL', 'Metadata URL'];
+/** Steps that build the demo SPA or walk every screen twice may take longer than one page's worth. */
+const LONG_STEP_MS = 90_000;
 
 let stack: ConsoleStack;
 let browser: Browser;
@@ -146,28 +148,32 @@ describe('web console (issue 9)', () => {
     await screenshot(page, 'metadata');
   });
 
-  it('the demo SPA, built with that client id, signs the agent in with the registered client', async () => {
-    await stack.startDemoApps(clientId);
-    const tab = await openPage(browser);
-    const tokenClients: string[] = [];
-    tab.page.on('response', async (response) => {
-      if (!response.url().endsWith('/oauth2/token') || response.status() !== 200) return;
-      const body = (await response.json()) as { access_token: string };
-      tokenClients.push(decodeAccessToken(body.access_token).client_id);
-    });
-    await startAgentSignIn(tab.page);
-    await submitLogin(tab.page, stack.agent);
-    await waitForConsent(tab.page);
-    expect(await tab.page.getByRole('heading', { level: 1 }).textContent()).toBe(
-      `${CLIENT_NAME} wants to access your account`,
-    );
-    await answerConsent(tab.page, 'allow');
-    const signedIn = await waitForSignedIn(tab.page);
-    expect(signedIn.heading).toBe('Signed in as agent');
-    expect(tokenClients).toEqual([clientId]);
-    pageErrors.push(...tab.pageErrors);
-    await tab.context.close();
-  });
+  it(
+    'the demo SPA, built with that client id, signs the agent in with the registered client',
+    async () => {
+      await stack.startDemoApps(clientId);
+      const tab = await openPage(browser);
+      const tokenClients: string[] = [];
+      tab.page.on('response', async (response) => {
+        if (!response.url().endsWith('/oauth2/token') || response.status() !== 200) return;
+        const body = (await response.json()) as { access_token: string };
+        tokenClients.push(decodeAccessToken(body.access_token).client_id);
+      });
+      await startAgentSignIn(tab.page);
+      await submitLogin(tab.page, stack.agent);
+      await waitForConsent(tab.page);
+      expect(await tab.page.getByRole('heading', { level: 1 }).textContent()).toBe(
+        `${CLIENT_NAME} wants to access your account`,
+      );
+      await answerConsent(tab.page, 'allow');
+      const signedIn = await waitForSignedIn(tab.page);
+      expect(signedIn.heading).toBe('Signed in as agent');
+      expect(tokenClients).toEqual([clientId]);
+      pageErrors.push(...tab.pageErrors);
+      await tab.context.close();
+    },
+    LONG_STEP_MS,
+  );
 
   it('the operator disables the client in the console, and the next sign-in with it is refused by Gatehouse', async () => {
     const { page } = operatorTab;
@@ -238,47 +244,51 @@ describe('web console (issue 9)', () => {
     await page.getByRole('status').filter({ hasText: 'New client secret created' }).waitFor();
   });
 
-  it('every screen loads from the admin API without an error, at 1280 and 390 px (the screenshots of docs/console.md)', async () => {
-    const { page } = operatorTab;
-    const tenant = `tenants/${TENANT}`;
-    const screens = [
-      ['tenants', 'tenants', 'Tenants'],
-      [`${tenant}/scopes`, 'scopes', 'Scopes'],
-      [`${tenant}/users`, 'users', 'Users'],
-      [`${tenant}/users/${stack.agent.id}`, 'user', 'agent'],
-      [`${tenant}/keys`, 'keys', 'Signing keys'],
-      ['audit', 'audit', 'Audit events'],
-      [`${tenant}/clients/${clientId}`, 'client', CLIENT_NAME],
-    ] as const;
-    for (const width of [1280, 390]) {
-      await page.setViewportSize({ width, height: 800 });
-      for (const [route, name, heading] of screens) {
-        await page.goto(`${stack.consoleUrl}${route}`);
-        await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
-        await page.locator('[aria-live="polite"]', { hasText: 'Loading' }).waitFor({ state: 'detached' });
-        expect(await page.locator('.notice.error').allTextContents(), `${route} at ${width}px`).toEqual([]);
-        // Readable at this width: nothing runs off the side of the page.
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        expect(overflow, `${route} at ${width}px`).toBeLessThanOrEqual(0);
-        if (width === 1280) await screenshot(page, name);
-        else if (name === 'user' || name === 'audit') await screenshot(page, `${name}-390`);
+  it(
+    'every screen loads from the admin API without an error, at 1280 and 390 px (the screenshots of docs/console.md)',
+    async () => {
+      const { page } = operatorTab;
+      const tenant = `tenants/${TENANT}`;
+      const screens = [
+        ['tenants', 'tenants', 'Tenants'],
+        [`${tenant}/scopes`, 'scopes', 'Scopes'],
+        [`${tenant}/users`, 'users', 'Users'],
+        [`${tenant}/users/${stack.agent.id}`, 'user', 'agent'],
+        [`${tenant}/keys`, 'keys', 'Signing keys'],
+        ['audit', 'audit', 'Audit events'],
+        [`${tenant}/clients/${clientId}`, 'client', CLIENT_NAME],
+      ] as const;
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 800 });
+        for (const [route, name, heading] of screens) {
+          await page.goto(`${stack.consoleUrl}${route}`);
+          await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+          await page.locator('[aria-live="polite"]', { hasText: 'Loading' }).waitFor({ state: 'detached' });
+          expect(await page.locator('.notice.error').allTextContents(), `${route} at ${width}px`).toEqual([]);
+          // Readable at this width: nothing runs off the side of the page.
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          expect(overflow, `${route} at ${width}px`).toBeLessThanOrEqual(0);
+          if (width === 1280) await screenshot(page, name);
+          else if (name === 'user' || name === 'audit') await screenshot(page, `${name}-390`);
+        }
       }
-    }
-    // The agent's consent to the SPA is listed and can be withdrawn from the user's page.
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(`${stack.consoleUrl}${tenant}/users/${stack.agent.id}`);
-    const consent = page.getByRole('row', { name: new RegExp(CLIENT_NAME) });
-    await consent.waitFor();
-    await consent.getByRole('button', { name: 'Withdraw' }).click();
-    await page.getByRole('button', { name: `Withdraw consent for ${CLIENT_NAME}` }).click();
-    await page
-      .getByRole('status')
-      .filter({ hasText: `Consent for ${CLIENT_NAME} withdrawn.` })
-      .waitFor();
-    // The list is asked again after the withdrawal: the row goes once the answer is in.
-    await page.getByRole('row', { name: new RegExp(CLIENT_NAME) }).waitFor({ state: 'detached' });
-    await page.getByText('No consents.').waitFor();
-  });
+      // The agent's consent to the SPA is listed and can be withdrawn from the user's page.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${stack.consoleUrl}${tenant}/users/${stack.agent.id}`);
+      const consent = page.getByRole('row', { name: new RegExp(CLIENT_NAME) });
+      await consent.waitFor();
+      await consent.getByRole('button', { name: 'Withdraw' }).click();
+      await page.getByRole('button', { name: `Withdraw consent for ${CLIENT_NAME}` }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Consent for ${CLIENT_NAME} withdrawn.` })
+        .waitFor();
+      // The list is asked again after the withdrawal: the row goes once the answer is in.
+      await page.getByRole('row', { name: new RegExp(CLIENT_NAME) }).waitFor({ state: 'detached' });
+      await page.getByText('No consents.').waitFor();
+    },
+    LONG_STEP_MS,
+  );
 
   it('is usable by keyboard: the skip link comes first and leads to the main content', async () => {
     const { page } = operatorTab;
