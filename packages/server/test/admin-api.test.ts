@@ -4,6 +4,8 @@ import { createAdministrator, createApiKey, revokeApiKey } from '../src/admin/ad
 import { CONSOLE_CLIENT_ID } from '../src/admin/caller.js';
 import { createClient } from '../src/admin/clients.js';
 import { ensureSystemTenant } from '../src/admin/system-tenant.js';
+import { createUser } from '../src/admin/users.js';
+import { ADMIN_ROUTES } from '../src/http/admin/index.js';
 import { createTenant } from '../src/admin/tenants.js';
 import { obtainTokens } from './support/browser.js';
 import {
@@ -47,6 +49,15 @@ async function adminToken(app: FastifyInstance, credentials: { username: string;
 describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
   const server = useTestServer('all', { dialect });
   const tokens = { operator: '', tenantAdmin: '', apiKey: '', tenantKey: '' };
+  const ids = { otherUser: '', agent: '' };
+
+  /** A route's URL with its parameters filled in for `tenant` (TENANT or OTHER). */
+  const pathFor = (url: string, tenant: string): string =>
+    url
+      .replace(':tenant_id', tenant)
+      .replace(':client_id', tenant === OTHER ? OTHER_CLIENT_ID : SEED_CLIENT_ID)
+      .replace(':user_id', tenant === OTHER ? ids.otherUser : ids.agent)
+      .replace(':name', 'core.aiservices.read');
 
   const call = (
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
@@ -84,6 +95,10 @@ describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
       allowNoScopes: true,
       clientId: OTHER_CLIENT_ID,
     });
+    ids.otherUser = (
+      await createUser(ctx, { tenant: OTHER, actor: 'user', username: 'olga', password: 'olga-password-1' })
+    ).id;
+    ids.agent = (await ctx.repos.users.findByUsername(TENANT, 'user', AGENT.username))!.id;
     await createAdministrator(ctx, { ...OPERATOR, role: 'operator' });
     await createAdministrator(ctx, { ...TENANT_ADMIN, role: 'tenant-admin', tenants: [TENANT] });
     tokens.operator = await adminToken(server.app, OPERATOR);
@@ -173,6 +188,44 @@ describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ id: TENANT, api_domain: 'https://api.example.test' });
     });
+  });
+
+  describe('every route', () => {
+    it.each(ADMIN_ROUTES.map((route) => [route.method, route.url] as const))(
+      '%s %s answers 401 with a Bearer challenge without a token',
+      async (method, url) => {
+        const response = await call(method, pathFor(url, TENANT), { token: '' });
+        expect(response.statusCode).toBe(401);
+        expect(response.headers['www-authenticate']).toBe('Bearer realm="gatehouse-admin"');
+      },
+    );
+
+    it.each(
+      ADMIN_ROUTES.filter((route) => route.url.includes(':tenant_id')).map(
+        (route) => [route.method, route.url] as const,
+      ),
+    )('%s %s answers 404 to a tenant administrator for another tenant, and writes nothing', async (method, url) => {
+      const before = await auditCount();
+      for (const token of [tokens.tenantAdmin, tokens.tenantKey]) {
+        const response = await call(method, pathFor(url, OTHER), { token, body: {} });
+        expect(response.statusCode).toBe(404);
+        expect(response.json()).toMatchObject({ status: 404, detail: `unknown tenant ${OTHER}` });
+      }
+      expect(await auditCount()).toBe(before);
+    });
+
+    it.each(ADMIN_ROUTES.filter((route) => route.body).map((route) => [route.method, route.url, route] as const))(
+      '%s %s refuses a body of the wrong shape with problem+json naming a field, and writes nothing',
+      async (method, url, route) => {
+        const before = await auditCount();
+        const first = Object.keys(route.body!.properties as object)[0]!;
+        const response = await call(method, pathFor(url, TENANT), { body: { [first]: { not: 'valid' } } });
+        expect(response.statusCode).toBe(400);
+        expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+        expect(response.json().errors[0].field).toMatch(/^\//);
+        expect(await auditCount()).toBe(before);
+      },
+    );
   });
 
   describe('tenants', () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AdminCaller } from '../../admin/caller.js';
+import { type AdminCaller, canAccessTenant, SYSTEM_TENANT_ID } from '../../admin/caller.js';
+import { AdminNotFound } from '../../admin/errors.js';
 import type { AppContext } from '../../context.js';
 import { setNoStore } from '../security.js';
 import { createAdminAuthenticator } from './authenticate.js';
@@ -50,6 +51,10 @@ export async function registerAdminApi(app: FastifyInstance, ctx: AppContext): P
                 ...(route.querystring ? { querystring: route.querystring } : {}),
               },
               preValidation: async (request) => {
+                // Another tenant's resources are not found, whatever the body: no hint, not even a 400.
+                const tenant = (request.params as { tenant_id?: string }).tenant_id;
+                if (tenant !== undefined && !visibleTenant(callers.get(request) as AdminCaller, tenant))
+                  throw new AdminNotFound(`unknown tenant ${tenant}`);
                 if (route.body) rejectUnknownFields(request.body ?? {}, route.body, '');
               },
               handler: async (request, reply) => {
@@ -72,6 +77,10 @@ export async function registerAdminApi(app: FastifyInstance, ctx: AppContext): P
     },
     { prefix: '/admin/api' },
   );
+}
+
+function visibleTenant(caller: AdminCaller, tenant: string): boolean {
+  return tenant !== SYSTEM_TENANT_ID && canAccessTenant(caller, tenant);
 }
 
 /**
