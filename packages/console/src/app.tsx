@@ -19,12 +19,12 @@ interface Resolved {
 
 type Params = Record<string, string>;
 
+type Route = readonly [string, (p: Params, me: Me) => Resolved];
+
 /**
  * Route patterns and their views, tried in order: `clients/new` before `clients/:c`, so a
  * client can never be named "new" by the router.
  */
-type Route = readonly [string, (p: Params, me: Me) => Resolved];
-
 const ROUTES: readonly Route[] = [
   ['', (_, me) => ({ section: { area: 'tenants' }, view: <TenantsView me={me} /> })],
   ['tenants', (_, me) => ({ section: { area: 'tenants' }, view: <TenantsView me={me} /> })],

@@ -27,8 +27,7 @@ async function start(): Promise<void> {
     }
   }
   // Back from signing out, the end-session endpoint adds our `state`: nothing to keep in the address.
-  if (returnTo !== 'callback' && window.location.search)
-    window.history.replaceState(null, '', window.location.pathname);
+  if (window.location.search) window.history.replaceState(null, '', window.location.pathname);
   if (!(await isSignedIn())) {
     render(<SignInPage returnTo={returnTo} />, root);
     return;
