@@ -10,6 +10,7 @@ import { start, START_FLAGS } from './cli/start-command.js';
 import { TENANT_COMMANDS } from './cli/tenant-commands.js';
 import { USER_COMMANDS } from './cli/user-commands.js';
 import { ConfigError, type GatehouseConfig, loadConfig } from './config.js';
+import { databaseStartupError } from './startup-errors.js';
 import { createContext } from './context.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from './store/database.js';
 import { createRepositories } from './store/repositories.js';
@@ -94,6 +95,8 @@ async function main(argv: string[]): Promise<number> {
       port: str(flags, 'port'),
       host: str(flags, 'host'),
       publicUrl: explicitPublicUrl,
+      metricsPort: str(flags, 'metrics-port'),
+      shutdownTimeoutSeconds: str(flags, 'shutdown-timeout'),
     });
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message, json);
@@ -105,10 +108,18 @@ async function main(argv: string[]): Promise<number> {
   if (!creates && file !== undefined && !existsSync(file))
     return fail(`no database at ${file} (create it with gatehouse migrate, or check --database)`, json);
 
-  const database = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous });
+  let database: DatabaseHandle;
+  try {
+    database = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous });
+    await migrateToLatest(database.db);
+  } catch (error) {
+    // Unreachable or missing database: one plain line and exit code 1 (issue 10).
+    const reason = databaseStartupError((error as { cause?: unknown }).cause ?? error, config);
+    process.stderr.write(json ? `${JSON.stringify({ error: reason.message })}\n` : `gatehouse: ${reason.message}\n`);
+    return 1;
+  }
   let closed = false;
   try {
-    await migrateToLatest(database.db);
     const publicUrlKnown = await resolvePublicUrl(database, explicitPublicUrl, creates);
     if (!explicitPublicUrl && publicUrlKnown)
       config = loadConfig({ ...configOverrides(flags), publicUrl: publicUrlKnown });
@@ -131,7 +142,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function configOverrides(flags: Flags): Record<string, string | undefined> {
-  return { database: str(flags, 'database'), port: str(flags, 'port'), host: str(flags, 'host') };
+  return {
+    database: str(flags, 'database'),
+    port: str(flags, 'port'),
+    host: str(flags, 'host'),
+    metricsPort: str(flags, 'metrics-port'),
+    shutdownTimeoutSeconds: str(flags, 'shutdown-timeout'),
+  };
 }
 
 /**

@@ -154,6 +154,40 @@ describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
       expect(response.headers['www-authenticate']).toContain('error="insufficient_scope"');
     });
 
+    it('answers 403 to a GATEHOUSE-U person who is no administrator, and 401 once an administrator is disabled', async () => {
+      const ctx = server.context;
+      const plain = { username: 'plain', password: 'plain-password-1' };
+      await createUser(ctx, { tenant: 'GATEHOUSE', actor: 'user', ...plain }, undefined, { allowSystemTenant: true });
+      const notAdmin = await call('GET', '/me', { token: await adminToken(server.app, plain) });
+      expect(notAdmin.statusCode).toBe(403);
+      expect(notAdmin.json().detail).toBe('this person is not an administrator');
+
+      const former = { username: 'former', password: 'former-password-1' };
+      const admin = await createAdministrator(ctx, { ...former, role: 'operator' });
+      const token = await adminToken(server.app, former);
+      expect((await call('GET', '/me', { token })).statusCode).toBe(200);
+      await ctx.repos.users.setDisabled('GATEHOUSE', admin.id, true);
+      expect((await call('GET', '/me', { token })).statusCode).toBe(401);
+    });
+
+    it('moves the console client with the public URL', async () => {
+      const moved = {
+        ...server.context,
+        config: { ...server.context.config, publicUrl: 'https://admin.example.test' },
+      };
+      await ensureSystemTenant(moved);
+      const consoleClient = await server.context.repos.clients.findById(CONSOLE_CLIENT_ID);
+      expect(consoleClient?.redirectUris).toEqual(['https://admin.example.test/admin/callback']);
+      expect(consoleClient?.postLogoutRedirectUris).toEqual(['https://admin.example.test/admin/']);
+      expect((await server.context.repos.tenants.findById('GATEHOUSE'))?.apiDomain).toBe(
+        'https://admin.example.test/admin/api',
+      );
+      await ensureSystemTenant(server.context);
+      expect((await server.context.repos.clients.findById(CONSOLE_CLIENT_ID))?.redirectUris).toEqual([
+        `${PUBLIC_URL}/admin/callback`,
+      ]);
+    });
+
     it('tells an operator and a tenant administrator who they are', async () => {
       expect((await call('GET', '/me')).json()).toMatchObject({ username: OPERATOR.username, role: 'operator' });
       expect((await call('GET', '/me', { token: tokens.tenantAdmin })).json()).toMatchObject({

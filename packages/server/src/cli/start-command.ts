@@ -1,11 +1,23 @@
 import { DEMO, seedDemo } from '../admin/demo.js';
 import type { GatehouseConfig } from '../config.js';
+import type { RunningServer } from '../server.js';
+import { StartupError } from '../startup-errors.js';
 import { formatMetadata } from './client-commands.js';
 import type { FlagSpec } from './spec.js';
 
 export const START_FLAGS: Readonly<Record<string, FlagSpec>> = {
   port: { type: 'string', description: 'TCP port (or GATEHOUSE_PORT)', default: '8080' },
   host: { type: 'string', description: 'address to listen on (or GATEHOUSE_HOST)', default: '127.0.0.1' },
+  'metrics-port': {
+    type: 'string',
+    description: 'management port for GET /metrics, same host; 0 turns it off (or GATEHOUSE_METRICS_PORT)',
+    default: '9464',
+  },
+  'shutdown-timeout': {
+    type: 'string',
+    description: 'seconds to wait for requests in flight on SIGTERM/SIGINT (or GATEHOUSE_SHUTDOWN_TIMEOUT_SECONDS)',
+    default: '10',
+  },
   demo: {
     type: 'boolean',
     description: 'on an empty database, create the demo tenant, clients, people and console operator',
@@ -16,11 +28,20 @@ export const START_FLAGS: Readonly<Record<string, FlagSpec>> = {
 export async function start(config: GatehouseConfig, demo: boolean, json: boolean): Promise<number> {
   // Loaded here so admin commands never load the web layer (Fastify).
   const { startServer } = await import('../server.js');
-  const server = await startServer(config, { seedDemo: demo ? seedDemo : undefined });
+  let server: RunningServer;
+  try {
+    server = await startServer(config, { ...(demo ? { seedDemo } : {}) });
+  } catch (error) {
+    // Port in use, database unreachable or missing: one plain line, exit 1 (issue 10).
+    if (!(error instanceof StartupError)) throw error;
+    process.stderr.write(json ? `${JSON.stringify({ error: error.message })}\n` : `gatehouse: ${error.message}\n`);
+    return 1;
+  }
   const consoleUrl = `${config.publicUrl}/admin/`;
   const lines = [
     `Gatehouse listening on http://${config.host}:${server.port} (public URL ${config.publicUrl})`,
     `database: ${server.database.dialect}`,
+    server.metricsPort === undefined ? 'metrics: off' : `metrics: http://${config.host}:${server.metricsPort}/metrics`,
     `admin console: ${consoleUrl}  (admin API: ${config.publicUrl}/admin/api/v1, OpenAPI: ${config.publicUrl}/admin/api/openapi.json)`,
   ];
   if (demo) {
@@ -52,8 +73,8 @@ export async function start(config: GatehouseConfig, demo: boolean, json: boolea
       : `${lines.join('\n')}\n`,
   );
   return new Promise<number>((resolve) => {
-    const stop = (): void => {
-      void server.close().then(() => resolve(0));
+    const stop = (signal: NodeJS.Signals): void => {
+      void server.close(signal).then(() => resolve(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

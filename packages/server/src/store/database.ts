@@ -1,5 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type LogEvent, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -25,6 +25,8 @@ export interface OpenDatabaseOptions {
    * on an OS crash, for about twice the write throughput.
    */
   readonly sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** Called after every statement (commits included) with its SQL and duration: the metrics hook. */
+  readonly onQuery?: (sql: string, seconds: number) => void;
 }
 
 // int8 (bigint) columns hold epoch seconds, well inside Number's safe range.
@@ -41,9 +43,12 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
+      // An unreachable server fails start-up with a clear message instead of hanging.
+      connectionTimeoutMillis: 10_000,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(options) });
+    migrationSchemas.set(db, schema ?? 'public');
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
@@ -53,18 +58,27 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...queryLog(options) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
+/** Kysely's `log` option feeding `onQuery`: it reports each statement's duration, failed ones too. */
+function queryLog(options: OpenDatabaseOptions): { log?: (event: LogEvent) => void } {
+  const onQuery = options.onQuery;
+  if (!onQuery) return {};
+  return { log: (event) => onQuery(event.query.sql, event.queryDurationMillis / 1000) };
+}
+
+/**
+ * PostgreSQL: the schema each handle's migration tables live in. Kysely's Migrator, when not told,
+ * looks for its tables in every schema of the database, so a second schema with migrations (tests
+ * isolate themselves this way) made it skip creating its lock table and fail.
+ */
+const migrationSchemas = new WeakMap<Kysely<Database>, string>();
+
 /** Brings the schema up to date. Safe to run on every start and from several processes. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  // PostgreSQL: Kysely looks for its migration tables in every schema unless told which one, so
-  // another schema's tables (another deployment, a test) would make it skip creating ours.
-  const schema =
-    db.getExecutor().adapter instanceof PostgresAdapter
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : undefined;
+  const schema = migrationSchemas.get(db);
   const migrator = new Migrator({
     db,
     provider: migrationProvider,
@@ -73,7 +87,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
   }
 }
 
