@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +13,16 @@ import { escapeHtml } from '../html.js';
  * the admin API and is never answered here.
  */
 
-/** packages/console/dist, the same from src/ (tests) and dist/ (the built server). */
-const DEFAULT_DIST_DIR = fileURLToPath(new URL('../../../../console/dist/', import.meta.url));
+/**
+ * Where the built console is: dist/console/ inside the server's own dist (copied there by the
+ * console's build, so a packed @gatehouse/server carries it), else packages/console/dist of the
+ * workspace (the same path from src/ in tests and from dist/).
+ */
+function defaultDistDir(): string {
+  const packaged = fileURLToPath(new URL('../../console/', import.meta.url));
+  if (existsSync(join(packaged, 'index.html'))) return packaged;
+  return fileURLToPath(new URL('../../../../console/dist/', import.meta.url));
+}
 
 /**
  * The console runs no inline script or style: only its own bundled files, API calls to this
@@ -47,12 +56,12 @@ const CONTENT_TYPES: Record<string, string> = {
 
 export interface ConsoleRouteOptions {
   readonly publicUrl: string;
-  /** Where the built console is. Default: packages/console/dist next to this package. */
+  /** Where the built console is. Default: the server's dist/console/, else packages/console/dist. */
   readonly distDir?: string;
 }
 
 export function registerConsoleRoutes(app: FastifyInstance, options: ConsoleRouteOptions): void {
-  const distDir = normalize(options.distDir ?? DEFAULT_DIST_DIR);
+  const distDir = normalize(options.distDir ?? defaultDistDir());
   const basePath = `${new URL(options.publicUrl).pathname.replace(/\/+$/, '')}/admin/`;
 
   app.get('/admin', (_request, reply) => reply.redirect(basePath, 308));
