@@ -65,7 +65,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     await gatehouse(['tenant', 'create', '--id', TENANT, '--name', 'Demo Tenant', '--api-domain', apiUrl]);
     const operator = { username: 'olivia', password: 'olivia-operator-pass' };
     const agentPassword = 'agent-e2e-pass';
-    // Scopes first: the clients below hold them.
+    // The tenant's scopes, which the SPA client registered in the console will hold.
     await Promise.all([
       gatehouse(['scope', 'create', '--tenant', TENANT, '--name', SCOPES[0], '--description', 'Read answers']),
       gatehouse(['scope', 'create', '--tenant', TENANT, '--name', SCOPES[1], '--description', 'Create answers']),
