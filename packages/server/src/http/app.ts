@@ -10,6 +10,7 @@ import { registerAdminApi } from './admin/index.js';
 import { errorHandler, sendNotFound } from './error-mapper.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
 import { registerConsentRoutes } from './routes/consent.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerDiscoveryRoutes } from './routes/discovery.js';
 import { registerLoginRoutes } from './routes/login.js';
 import { registerIntrospectionRoute } from './routes/introspect.js';
@@ -77,5 +78,6 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   registerUserInfoRoute(app, context);
   registerLogoutRoute(app, context);
   await registerAdminApi(app, context);
+  registerConsoleRoutes(app, { publicUrl: config.publicUrl });
   return { app, context };
 }
