@@ -5,6 +5,7 @@ import { DEMO, seedDemo } from './admin/demo.js';
 import { AdminInputError } from './admin/errors.js';
 import { rotateKeys } from './admin/keys.js';
 import { createScope, createTenant } from './admin/tenants.js';
+import { setTenantBranding } from './admin/branding.js';
 import { createUser, revokeConsent, setUserDisabled, setUserPassword } from './admin/users.js';
 import { ConfigError, loadConfig, type GatehouseConfig } from './config.js';
 import { createContext, type AppContext } from './context.js';
@@ -15,6 +16,7 @@ const USAGE = `gatehouse <command> [options]   (every command accepts --json and
   start [--port N] [--host H] [--public-url URL] [--demo]
   migrate
   tenant create --id ID --name NAME --api-domain URL
+  tenant branding --tenant ID [--display-name TEXT] [--logo-url https://...] [--primary-color '#RRGGBB']
   scope create --tenant ID --name SCOPE --description TEXT
   client create --tenant ID --name NAME --platform spa|web --resource-type user|customer|global
                 --redirect-uri URI (repeatable) --scope SCOPE (repeatable) [--client-id UUID] [--consent required|skip]
@@ -58,12 +60,24 @@ const OPTIONS = {
   'refresh-absolute-ttl': { type: 'string' },
   'refresh-idle-ttl': { type: 'string' },
   'refresh-grace': { type: 'string' },
+  'display-name': { type: 'string' },
+  'logo-url': { type: 'string' },
+  'primary-color': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 type Command = (ctx: AppContext, flags: Flags) => Promise<{ json: unknown; text: string }>;
 
 const COMMANDS: Record<string, Command> = {
+  'tenant branding': async (ctx, flags) => {
+    const result = await setTenantBranding(ctx, {
+      tenant: flags.tenant,
+      displayName: flags['display-name'],
+      logoUrl: flags['logo-url'],
+      primaryColor: flags['primary-color'],
+    });
+    return { json: result, text: `branding of ${result.tenant}: ${JSON.stringify(result.branding)}` };
+  },
   'tenant create': async (ctx, flags) => {
     const tenant = await createTenant(ctx, { id: flags.id, name: flags.name, apiDomain: flags['api-domain'] });
     return {

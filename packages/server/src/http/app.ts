@@ -4,6 +4,7 @@ import type { Clock, Random } from '../protocol/ports.js';
 import type { DatabaseHandle } from '../store/database.js';
 import { createContext, type AppContext } from '../context.js';
 import { errorHandler, sendNotFound } from './error-mapper.js';
+import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
 import { registerConsentRoutes } from './routes/consent.js';
 import { registerDiscoveryRoutes } from './routes/discovery.js';
@@ -11,6 +12,7 @@ import { registerLoginRoutes } from './routes/login.js';
 import { registerIntrospectionRoute } from './routes/introspect.js';
 import { registerLogoutRoute } from './routes/logout.js';
 import { registerRevocationRoute } from './routes/revoke.js';
+import { registerRootRoutes } from './routes/root.js';
 import { registerTokenRoute } from './routes/token.js';
 import { registerUserInfoRoute } from './routes/userinfo.js';
 
@@ -64,5 +66,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   registerIntrospectionRoute(app, context);
   registerUserInfoRoute(app, context);
   registerLogoutRoute(app, context);
+  registerAccountRoutes(app, context);
+  registerRootRoutes(app);
   return { app, context };
 }

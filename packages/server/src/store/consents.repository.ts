@@ -16,6 +16,22 @@ export class ConsentRepository {
     return row ? (parseScope(row.scope) ?? []) : [];
   }
 
+  /** Every grant the person gave, newest first (the account page, issue 11). */
+  async listByUser(userId: string): Promise<{ clientId: string; scopes: string[]; updatedAt: number }[]> {
+    const rows = await this.db
+      .selectFrom('consents')
+      .select(['client_id', 'scope', 'updated_at'])
+      .where('user_id', '=', userId)
+      .orderBy('updated_at', 'desc')
+      .orderBy('client_id')
+      .execute();
+    return rows.map((row) => ({
+      clientId: row.client_id,
+      scopes: parseScope(row.scope) ?? [],
+      updatedAt: row.updated_at,
+    }));
+  }
+
   async revoke(userId: string, clientId: string): Promise<void> {
     await this.db.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
   }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AuthorizationCodeRepository } from './authorization-codes.repository.js';
+import { BrandingRepository } from './branding.repository.js';
 import { ClientRepository } from './clients.repository.js';
 import { ConsentRepository } from './consents.repository.js';
 import { LoginFailureRepository } from './login-failures.repository.js';
@@ -25,6 +26,7 @@ export interface Repositories {
   readonly signingKeys: SigningKeyRepository;
   readonly loginFailures: LoginFailureRepository;
   readonly refreshTokens: RefreshTokenRepository;
+  readonly branding: BrandingRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -40,5 +42,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     signingKeys: new SigningKeyRepository(db),
     loginFailures: new LoginFailureRepository(db),
     refreshTokens: new RefreshTokenRepository(db),
+    branding: new BrandingRepository(db),
   };
 }

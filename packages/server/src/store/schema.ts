@@ -76,6 +76,8 @@ export interface PendingAuthorizationTable {
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
+  login_hint?: string | null;
+  ui_locales?: string | null;
 }
 
 export interface ConsentTable {
@@ -152,6 +154,15 @@ export interface RefreshTokenTable {
   successor_sealed: string | null;
 }
 
+/** Issue 11: how a tenant's pages look (null = the default look). */
+export interface TenantBrandingTable {
+  tenant_id: string;
+  display_name: string | null;
+  logo_url: string | null;
+  primary_color: string | null;
+  updated_at: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   scopes: ScopeTable;
@@ -165,6 +176,7 @@ export interface Database {
   signing_keys: SigningKeyTable;
   login_failures: LoginFailureTable;
   refresh_tokens: RefreshTokenTable;
+  tenant_branding: TenantBrandingTable;
 }
 
 export type { Generated };
