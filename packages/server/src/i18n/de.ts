@@ -20,6 +20,10 @@ export const de: Messages = {
   'consent.signed_in_as': 'Angemeldet als {username}.',
   'consent.not_you': 'Nicht Sie?',
   'consent.asking_to': 'Die Anwendung möchte:',
+  'scope.openid': 'Bestätigen, wer Sie sind',
+  'scope.profile': 'Ihren Benutzernamen sehen',
+  'scope.email': 'Ihre E-Mail-Adresse sehen',
+  'scope.offline_access': 'Bei der Anwendung angemeldet bleiben',
   'consent.deny': 'Ablehnen',
   'consent.allow': 'Erlauben',
   'consent.fine_print':

@@ -22,6 +22,10 @@ export const en = {
   'consent.signed_in_as': 'Signed in as {username}.',
   'consent.not_you': 'Not you?',
   'consent.asking_to': 'The application is asking to:',
+  'scope.openid': 'Confirm who you are',
+  'scope.profile': 'See your username',
+  'scope.email': 'See your email address',
+  'scope.offline_access': 'Stay signed in to the application',
   'consent.deny': 'Deny',
   'consent.allow': 'Allow',
   'consent.fine_print':

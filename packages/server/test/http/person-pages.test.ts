@@ -126,6 +126,21 @@ for (const dialect of testDialects('person pages (issue 11)')) {
         expect(page.body).toContain('Zurück zur Anwendung');
       });
 
+      it('ui_locales stays with the request: the consent page is German too, OpenID scopes in German words', async () => {
+        const { request, csrf } = await openLoginPage(
+          seedAuthorizeParams({ ui_locales: 'de', scope: 'openid core.aiservices.read' }),
+        );
+        const login = await browser.postForm(`${ISSUER_U}/login`, { request, csrf_token: csrf, ...AGENT });
+        const consent = await browser.get(login.headers.location as string);
+        expect(consent.headers['content-language']).toBe('de');
+        expect(consent.body).toContain('<li>Bestätigen, wer Sie sind<span class="name">openid</span></li>');
+        // The tenant's own scope keeps the words the tenant wrote.
+        expect(consent.body).toContain(
+          '<li>Read answers from the AI services<span class="name">core.aiservices.read</span></li>',
+        );
+        expect(consent.body).toContain('Nicht Sie?');
+      });
+
       it('without ui_locales the page follows Accept-Language, and English otherwise', async () => {
         const german = await openLoginPage(seedAuthorizeParams(), { 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' });
         expect(german.page.headers['content-language']).toBe('de');

@@ -35,7 +35,7 @@ ${input.error ? html`<div class="alert" role="alert">${input.error}</div>` : ''}
 <label for="password">${t('login.password')}</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required ${input.username ? 'autofocus' : ''}>
 <div class="actions"><button type="submit">${t('login.submit')}</button></div>
-<div class="actions"><button type="submit" class="secondary" formaction="${input.cancelAction}" formnovalidate>${t('login.cancel')}</button></div>
+<div class="actions single"><button type="submit" class="secondary" formaction="${input.cancelAction}" formnovalidate>${t('login.cancel')}</button></div>
 </form>`,
   );
 }

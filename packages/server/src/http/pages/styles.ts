@@ -33,4 +33,5 @@ ul.apps li:first-child{border-top:0}
 ul.apps form{margin:0}
 ul.apps .name{display:block;font-size:12px;color:var(--muted)}
 .actions.single{margin-top:12px}
+form + .fine{margin-top:16px}
 `;

@@ -1,14 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
+import { CATALOGUES, type MessageKey } from '../../i18n/index.js';
+import { BUILT_IN_SCOPE_DESCRIPTIONS } from '../../protocol/built-in-scopes.js';
 import { showConsent, submitConsent } from '../../protocol/authorize/interaction.js';
 import { switchAccount } from '../../protocol/authorize/leave-sign-in.js';
 import { parseParameters, single } from '../../protocol/parameters.js';
 import { clearSessionCookie, readBrowserCookies, redirectSeeOther } from '../browser-cookies.js';
 import { renderConsentPage } from '../pages/consent.js';
-import { realmPageContext } from '../pages/page-context.js';
+import { type PageContext, realmPageContext } from '../pages/page-context.js';
 import { formTargetsFor, sendMessage, sendPage, sendRefusal } from '../pending.js';
 import { signInFlowDeps, switchAccountDeps } from '../ports.js';
 import { resolveRealm } from '../realm.js';
+
+/**
+ * The OpenID scopes' words come from the page's catalogue; a tenant's own scopes keep the
+ * description the tenant wrote (one language, the tenant's).
+ */
+function builtInScopeText(pc: PageContext, scope: { name: string; description: string }): string {
+  const key = `scope.${scope.name}`;
+  const builtIn = BUILT_IN_SCOPE_DESCRIPTIONS[scope.name] === scope.description;
+  return builtIn && Object.hasOwn(CATALOGUES.en, key) ? pc.t(key as MessageKey) : scope.description;
+}
 
 /** GET and POST {issuer}/consent: the person allows or denies the client's request. */
 export function registerConsentRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -30,7 +42,7 @@ export function registerConsentRoutes(app: FastifyInstance, ctx: AppContext): vo
     const page = renderConsentPage(pc, {
       clientName: outcome.client.name,
       username: outcome.user.username,
-      scopes: outcome.scopes,
+      scopes: outcome.scopes.map((scope) => ({ ...scope, description: builtInScopeText(pc, scope) })),
       formAction: `${realm.issuer}/consent`,
       switchAccountAction: `${realm.issuer}/consent/switch-account`,
       accountUrl: `${realm.issuer}/account`,
