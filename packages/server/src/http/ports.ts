@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { countingLockouts } from '../observability/counting.js';
 import type { AccountDeps } from '../protocol/account.js';
 import type { TenantBranding } from '../protocol/branding.js';
 import type { SignInFlowDeps } from '../protocol/authorize/flow.js';
@@ -22,7 +23,7 @@ export function signInFlowDeps(ctx: AppContext): SignInFlowDeps {
     clients: repos.clients,
     scopes: repos.tenants,
     codes: repos.codes,
-    loginFailures: repos.loginFailures,
+    loginFailures: countingLockouts(repos.loginFailures, ctx.metrics, config.loginMaxFailures),
     verifyPassword: ctx.passwords.verify,
     dummyPasswordHash: () => ctx.dummyPasswordHash(),
     clock: ctx.clock,
@@ -90,7 +91,7 @@ export function accountDeps(ctx: AppContext): AccountDeps {
     clients: repos.clients,
     consents: repos.consents,
     refreshTokens: repos.refreshTokens,
-    loginFailures: repos.loginFailures,
+    loginFailures: countingLockouts(repos.loginFailures, ctx.metrics, config.loginMaxFailures),
     verifyPassword: ctx.passwords.verify,
     hashPassword: ctx.passwords.hash,
     dummyPasswordHash: () => ctx.dummyPasswordHash(),

@@ -1,5 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogEvent, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -25,6 +25,8 @@ export interface OpenDatabaseOptions {
    * on an OS crash, for about twice the write throughput.
    */
   readonly sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** Called after every statement (commits included) with its SQL and duration: the metrics hook. */
+  readonly onQuery?: (sql: string, seconds: number) => void;
 }
 
 // int8 (bigint) columns hold epoch seconds, well inside Number's safe range.
@@ -41,9 +43,11 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
+      // An unreachable server fails start-up with a clear message instead of hanging.
+      connectionTimeoutMillis: 10_000,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(options) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
@@ -53,8 +57,15 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...queryLog(options) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/** Kysely's `log` option feeding `onQuery`: it reports each statement's duration, failed ones too. */
+function queryLog(options: OpenDatabaseOptions): { log?: (event: LogEvent) => void } {
+  const onQuery = options.onQuery;
+  if (!onQuery) return {};
+  return { log: (event) => onQuery(event.query.sql, event.queryDurationMillis / 1000) };
 }
 
 /** Brings the schema up to date. Safe to run on every start and from several processes. */
@@ -63,7 +74,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
   }
 }
 

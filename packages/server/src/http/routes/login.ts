@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
+import { countSignIn } from '../../observability/counting.js';
 import { showLogin, submitLogin } from '../../protocol/authorize/interaction.js';
 import { cancelSignIn } from '../../protocol/authorize/leave-sign-in.js';
 import { parseParameters, single } from '../../protocol/parameters.js';
@@ -46,6 +47,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
       username,
       password: single(form, 'password') ?? '',
     });
+    countSignIn(ctx.metrics, outcome.kind);
     const uiLocales = 'pending' in outcome ? outcome.pending.uiLocales : undefined;
     const pc = await realmPageContext(ctx, request, realm, tenant, uiLocales);
     switch (outcome.kind) {
