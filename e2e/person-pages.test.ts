@@ -36,6 +36,7 @@ const PEOPLE = [
   { username: 'otto', actor: 'user' }, // ...and Otto takes over with "Not you?"
   { username: 'wanda', actor: 'user' }, // withdraws her consent
   { username: 'greta', actor: 'user' }, // reads German, sees the tenant's branding
+  { username: 'ivy', actor: 'user' }, // is asked silently, from a hidden iframe
 ] as const;
 
 let stack: Stack;
@@ -147,6 +148,54 @@ describe("the person's pages (issue 11)", () => {
     const refused = await redeemRefreshToken(stack, REALM, refreshToken);
     expect(refused.status).toBe(400);
     expect((refused.body as { error: string }).error).toBe('invalid_grant');
+  });
+
+  it('a prompt=none request answers a hidden iframe with a redirect, while the sign-in page refuses to be framed', async () => {
+    const tab = await open();
+    const { page } = tab;
+    await startSignIn(page, stack, 'agent');
+    await submitLogin(page, person('ivy'));
+    await waitForConsent(page);
+    await answerConsent(page, 'allow');
+    await waitForSignedIn(page);
+    // The iframe's callback is answered by the browser, so the SPA does not run (and redeem) in it.
+    await tab.context.route(`${stack.spaUrl}/callback?*`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>callback</title>' }),
+    );
+    const authorize = (prompt: string) =>
+      `${stack.issuer(REALM)}/oauth2/authorize?${new URLSearchParams({
+        client_id: stack.clientId,
+        response_type: 'code',
+        redirect_uri: `${stack.spaUrl}/callback`,
+        scope: 'openid core.aiservices.read',
+        state: `silent-${prompt}`,
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        prompt,
+      })}`;
+    const addIframe = (src: string) =>
+      page.evaluate((url) => {
+        const frame = document.createElement('iframe');
+        frame.hidden = true;
+        frame.src = url;
+        document.body.append(frame);
+      }, src);
+
+    const answered = page.waitForEvent('framenavigated', (frame) =>
+      frame.url().startsWith(`${stack.spaUrl}/callback?`),
+    );
+    await addIframe(authorize('none'));
+    const callback = new URL((await answered).url());
+    expect(callback.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(callback.searchParams.get('state')).toBe('silent-none');
+    expect(callback.searchParams.get('iss')).toBe(stack.issuer(REALM));
+
+    const blocked = page.waitForEvent('framenavigated', (frame) => frame.url().startsWith('chrome-error://'));
+    const loginAnswer = page.waitForResponse((response) => response.url().startsWith(`${stack.issuer(REALM)}/login?`));
+    await addIframe(authorize('login'));
+    expect((await loginAnswer).headers()['x-frame-options']).toBe('DENY');
+    const frame = await blocked;
+    expect(await frame.locator('input[name="password"]').count()).toBe(0);
   });
 
   it("a German browser gets German pages, and the tenant's branding shows on them", async () => {
