@@ -27,6 +27,7 @@ function gatehouse(args: readonly string[]): Promise<{ code: number | null; stdo
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'gatehouse-cli-branding-'));
   database = join(directory, 'gatehouse.sqlite');
+  expect((await gatehouse(['migrate'])).code).toBe(0);
   const created = await gatehouse([
     'tenant',
     'create',

@@ -20,7 +20,7 @@ export interface AccountDeps extends SessionDeps {
   readonly clients: Pick<ClientDirectory, 'findById'>;
   readonly consents: {
     listByUser(userId: string): Promise<readonly { clientId: string; scopes: readonly string[] }[]>;
-    revoke(userId: string, clientId: string): Promise<void>;
+    revoke(userId: string, clientId: string): Promise<unknown>;
   };
   readonly refreshTokens: Pick<RefreshTokenRepository, 'revokeFamilies'>;
   readonly loginFailures: SignInDeps['failures'];

@@ -16,24 +16,33 @@ export class ConsentRepository {
     return row ? (parseScope(row.scope) ?? []) : [];
   }
 
-  /** Every grant the person gave, newest first (the account page, issue 11). */
-  async listByUser(userId: string): Promise<{ clientId: string; scopes: string[]; updatedAt: number }[]> {
+  /** Withdraws the consent; true when there was one. */
+  async revoke(userId: string, clientId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('consents')
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /** Every consent the person has given, with the client's name, oldest client id first. */
+  async listByUser(
+    userId: string,
+  ): Promise<{ clientId: string; clientName: string; scopes: string[]; grantedAt: number }[]> {
     const rows = await this.db
       .selectFrom('consents')
-      .select(['client_id', 'scope', 'updated_at'])
-      .where('user_id', '=', userId)
-      .orderBy('updated_at', 'desc')
-      .orderBy('client_id')
+      .innerJoin('clients', 'clients.client_id', 'consents.client_id')
+      .select(['consents.client_id', 'clients.name', 'consents.scope', 'consents.updated_at'])
+      .where('consents.user_id', '=', userId)
+      .orderBy('consents.client_id')
       .execute();
     return rows.map((row) => ({
       clientId: row.client_id,
+      clientName: row.name,
       scopes: parseScope(row.scope) ?? [],
-      updatedAt: row.updated_at,
+      grantedAt: row.updated_at,
     }));
-  }
-
-  async revoke(userId: string, clientId: string): Promise<void> {
-    await this.db.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
   }
 
   /** Adds `scopes` to what the person has granted the client (never narrows an earlier grant). */

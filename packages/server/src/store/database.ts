@@ -48,6 +48,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(options) });
+    migrationSchemas.set(db, schema ?? 'public');
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
@@ -68,9 +69,21 @@ function queryLog(options: OpenDatabaseOptions): { log?: (event: LogEvent) => vo
   return { log: (event) => onQuery(event.query.sql, event.queryDurationMillis / 1000) };
 }
 
+/**
+ * PostgreSQL: the schema each handle's migration tables live in. Kysely's Migrator, when not told,
+ * looks for its tables in every schema of the database, so a second schema with migrations (tests
+ * isolate themselves this way) made it skip creating its lock table and fail.
+ */
+const migrationSchemas = new WeakMap<Kysely<Database>, string>();
+
 /** Brings the schema up to date. Safe to run on every start and from several processes. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  const schema = migrationSchemas.get(db);
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
