@@ -44,3 +44,29 @@ export async function setTenantBranding(
     };
   });
 }
+
+/** The branding as the admin API shows it (snake_case, null for unset fields). */
+export interface BrandingView {
+  readonly tenant: string;
+  readonly display_name: string | null;
+  readonly logo_url: string | null;
+  readonly primary_color: string | null;
+}
+
+export function brandingView(tenant: string, branding: TenantBranding): BrandingView {
+  return {
+    tenant,
+    display_name: branding.displayName ?? null,
+    logo_url: branding.logoUrl ?? null,
+    primary_color: branding.primaryColor ?? null,
+  };
+}
+
+export async function getTenantBranding(
+  ctx: AppContext,
+  input: { tenant?: string },
+  caller: AdminCaller = CLI_CALLER,
+): Promise<BrandingView> {
+  const tenant = await requireTenantRecord(ctx, input.tenant, caller);
+  return brandingView(tenant.id, (await ctx.repos.branding.find(tenant.id)) ?? {});
+}
