@@ -106,6 +106,7 @@ export function accountDeps(ctx: AppContext): AccountDeps {
     loginFailureWindowSeconds: config.loginFailureWindowSeconds,
     // The operator's rule for new passwords (admin/users.ts MIN_PASSWORD_LENGTH).
     minPasswordLength: 8,
+    securityEvents: ctx.securityEvents,
   };
 }
 

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Client, Realm, User } from './model.js';
-import type { ClientDirectory, RefreshTokenRepository, SessionStore, UserDirectory } from './ports.js';
+import type {
+  ClientDirectory,
+  RefreshTokenRepository,
+  SecurityEventSink,
+  SessionStore,
+  UserDirectory,
+} from './ports.js';
 import { constantTimeEqual } from './secrets.js';
 import { currentSignIn, type SessionDeps, startSession } from './session.js';
 import { type SignInDeps, signIn } from './sign-in.js';
@@ -30,6 +36,8 @@ export interface AccountDeps extends SessionDeps {
   readonly loginMaxFailures: number;
   readonly loginFailureWindowSeconds: number;
   readonly minPasswordLength: number;
+  /** The audit trail's sign-in and logout events (issue 9), as the login page records them. */
+  readonly securityEvents?: Pick<SecurityEventSink, 'signIn' | 'logout'>;
 }
 
 export interface AccountCookies {
@@ -102,6 +110,7 @@ export async function signInToAccount(
 ): Promise<AccountSignInOutcome> {
   if (!csrfMatches(input.cookies.browser, input.csrfToken)) return { kind: 'form_expired' };
   const result = await checkCredentials(deps, input.realm, input.username, input.password);
+  await deps.securityEvents?.signIn(input.realm, input.username, result);
   if (!result.ok && result.reason === 'throttled')
     return { kind: 'throttled', retryAfterSeconds: result.retryAfterSeconds ?? 60 };
   if (!result.ok) return { kind: 'invalid_credentials' };
@@ -174,6 +183,7 @@ export async function signOutEverywhere(
   if (form.kind !== 'ok') return form;
   await deps.sessions.deleteByUser(form.user.id);
   await deps.refreshTokens.revokeFamilies({ userId: form.user.id }, deps.clock.nowSeconds());
+  await deps.securityEvents?.logout(input.realm, form.user);
   return { kind: 'signed_out' };
 }
 

@@ -192,6 +192,15 @@ for (const dialect of testDialects('account page (issue 11)')) {
       expect((await other.get(ACCOUNT)).body).toContain('Sign in to your account');
       expect(await server.database.db.selectFrom('sessions').selectAll().execute()).toHaveLength(0);
       expect((await refresh(String(tokens.refresh_token))).json().error).toBe('invalid_grant');
+      // The audit trail (issue 9) records the account page's sign-ins and the sign-out like the login page's.
+      const events = await server.database.db
+        .selectFrom('audit_events')
+        .select('type')
+        .where('type', 'in', ['sign-in.succeeded', 'logout'])
+        .orderBy('at')
+        .execute();
+      expect(events.map((event) => event.type).filter((type) => type === 'logout')).toEqual(['logout']);
+      expect(events.filter((event) => event.type === 'sign-in.succeeded').length).toBeGreaterThanOrEqual(3);
     });
 
     it('signed-out posts go back to the account page without changing anything', async () => {

@@ -53,6 +53,9 @@ export async function switchAccount(
   const lookup = await loadPendingAuthorization(deps, { ...input, browserCookie: input.cookies.browser });
   if (!lookup.ok) return { kind: 'pending_refused', reason: lookup.reason };
   const signedIn = await currentSignIn(deps, input.realm, input.cookies.session);
-  if (signedIn) await endSession(deps, signedIn.session);
+  if (signedIn) {
+    await endSession(deps, signedIn.session);
+    await deps.securityEvents?.logout(input.realm, signedIn.user);
+  }
   return { ...stepPage(input.realm, 'show_login', lookup.pending.id), sessionEnded: signedIn !== undefined };
 }
