@@ -66,6 +66,8 @@ export interface Stack {
   /** The confidential client the demo API introspects with; tests may introspect with it too. */
   readonly introspectionClient: ConfidentialClient;
   issuer(realm: string): string;
+  /** Runs a `gatehouse` admin command (JSON output) against the running server's database. */
+  gatehouse(args: readonly string[]): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -162,6 +164,7 @@ export async function startStack(userSpecs: readonly UserSpec[], options: StackO
       users,
       introspectionClient,
       issuer: (realm) => `${gatehouseUrl}/system/auth/${realm}`,
+      gatehouse: async (args) => JSON.parse(await run('gatehouse', [CLI, ...args, '--database', database, '--json'])),
       stop: () => stopAll(services, dir),
     };
   } catch (error) {
