@@ -16,7 +16,7 @@ export async function rotateKeys(
   input: { tenant?: string },
   caller: AdminCaller = CLI_CALLER,
 ): Promise<{ tenant: string; kid: string; previous_keys_published_until: number }> {
-  const tenant = await requireTenantRecord(ctx, input.tenant, caller, { allowSystem: caller === CLI_CALLER });
+  const tenant = await requireTenantRecord(ctx, input.tenant, caller, { allowSystem: caller.actor.kind === 'system' });
   const { kid } = await ctx.keys.rotate(tenant.id);
   const until = ctx.clock.nowSeconds() + ctx.config.retiredKeyPublishSeconds;
   // The key manager commits the rotation in its own transaction; the event follows it.
@@ -36,7 +36,7 @@ export async function listKeys(
   input: { tenant?: string },
   caller: AdminCaller = CLI_CALLER,
 ): Promise<{ items: KeyView[]; next_cursor: null }> {
-  const tenant = await requireTenantRecord(ctx, input.tenant, caller, { allowSystem: caller === CLI_CALLER });
+  const tenant = await requireTenantRecord(ctx, input.tenant, caller, { allowSystem: caller.actor.kind === 'system' });
   const now = ctx.clock.nowSeconds();
   const keys = await ctx.repos.signingKeys.listAll(tenant.id);
   return {
