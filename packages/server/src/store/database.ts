@@ -5,19 +5,24 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { hotPathOf, postgresHotPath, registerHotPath, sqliteHotPath, type HotPath } from './hot-path.js';
+import { kyselyConnection, StatementCache } from './sqlite/statement-cache.js';
+import { InlineWriter, ThreadWriter, type SqliteWriter } from './sqlite/writer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  /** Prepared reads and group-committed writes for the hot-path repositories. */
+  readonly hot: HotPath;
   close(): Promise<void>;
 }
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL only: the schema to use (created if missing); tests isolate themselves this way. */
   readonly schema?: string;
-  /** PostgreSQL only: pool size. Default 10. */
+  /** PostgreSQL only: pool size. Default 20 (GATEHOUSE_DATABASE_POOL_SIZE). */
   readonly poolSize?: number;
   /**
    * SQLite only: FULL (default) syncs every commit to disk, so nothing committed is lost even
@@ -25,6 +30,11 @@ export interface OpenDatabaseOptions {
    * on an OS crash, for about twice the write throughput.
    */
   readonly sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /**
+   * SQLite file only: where group commits run. 'thread' (default): a writer thread with its own
+   * connection, so the event loop never waits for the disk; 'inline': on the main connection.
+   */
+  readonly sqliteWriter?: 'thread' | 'inline';
 }
 
 // int8 (bigint) columns hold epoch seconds, well inside Number's safe range.
@@ -40,22 +50,48 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
     const pool = new pg.Pool({
       connectionString: url,
-      max: options.poolSize ?? 10,
+      max: options.poolSize ?? defaultPoolSize(),
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    const hot = postgresHotPath(pool, db);
+    registerHotPath(db, hot);
+    return { db, dialect: 'postgres', hot, close: () => db.destroy() };
   }
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
+  const synchronous = options.sqliteSynchronous ?? 'FULL';
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
+  sqlite.pragma(`synchronous = ${synchronous}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const statements = new StatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselyConnection(sqlite, statements) }) });
+  // An in-memory database lives in this connection only: its writer cannot be another thread.
+  const writer: SqliteWriter =
+    path === ':memory:' || options.sqliteWriter === 'inline'
+      ? new InlineWriter(sqlite, statements)
+      : new ThreadWriter(path, synchronous);
+  const hot = sqliteHotPath(statements, writer);
+  registerHotPath(db, hot);
+  return {
+    db,
+    dialect: 'sqlite',
+    hot,
+    close: async () => {
+      await writer.close();
+      await db.destroy();
+    },
+  };
 }
+
+function defaultPoolSize(): number {
+  const configured = Number(process.env.GATEHOUSE_DATABASE_POOL_SIZE);
+  return Number.isInteger(configured) && configured > 0 ? configured : 20;
+}
+
+export { hotPathOf };
 
 /** Brings the schema up to date. Safe to run on every start and from several processes. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
