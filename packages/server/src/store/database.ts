@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { type ChangeFeed, PostgresChangeFeed, sqliteChangeFeed } from './change-feed.js';
 import { hotPathOf, postgresHotPath, registerHotPath, sqliteHotPath, type HotPath } from './hot-path.js';
 import { kyselyConnection, StatementCache } from './sqlite/statement-cache.js';
 import { InlineWriter, ThreadWriter, type SqliteWriter } from './sqlite/writer.js';
@@ -16,6 +17,8 @@ export interface DatabaseHandle {
   readonly dialect: Dialect;
   /** Prepared reads and group-committed writes for the hot-path repositories. */
   readonly hot: HotPath;
+  /** Tells caches when tenants, scopes, clients or signing keys changed, in any process. */
+  readonly changes: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -48,15 +51,22 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
   if (/^postgres(ql)?:\/\//.test(url)) {
     const schema = options.schema;
     if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: options.poolSize ?? defaultPoolSize(),
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
-    });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const connection = { connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) };
+    const pool = new pg.Pool({ ...connection, max: options.poolSize ?? defaultPoolSize() });
+    const changes = new PostgresChangeFeed(pool, connection);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [changes.plugin] });
     const hot = postgresHotPath(pool, db);
-    registerHotPath(db, hot);
-    return { db, dialect: 'postgres', hot, close: () => db.destroy() };
+    registerHotPath(db, hot, changes);
+    return {
+      db,
+      dialect: 'postgres',
+      hot,
+      changes,
+      close: async () => {
+        await changes.close();
+        await db.destroy();
+      },
+    };
   }
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -74,11 +84,13 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
       ? new InlineWriter(sqlite, statements)
       : new ThreadWriter(path, synchronous);
   const hot = sqliteHotPath(statements, writer);
-  registerHotPath(db, hot);
+  const changes = sqliteChangeFeed(statements);
+  registerHotPath(db, hot, changes);
   return {
     db,
     dialect: 'sqlite',
     hot,
+    changes,
     close: async () => {
       await writer.close();
       await db.destroy();

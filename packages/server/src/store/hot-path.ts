@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
+import type { ChangeFeed } from './change-feed.js';
 import type { Dialect } from './database.js';
 import { POSTGRES_WRITE_OPERATIONS, type PostgresContext } from './postgres/write-operations.js';
 import type { Database } from './schema.js';
@@ -60,15 +61,24 @@ export function postgresHotPath(pool: pg.Pool, db: Kysely<Database>): HotPath {
   };
 }
 
-const registry = new WeakMap<Kysely<Database>, HotPath>();
+const registry = new WeakMap<Kysely<Database>, { hot: HotPath; changes: ChangeFeed }>();
 
 /** Remembers the hot path of a Kysely instance, so repositories built from `db` alone find it. */
-export function registerHotPath(db: Kysely<Database>, hot: HotPath): void {
-  registry.set(db, hot);
+export function registerHotPath(db: Kysely<Database>, hot: HotPath, changes: ChangeFeed): void {
+  registry.set(db, { hot, changes });
+}
+
+function registered(db: Kysely<Database>): { hot: HotPath; changes: ChangeFeed } {
+  const entry = registry.get(db);
+  if (!entry) throw new Error('this Kysely instance was not opened with openDatabase(): no hot path for it');
+  return entry;
 }
 
 export function hotPathOf(db: Kysely<Database>): HotPath {
-  const hot = registry.get(db);
-  if (!hot) throw new Error('this Kysely instance was not opened with openDatabase(): no hot path for it');
-  return hot;
+  return registered(db).hot;
+}
+
+/** The change feed of the database `db` was opened on (for caches). */
+export function changeFeedOf(db: Kysely<Database>): ChangeFeed {
+  return registered(db).changes;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AuthorizationCodeRepository } from './authorization-codes.repository.js';
-import { ClientRepository } from './clients.repository.js';
+import { CachedClientRepository, CachedTenantRepository } from './cached-repositories.js';
+import type { ClientRepository } from './clients.repository.js';
 import { ConsentRepository } from './consents.repository.js';
 import { LoginFailureRepository } from './login-failures.repository.js';
 import { PendingAuthorizationRepository } from './pending-authorizations.repository.js';
@@ -9,7 +10,8 @@ import { RevokedTokenRepository } from './revoked-tokens.repository.js';
 import type { Database } from './schema.js';
 import { SessionRepository } from './sessions.repository.js';
 import { SigningKeyRepository } from './signing-keys.repository.js';
-import { TenantRepository } from './tenants.repository.js';
+import type { TenantRepository } from './tenants.repository.js';
+import { changeFeedOf } from './hot-path.js';
 import { UserRepository } from './users.repository.js';
 
 /** Every repository over one database handle. */
@@ -27,10 +29,12 @@ export interface Repositories {
   readonly refreshTokens: RefreshTokenRepository;
 }
 
+/** Tenants and clients are served from memory, kept current by the database's change feed. */
 export function createRepositories(db: Kysely<Database>): Repositories {
+  const changes = changeFeedOf(db);
   return {
-    tenants: new TenantRepository(db),
-    clients: new ClientRepository(db),
+    tenants: new CachedTenantRepository(db, changes),
+    clients: new CachedClientRepository(db, changes),
     users: new UserRepository(db),
     sessions: new SessionRepository(db),
     pendingAuthorizations: new PendingAuthorizationRepository(db),
