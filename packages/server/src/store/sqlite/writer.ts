@@ -74,6 +74,9 @@ export class ThreadWriter extends BatchingWriter {
     this.worker = new Worker(writerThreadSource(), {
       eval: true,
       workerData: { path, synchronous, sqliteModule: require.resolve('better-sqlite3') },
+      // The thread holds a connection and a few batches of small messages: a small heap will do
+      // and keeps the process's RSS close to what it was without the thread.
+      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 },
     });
     this.worker.unref();
     this.worker.on('message', (outcomes: WriteOutcome[]) => {
