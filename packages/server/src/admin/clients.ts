@@ -1,7 +1,7 @@
-import type { AppContext } from '../http/context.js';
-import { issuerFor } from '../http/realm.js';
+import type { AppContext } from '../context.js';
 import {
   DEFAULT_REFRESH_POLICY,
+  issuerFor,
   realmIdFor,
   type Actor,
   type Client,

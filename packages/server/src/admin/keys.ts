@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { requireTenant } from './tenants.js';
 
 /** Adds a new signing key; the old one stays published for `retiredKeyPublishSeconds`. */
