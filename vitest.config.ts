@@ -14,6 +14,13 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    // Servers started by tests (and the CLI processes they spawn) open no metrics listener, so
+    // suites running in parallel never compete for the default management port 9464.
+    env: { GATEHOUSE_METRICS_PORT: '0' },
+    reporters: [
+      'default',
+      ['json', { outputFile: 'test-results/vitest.json' }],
+      './scripts/skipped-suites-reporter.ts',
+    ],
   },
 });

@@ -8,11 +8,13 @@ import { createScope, createTenant } from './admin/tenants.js';
 import { createUser, revokeConsent, setUserDisabled, setUserPassword } from './admin/users.js';
 import { ConfigError, loadConfig, type GatehouseConfig } from './config.js';
 import { createContext, type AppContext } from './context.js';
+import type { RunningServer } from './server.js';
+import { StartupError } from './startup-errors.js';
 import { migrateToLatest, openDatabase } from './store/database.js';
 
 const USAGE = `gatehouse <command> [options]   (every command accepts --json and --database)
 
-  start [--port N] [--host H] [--public-url URL] [--demo]
+  start [--port N] [--host H] [--public-url URL] [--metrics-port N] [--shutdown-timeout SECONDS] [--demo]
   migrate
   tenant create --id ID --name NAME --api-domain URL
   scope create --tenant ID --name SCOPE --description TEXT
@@ -37,6 +39,8 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'public-url': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
   demo: { type: 'boolean' },
   id: { type: 'string' },
   name: { type: 'string' },
@@ -201,6 +205,8 @@ async function main(argv: string[]): Promise<number> {
       port: flags.port,
       host: flags.host,
       publicUrl: flags['public-url'],
+      metricsPort: flags['metrics-port'],
+      shutdownTimeoutSeconds: flags['shutdown-timeout'],
     });
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message, json);
@@ -228,10 +234,19 @@ async function main(argv: string[]): Promise<number> {
 async function start(config: GatehouseConfig, demo: boolean, json: boolean): Promise<number> {
   // Loaded here so admin commands never load the web layer (Fastify).
   const { startServer } = await import('./server.js');
-  const server = await startServer(config, { seedDemo: demo ? seedDemo : undefined });
+  let server: RunningServer;
+  try {
+    server = await startServer(config, { ...(demo ? { seedDemo } : {}) });
+  } catch (error) {
+    // Port in use, database unreachable or missing: one plain line, exit 1.
+    if (!(error instanceof StartupError)) throw error;
+    process.stderr.write(json ? `${JSON.stringify({ error: error.message })}\n` : `gatehouse: ${error.message}\n`);
+    return 1;
+  }
   const lines = [
     `Gatehouse listening on http://${config.host}:${server.port} (public URL ${config.publicUrl})`,
     `database: ${server.database.dialect}`,
+    server.metricsPort === undefined ? 'metrics: off' : `metrics: http://${config.host}:${server.metricsPort}/metrics`,
   ];
   if (server.demo?.created && server.demo.metadata) {
     lines.push(
@@ -249,8 +264,8 @@ async function start(config: GatehouseConfig, demo: boolean, json: boolean): Pro
       : `${lines.join('\n')}\n`,
   );
   return new Promise<number>((resolve) => {
-    const stop = (): void => {
-      void server.close().then(() => resolve(0));
+    const stop = (signal: NodeJS.Signals): void => {
+      void server.close(signal).then(() => resolve(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -1,4 +1,5 @@
 import type { GatehouseConfig } from './config.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import { KeyManager } from './keys/key-manager.js';
 import { hashSecret, verifySecret } from './lib/passwords.js';
 import { systemClock, systemRandom } from './lib/random.js';
@@ -13,6 +14,8 @@ export interface AppContext {
   readonly keys: KeyManager;
   readonly clock: Clock;
   readonly random: Random;
+  /** Where routes count protocol events (tokens issued, sign-ins, lockouts, reuse, revocations). */
+  readonly metrics: Metrics;
   readonly passwords: {
     hash(secret: string): Promise<string>;
     verify(hash: string, secret: string): Promise<boolean>;
@@ -24,7 +27,7 @@ export interface AppContext {
 export async function createContext(
   config: GatehouseConfig,
   database: DatabaseHandle,
-  overrides: { clock?: Clock; random?: Random } = {},
+  overrides: { clock?: Clock; random?: Random; metrics?: Metrics } = {},
 ): Promise<AppContext> {
   const clock = overrides.clock ?? systemClock;
   const random = overrides.random ?? systemRandom;
@@ -40,6 +43,7 @@ export async function createContext(
     }),
     clock,
     random,
+    metrics: overrides.metrics ?? createMetrics(),
     passwords: { hash: hashSecret, verify: verifySecret },
     dummyPasswordHash: () => (dummyHash ??= hashSecret(random.token(16))),
   };

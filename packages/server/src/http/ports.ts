@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { countingLockouts } from '../observability/counting.js';
 import type { SignInFlowDeps } from '../protocol/authorize/flow.js';
 import { BUILT_IN_SCOPES } from '../protocol/built-in-scopes.js';
 import type { LogoutDeps } from '../protocol/logout.js';
@@ -20,7 +21,7 @@ export function signInFlowDeps(ctx: AppContext): SignInFlowDeps {
     clients: repos.clients,
     scopes: repos.tenants,
     codes: repos.codes,
-    loginFailures: repos.loginFailures,
+    loginFailures: countingLockouts(repos.loginFailures, ctx.metrics, config.loginMaxFailures),
     verifyPassword: ctx.passwords.verify,
     dummyPasswordHash: () => ctx.dummyPasswordHash(),
     clock: ctx.clock,

@@ -1,5 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type LogEvent, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -38,6 +38,13 @@ export interface OpenDatabaseOptions {
    * connection, so the event loop never waits for the disk; 'inline': on the main connection.
    */
   readonly sqliteWriter?: 'thread' | 'inline';
+  /**
+   * Called after every statement (commits included) with its SQL and duration: the metrics hook.
+   * SQLite group commits report one `COMMIT` per batch, timed over the whole batch transaction.
+   */
+  readonly onQuery?: (sql: string, seconds: number) => void;
+  /** Called after every group commit with the number of write operations it held. */
+  readonly onCommitBatch?: (size: number) => void;
 }
 
 // int8 (bigint) columns hold epoch seconds, well inside Number's safe range.
@@ -51,11 +58,20 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
   if (/^postgres(ql)?:\/\//.test(url)) {
     const schema = options.schema;
     if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-    const connection = { connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) };
+    const connection = {
+      connectionString: url,
+      // An unreachable server fails start-up with a clear message instead of hanging.
+      connectionTimeoutMillis: 10_000,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    };
     const pool = new pg.Pool({ ...connection, max: options.poolSize ?? defaultPoolSize() });
     const changes = new PostgresChangeFeed(pool, connection);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [changes.plugin] });
-    const hot = postgresHotPath(pool, db);
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool }),
+      plugins: [changes.plugin],
+      ...queryLog(options),
+    });
+    const hot = postgresHotPath(pool, db, options.onQuery);
     registerHotPath(db, hot, changes);
     return {
       db,
@@ -77,13 +93,16 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const statements = new StatementCache(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: kyselyConnection(sqlite, statements) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: kyselyConnection(sqlite, statements) }),
+    ...queryLog(options),
+  });
   // An in-memory database lives in this connection only: its writer cannot be another thread.
   const writer: SqliteWriter =
     path === ':memory:' || options.sqliteWriter === 'inline'
-      ? new InlineWriter(sqlite, statements)
-      : new ThreadWriter(path, synchronous);
-  const hot = sqliteHotPath(statements, writer);
+      ? new InlineWriter(sqlite, statements, options)
+      : new ThreadWriter(path, synchronous, options);
+  const hot = sqliteHotPath(statements, writer, options.onQuery);
   const changes = sqliteChangeFeed(statements);
   registerHotPath(db, hot, changes);
   return {
@@ -105,6 +124,13 @@ function defaultPoolSize(): number {
 
 export { hotPathOf };
 
+/** Kysely's `log` option feeding `onQuery`: it reports each statement's duration, failed ones too. */
+function queryLog(options: OpenDatabaseOptions): { log?: (event: LogEvent) => void } {
+  const onQuery = options.onQuery;
+  if (!onQuery) return {};
+  return { log: (event) => onQuery(event.query.sql, event.queryDurationMillis / 1000) };
+}
+
 /** Brings the schema up to date. Safe to run on every start and from several processes. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   // PostgreSQL: Kysely looks for its bookkeeping tables in every schema unless told which one,
@@ -121,7 +147,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
   }
 }
 

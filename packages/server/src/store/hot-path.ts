@@ -22,20 +22,32 @@ export interface HotPath {
 }
 
 /** SQLite: reads on the main connection (WAL: never blocked by the writer), writes via the writer. */
-export function sqliteHotPath(statements: StatementCache, writer: SqliteWriter): HotPath {
+export function sqliteHotPath(statements: StatementCache, writer: SqliteWriter, onQuery?: QueryHook): HotPath {
+  const timed = <T>(sql: string, run: () => T): T => {
+    if (!onQuery) return run();
+    const started = performance.now();
+    const result = run();
+    onQuery(sql, (performance.now() - started) / 1000);
+    return result;
+  };
   return {
     dialect: 'sqlite',
-    get: async <T>(sql: string, params: readonly unknown[]) => statements.prepare(sql).get(...params) as T | undefined,
-    all: async <T>(sql: string, params: readonly unknown[]) => statements.prepare(sql).all(...params) as T[],
+    get: async <T>(sql: string, params: readonly unknown[]) =>
+      timed(sql, () => statements.prepare(sql).get(...params) as T | undefined),
+    all: async <T>(sql: string, params: readonly unknown[]) =>
+      timed(sql, () => statements.prepare(sql).all(...params) as T[]),
     write: (op, args) => writer.run(op, args),
   };
 }
+
+/** The metrics hook of OpenDatabaseOptions.onQuery. */
+export type QueryHook = (sql: string, seconds: number) => void;
 
 /**
  * PostgreSQL: every statement is a named prepared statement (parsed once per pooled
  * connection), and every write operation is a single statement: one round trip.
  */
-export function postgresHotPath(pool: pg.Pool, db: Kysely<Database>): HotPath {
+export function postgresHotPath(pool: pg.Pool, db: Kysely<Database>, onQuery?: QueryHook): HotPath {
   const names = new Map<string, { name: string; text: string }>();
   const statement = (sql: string) => {
     let entry = names.get(sql);
@@ -46,8 +58,12 @@ export function postgresHotPath(pool: pg.Pool, db: Kysely<Database>): HotPath {
     }
     return entry;
   };
-  const query = (sql: string, params: readonly unknown[]) =>
-    pool.query({ ...statement(sql), values: params as unknown[] });
+  const query = async (sql: string, params: readonly unknown[]) => {
+    const started = performance.now();
+    const result = await pool.query({ ...statement(sql), values: params as unknown[] });
+    onQuery?.(sql, (performance.now() - started) / 1000);
+    return result;
+  };
   const context: PostgresContext = { query, db };
   return {
     dialect: 'postgres',

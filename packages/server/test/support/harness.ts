@@ -5,7 +5,7 @@ import { createClient } from '../../src/admin/clients.js';
 import { createScope, createTenant } from '../../src/admin/tenants.js';
 import { createUser } from '../../src/admin/users.js';
 import { loadConfig, type GatehouseConfig } from '../../src/config.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp, type BuildAppOptions } from '../../src/http/app.js';
 import type { AppContext } from '../../src/context.js';
 import type { Clock } from '../../src/protocol/ports.js';
 import {
@@ -91,6 +91,8 @@ export interface TestServer {
 export interface TestServerOptions {
   readonly dialect?: DialectName;
   readonly config?: Partial<Record<keyof GatehouseConfig, string | number>>;
+  /** Where the app logs (default: nowhere), e.g. a stream the test reads. */
+  readonly logger?: BuildAppOptions['logger'];
 }
 
 /**
@@ -101,7 +103,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   const { database, cleanup } = await openTestDatabase(options.dialect ?? 'sqlite');
   const config = loadConfig({ database: ':memory:', publicUrl: PUBLIC_URL, ...options.config }, {});
   const clock = new TestClock();
-  const { app, context } = await buildApp({ config, database, clock, logger: false });
+  const { app, context } = await buildApp({ config, database, clock, logger: options.logger ?? false });
   await createTenant(context, { id: TENANT, name: 'Acme Support', apiDomain: API_DOMAIN });
   await createScope(context, {
     tenant: TENANT,

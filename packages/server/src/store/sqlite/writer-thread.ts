@@ -42,7 +42,9 @@ function flush() {
   scheduled = false;
   const batch = queue;
   queue = [];
-  parentPort.postMessage(runBatch(sqlite, prepare, operations, batch));
+  const started = performance.now();
+  const outcomes = runBatch(sqlite, prepare, operations, batch);
+  parentPort.postMessage({ outcomes, seconds: (performance.now() - started) / 1000 });
 }
 parentPort.on('message', (message) => {
   if (message === 'close') {

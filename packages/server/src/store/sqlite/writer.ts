@@ -27,6 +27,12 @@ export class WriteError extends Error {
   }
 }
 
+/** Metrics hooks (OpenDatabaseOptions): each group commit reports as one COMMIT and its size. */
+export interface WriterHooks {
+  readonly onQuery?: (sql: string, seconds: number) => void;
+  readonly onCommitBatch?: (size: number) => void;
+}
+
 interface Waiter {
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -36,6 +42,8 @@ abstract class BatchingWriter implements SqliteWriter {
   protected readonly waiters = new Map<number, Waiter>();
   private nextId = 1;
 
+  constructor(private readonly hooks: WriterHooks) {}
+
   run<K extends WriteOperationName>(op: K, args: WriteArgs<K>): Promise<WriteResult<K>> {
     const id = this.nextId++;
     return new Promise<WriteResult<K>>((resolve, reject) => {
@@ -44,7 +52,11 @@ abstract class BatchingWriter implements SqliteWriter {
     });
   }
 
-  protected settle(outcomes: readonly WriteOutcome[]): void {
+  protected settle(outcomes: readonly WriteOutcome[], seconds?: number): void {
+    if (seconds !== undefined) {
+      this.hooks.onQuery?.('COMMIT', seconds);
+      this.hooks.onCommitBatch?.(outcomes.length);
+    }
     for (const outcome of outcomes) {
       const waiter = this.waiters.get(outcome.id);
       if (!waiter) continue;
@@ -68,8 +80,8 @@ export class ThreadWriter extends BatchingWriter {
   private failed: Error | undefined;
   private referenced = false;
 
-  constructor(path: string, synchronous: 'FULL' | 'NORMAL') {
-    super();
+  constructor(path: string, synchronous: 'FULL' | 'NORMAL', hooks: WriterHooks = {}) {
+    super(hooks);
     const require = createRequire(import.meta.url);
     this.worker = new Worker(writerThreadSource(), {
       eval: true,
@@ -79,8 +91,8 @@ export class ThreadWriter extends BatchingWriter {
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 },
     });
     this.worker.unref();
-    this.worker.on('message', (outcomes: WriteOutcome[]) => {
-      this.settle(outcomes);
+    this.worker.on('message', (batch: { outcomes: WriteOutcome[]; seconds: number }) => {
+      this.settle(batch.outcomes, batch.seconds);
       this.updateReference();
     });
     const fail = (error: Error) => {
@@ -130,8 +142,9 @@ export class InlineWriter extends BatchingWriter {
   constructor(
     private readonly sqlite: SqliteDatabase.Database,
     private readonly statements: StatementCache,
+    hooks: WriterHooks = {},
   ) {
-    super();
+    super(hooks);
   }
 
   protected submit(request: WriteRequest): void {
@@ -155,7 +168,9 @@ export class InlineWriter extends BatchingWriter {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    this.settle(runBatch(this.sqlite, (sql) => this.statements.prepare(sql), SQLITE_WRITE_OPERATIONS, batch));
+    const started = performance.now();
+    const outcomes = runBatch(this.sqlite, (sql) => this.statements.prepare(sql), SQLITE_WRITE_OPERATIONS, batch);
+    this.settle(outcomes, (performance.now() - started) / 1000);
   }
 
   async close(): Promise<void> {
