@@ -84,6 +84,23 @@ describe('group commit on a SQLite file (writer thread)', () => {
     for (const h of fresh) expect(await repos.codes.findByHash(h)).toBeDefined();
   });
 
+  it('reports every write operation in the commit batches of the metrics hook', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-group-commit-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const sizes: number[] = [];
+    const commits: string[] = [];
+    const database = openDatabase(join(dir, 'gatehouse.sqlite'), {
+      onCommitBatch: (size) => sizes.push(size),
+      onQuery: (sql) => commits.push(sql),
+    });
+    cleanups.push(() => database.close());
+    await migrateToLatest(database.db);
+    const repos = createRepositories(database.db);
+    await Promise.all(Array.from({ length: 50 }, () => repos.codes.insert(code(hash()))));
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(50);
+    expect(commits.filter((sql) => sql === 'COMMIT')).toHaveLength(sizes.length);
+  });
+
   it('a write made through the thread is visible at once to a read on the main connection', async () => {
     const { database } = await openFile();
     const repos = createRepositories(database.db);
