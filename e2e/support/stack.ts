@@ -184,6 +184,8 @@ async function seed(
 ): Promise<{ users: Record<string, SeededUser>; introspectionClient: { clientId: string; clientSecret: string } }> {
   const gatehouse = async (args: string[], stdin?: string) =>
     JSON.parse(await run('gatehouse', [CLI, ...args, '--database', database, '--json'], { stdin }));
+  // Only migrate creates a database file (issue 9: a typo'd --database is an error elsewhere).
+  await gatehouse(['migrate']);
   await gatehouse(['tenant', 'create', '--id', TENANT, '--name', 'Demo Tenant', '--api-domain', apiUrl]);
   // After the tenant, the rest in parallel: SQLite serialises the writes (busy timeout), and the
   // password hashing of each user runs in its own process.
@@ -250,6 +252,8 @@ async function seed(
       'global',
       '--redirect-uri',
       `${apiUrl}/unused`,
+      // It only calls introspection (issue 12: a client without scopes must say so).
+      '--no-scopes',
     ]);
     return { clientId: created.client_id as string, clientSecret: created.client_secret as string };
   };

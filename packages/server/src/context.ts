@@ -1,3 +1,5 @@
+import { AuditLog } from './admin/audit.js';
+import { SecurityEvents } from './admin/security-events.js';
 import type { GatehouseConfig } from './config.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { KeyManager } from './keys/key-manager.js';
@@ -22,6 +24,12 @@ export interface AppContext {
   };
   /** argon2id hash verified for unknown users so sign-in timing does not reveal them (made on first use). */
   dummyPasswordHash(): Promise<string>;
+  /** The audit trail (admin changes and security events). */
+  readonly audit: AuditLog;
+  /** Security events (sign-in, consent, logout, refresh-token reuse) for the audit trail. */
+  readonly securityEvents: SecurityEvents;
+  /** Runs `work` in one database transaction, with repositories bound to it. */
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
 }
 
 export async function createContext(
@@ -33,6 +41,7 @@ export async function createContext(
   const random = overrides.random ?? systemRandom;
   const repos = createRepositories(database.db);
   let dummyHash: Promise<string> | undefined;
+  const audit = new AuditLog(repos, clock, random);
   return {
     config,
     repos,
@@ -46,5 +55,8 @@ export async function createContext(
     metrics: overrides.metrics ?? createMetrics(),
     passwords: { hash: hashSecret, verify: verifySecret },
     dummyPasswordHash: () => (dummyHash ??= hashSecret(random.token(16))),
+    audit,
+    securityEvents: new SecurityEvents(audit),
+    transaction: (work) => database.db.transaction().execute((trx) => work(createRepositories(trx))),
   };
 }

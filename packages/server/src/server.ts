@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { ClientMetadata } from './admin/clients.js';
+import { ensureSystemTenant } from './admin/system-tenant.js';
 import type { GatehouseConfig } from './config.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './context.js';
@@ -70,6 +71,7 @@ export async function startServer(config: GatehouseConfig, options: StartServerO
     app = built.app;
     const { context } = built;
     const demo = options.seedDemo ? await options.seedDemo(context) : undefined;
+    await ensureSystemTenant(context);
     for (const tenant of await context.repos.tenants.list()) await context.keys.ensureKey(tenant.id);
     if (config.metricsPort !== 0) {
       try {

@@ -6,6 +6,7 @@ import { registerObservability } from '../observability/register.js';
 import type { Clock, Random } from '../protocol/ports.js';
 import type { DatabaseHandle } from '../store/database.js';
 import { createContext, type AppContext } from '../context.js';
+import { registerAdminApi } from './admin/index.js';
 import { errorHandler, sendNotFound } from './error-mapper.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
 import { registerConsentRoutes } from './routes/consent.js';
@@ -53,6 +54,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   });
   const metrics = options.metrics ?? createMetrics();
   const context = await createContext(config, database, { clock: options.clock, random: options.random, metrics });
+  context.audit.attachLogger(app.log.child({ component: 'audit' }));
 
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -74,5 +76,6 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   registerIntrospectionRoute(app, context);
   registerUserInfoRoute(app, context);
   registerLogoutRoute(app, context);
+  await registerAdminApi(app, context);
   return { app, context };
 }

@@ -1,3 +1,4 @@
+import './route-config.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InsufficientScope, InvalidRequest, InvalidToken, OAuthError, ServerError } from '../protocol/errors.js';
 import { InvalidClientBasic } from '../protocol/client-authentication.js';
@@ -77,7 +78,7 @@ export function toOAuthError(error: unknown, request: FastifyRequest): OAuthErro
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof UnknownRealm) return sendNotFound(request, reply);
   const oauthError = toOAuthError(error, request);
-  if ((request.routeOptions.config as { html?: boolean } | undefined)?.html) {
+  if (request.routeOptions.config?.html) {
     setPageHeaders(reply);
     const message =
       oauthError.status >= 500 ? 'Something went wrong on our side. Please try again.' : oauthError.description;
@@ -93,7 +94,7 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
 }
 
 export function sendNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if ((request.routeOptions.config as { html?: boolean } | undefined)?.html) {
+  if (request.routeOptions.config?.html) {
     setPageHeaders(reply);
     return reply.code(404).send(
       renderMessagePage({

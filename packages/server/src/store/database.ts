@@ -1,5 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type LogEvent, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type LogEvent, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -71,6 +71,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
       plugins: [changes.plugin],
       ...queryLog(options),
     });
+    migrationSchemas.set(db, schema ?? 'public');
     const hot = postgresHotPath(pool, db, options.onQuery);
     registerHotPath(db, hot, changes);
     return {
@@ -131,14 +132,16 @@ function queryLog(options: OpenDatabaseOptions): { log?: (event: LogEvent) => vo
   return { log: (event) => onQuery(event.query.sql, event.queryDurationMillis / 1000) };
 }
 
+/**
+ * PostgreSQL: the schema each handle's migration tables live in. Kysely's Migrator, when not told,
+ * looks for its tables in every schema of the database, so a second schema with migrations (tests
+ * isolate themselves this way) made it skip creating its lock table and fail.
+ */
+const migrationSchemas = new WeakMap<Kysely<Database>, string>();
+
 /** Brings the schema up to date. Safe to run on every start and from several processes. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  // PostgreSQL: Kysely looks for its bookkeeping tables in every schema unless told which one,
-  // so another schema's migration in progress (a parallel test run) would fool it.
-  const schema =
-    hotPathOf(db).dialect === 'postgres'
-      ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0]?.schema
-      : undefined;
+  const schema = migrationSchemas.get(db);
   const migrator = new Migrator({
     db,
     provider: migrationProvider,

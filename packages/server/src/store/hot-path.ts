@@ -1,11 +1,17 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type pg from 'pg';
 import type { ChangeFeed } from './change-feed.js';
 import type { Dialect } from './database.js';
 import { POSTGRES_WRITE_OPERATIONS, type PostgresContext } from './postgres/write-operations.js';
 import type { Database } from './schema.js';
 import type { StatementCache } from './sqlite/statement-cache.js';
-import type { WriteArgs, WriteOperationName, WriteResult } from './sqlite/write-operations.js';
+import {
+  type Prepare,
+  SQLITE_WRITE_OPERATIONS,
+  type WriteArgs,
+  type WriteOperationName,
+  type WriteResult,
+} from './sqlite/write-operations.js';
 import type { SqliteWriter } from './sqlite/writer.js';
 
 /**
@@ -19,6 +25,12 @@ export interface HotPath {
   all<T>(sql: string, params: readonly unknown[]): Promise<T[]>;
   /** Resolves once the commit holding the write is durable. */
   write<K extends WriteOperationName>(op: K, args: WriteArgs<K>): Promise<WriteResult<K>>;
+  /**
+   * The same statements inside a Kysely transaction of this database (an admin change and its
+   * audit event): they run in that transaction, not in a group commit (which would wait for the
+   * transaction's write lock while the transaction waits for it).
+   */
+  bindTo(trx: Kysely<Database>): HotPath;
 }
 
 /** SQLite: reads on the main connection (WAL: never blocked by the writer), writes via the writer. */
@@ -30,14 +42,23 @@ export function sqliteHotPath(statements: StatementCache, writer: SqliteWriter, 
     onQuery(sql, (performance.now() - started) / 1000);
     return result;
   };
-  return {
+  const get = async <T>(sql: string, params: readonly unknown[]) =>
+    timed(sql, () => statements.prepare(sql).get(...params) as T | undefined);
+  const all = async <T>(sql: string, params: readonly unknown[]) =>
+    timed(sql, () => statements.prepare(sql).all(...params) as T[]);
+  // A Kysely transaction of SQLite runs on this very connection: its operations run there, now.
+  const bound: HotPath = {
     dialect: 'sqlite',
-    get: async <T>(sql: string, params: readonly unknown[]) =>
-      timed(sql, () => statements.prepare(sql).get(...params) as T | undefined),
-    all: async <T>(sql: string, params: readonly unknown[]) =>
-      timed(sql, () => statements.prepare(sql).all(...params) as T[]),
-    write: (op, args) => writer.run(op, args),
+    get,
+    all,
+    write: async (op, args) =>
+      (SQLITE_WRITE_OPERATIONS[op] as (p: Prepare, a: typeof args) => WriteResult<typeof op>)(
+        (sql) => statements.prepare(sql),
+        args,
+      ),
+    bindTo: () => bound,
   };
+  return { dialect: 'sqlite', get, all, write: (op, args) => writer.run(op, args), bindTo: () => bound };
 }
 
 /** The metrics hook of OpenDatabaseOptions.onQuery. */
@@ -64,34 +85,52 @@ export function postgresHotPath(pool: pg.Pool, db: Kysely<Database>, onQuery?: Q
     onQuery?.(sql, (performance.now() - started) / 1000);
     return result;
   };
-  const context: PostgresContext = { query, db };
+  return postgresPath({ query, db }, (trx) => {
+    // Inside a transaction: its connection, through Kysely (unnamed statements).
+    const inTrx = async (sql: string, params: readonly unknown[]) => {
+      const result = await trx.executeQuery(CompiledQuery.raw(statement(sql).text, params as unknown[]));
+      const rows = result.rows as Record<string, unknown>[];
+      return { rows, rowCount: result.numAffectedRows === undefined ? rows.length : Number(result.numAffectedRows) };
+    };
+    return postgresPath({ query: inTrx, db: trx }, () => {
+      throw new Error('nested transactions are not supported');
+    });
+  });
+}
+
+function postgresPath(context: PostgresContext, bindTo: (trx: Kysely<Database>) => HotPath): HotPath {
   return {
     dialect: 'postgres',
-    get: async <T>(sql: string, params: readonly unknown[]) => (await query(sql, params)).rows[0] as T | undefined,
-    all: async <T>(sql: string, params: readonly unknown[]) => (await query(sql, params)).rows as T[],
+    get: async <T>(sql: string, params: readonly unknown[]) =>
+      (await context.query(sql, params)).rows[0] as T | undefined,
+    all: async <T>(sql: string, params: readonly unknown[]) => (await context.query(sql, params)).rows as T[],
     write: (op, args) =>
       (POSTGRES_WRITE_OPERATIONS[op] as (ctx: PostgresContext, a: typeof args) => Promise<WriteResult<typeof op>>)(
         context,
         args,
       ),
+    bindTo,
   };
 }
 
-const registry = new WeakMap<Kysely<Database>, { hot: HotPath; changes: ChangeFeed }>();
+// Keyed by the dialect adapter, which a Kysely instance shares with its transactions.
+const registry = new WeakMap<object, { hot: HotPath; changes: ChangeFeed }>();
 
 /** Remembers the hot path of a Kysely instance, so repositories built from `db` alone find it. */
 export function registerHotPath(db: Kysely<Database>, hot: HotPath, changes: ChangeFeed): void {
-  registry.set(db, { hot, changes });
+  registry.set(db.getExecutor().adapter, { hot, changes });
 }
 
 function registered(db: Kysely<Database>): { hot: HotPath; changes: ChangeFeed } {
-  const entry = registry.get(db);
+  const entry = registry.get(db.getExecutor().adapter);
   if (!entry) throw new Error('this Kysely instance was not opened with openDatabase(): no hot path for it');
   return entry;
 }
 
+/** The hot path of `db`, or of the database a transaction `db` belongs to, bound to it. */
 export function hotPathOf(db: Kysely<Database>): HotPath {
-  return registered(db).hot;
+  const { hot } = registered(db);
+  return db.isTransaction ? hot.bindTo(db) : hot;
 }
 
 /** The change feed of the database `db` was opened on (for caches). */

@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import { AuthorizationCodeRepository } from './authorization-codes.repository.js';
+import { AdministratorRepository, ApiKeyRepository } from './administrators.repository.js';
+import { AuditEventRepository } from './audit-events.repository.js';
 import { CachedClientRepository, CachedTenantRepository } from './cached-repositories.js';
-import type { ClientRepository } from './clients.repository.js';
+import { ClientAdminQueries, ClientRepository } from './clients.repository.js';
+import { SettingsRepository } from './settings.repository.js';
 import { ConsentRepository } from './consents.repository.js';
 import { LoginFailureRepository } from './login-failures.repository.js';
 import { PendingAuthorizationRepository } from './pending-authorizations.repository.js';
@@ -10,7 +13,7 @@ import { RevokedTokenRepository } from './revoked-tokens.repository.js';
 import type { Database } from './schema.js';
 import { SessionRepository } from './sessions.repository.js';
 import { SigningKeyRepository } from './signing-keys.repository.js';
-import type { TenantRepository } from './tenants.repository.js';
+import { TenantRepository } from './tenants.repository.js';
 import { changeFeedOf } from './hot-path.js';
 import { UserRepository } from './users.repository.js';
 
@@ -27,14 +30,20 @@ export interface Repositories {
   readonly signingKeys: SigningKeyRepository;
   readonly loginFailures: LoginFailureRepository;
   readonly refreshTokens: RefreshTokenRepository;
+  readonly clientAdmin: ClientAdminQueries;
+  readonly auditEvents: AuditEventRepository;
+  readonly administrators: AdministratorRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly settings: SettingsRepository;
 }
 
 /** Tenants and clients are served from memory, kept current by the database's change feed. */
 export function createRepositories(db: Kysely<Database>): Repositories {
-  const changes = changeFeedOf(db);
+  // Inside a transaction, reads must see its own uncommitted changes: no cache there.
+  const changes = db.isTransaction ? undefined : changeFeedOf(db);
   return {
-    tenants: new CachedTenantRepository(db, changes),
-    clients: new CachedClientRepository(db, changes),
+    tenants: changes ? new CachedTenantRepository(db, changes) : new TenantRepository(db),
+    clients: changes ? new CachedClientRepository(db, changes) : new ClientRepository(db),
     users: new UserRepository(db),
     sessions: new SessionRepository(db),
     pendingAuthorizations: new PendingAuthorizationRepository(db),
@@ -44,5 +53,10 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     signingKeys: new SigningKeyRepository(db),
     loginFailures: new LoginFailureRepository(db),
     refreshTokens: new RefreshTokenRepository(db),
+    clientAdmin: new ClientAdminQueries(db),
+    auditEvents: new AuditEventRepository(db),
+    administrators: new AdministratorRepository(db),
+    apiKeys: new ApiKeyRepository(db),
+    settings: new SettingsRepository(db),
   };
 }

@@ -53,6 +53,17 @@ export class SigningKeyRepository {
     return row && toRecord(row);
   }
 
+  /** Every key of the tenant, newest first, without private parts (for administrators). */
+  async listAll(tenantId: string): Promise<{ kid: string; alg: string; createdAt: number; retireAt: number | null }[]> {
+    const rows = await this.db
+      .selectFrom('signing_keys')
+      .select(['kid', 'alg', 'created_at', 'retire_at'])
+      .where('tenant_id', '=', tenantId)
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map((row) => ({ kid: row.kid, alg: row.alg, createdAt: row.created_at, retireAt: row.retire_at }));
+  }
+
   /** Keys to publish: the active one and those whose tokens may still be alive. */
   async listPublished(tenantId: string, now: number): Promise<SigningKeyRecord[]> {
     const rows = await this.db

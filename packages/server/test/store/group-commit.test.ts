@@ -174,6 +174,27 @@ for (const dialect of testDialects('group commit')) {
       );
       expect(results.filter(Boolean)).toHaveLength(1);
     });
+
+    it('inside a Kysely transaction the operations run in it, and roll back with it', async () => {
+      const { database, cleanup } = await openTestDatabase(dialect);
+      cleanups.push(cleanup);
+      const repos = createRepositories(database.db);
+      const h = hash();
+      await expect(
+        database.db.transaction().execute(async (trx) => {
+          const inside = createRepositories(trx);
+          await inside.codes.insert(code(h));
+          expect(await inside.codes.consume(h, NOW, 'jti')).toBe(true);
+          expect(await inside.codes.findByHash(h)).toMatchObject({ consumedAt: NOW });
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await repos.codes.findByHash(h)).toBeUndefined();
+      await database.db.transaction().execute(async (trx) => {
+        await createRepositories(trx).codes.insert(code(h));
+      });
+      expect(await repos.codes.findByHash(h)).toMatchObject({ codeHash: h });
+    });
   });
 }
 

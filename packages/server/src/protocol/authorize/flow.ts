@@ -9,6 +9,7 @@ import type {
   ConsentStore,
   PendingAuthorizationStore,
   ScopeCatalogue,
+  SecurityEventSink,
   UserDirectory,
 } from '../ports.js';
 import { constantTimeEqual, hashOpaqueSecret } from '../secrets.js';
@@ -40,6 +41,7 @@ export interface SignInFlowDeps extends SessionDeps {
   readonly pendingAuthorizationTtlSeconds: number;
   readonly loginMaxFailures: number;
   readonly loginFailureWindowSeconds: number;
+  readonly securityEvents?: SecurityEventSink;
 }
 
 /** The browser's cookies as the route read them (raw values; the flow hashes them). */

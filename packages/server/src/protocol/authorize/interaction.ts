@@ -80,6 +80,7 @@ export async function submitLogin(
     input.username,
     input.password,
   );
+  await deps.securityEvents?.signIn(realm, input.username, result);
   if (!result.ok && result.reason === 'throttled')
     return { kind: 'throttled', pending, client, retryAfterSeconds: result.retryAfterSeconds };
   if (!result.ok) return { kind: 'invalid_credentials', pending, client };
@@ -166,5 +167,6 @@ export async function submitConsent(
     },
     deps.clock.nowSeconds(),
   );
+  await deps.securityEvents?.consentGranted(realm, signedIn.user, client.clientId, pending.scopes);
   return codeRedirect(deps, realm, pending, signedIn.session);
 }

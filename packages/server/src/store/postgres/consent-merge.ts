@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { ConsentRow } from '../sqlite/write-operations.js';
+import { inTransaction } from '../transaction.js';
 
 /**
  * PostgreSQL: adds scopes to an earlier consent (never narrows it). Not on the hot path (only
@@ -10,7 +11,7 @@ export class ConsentRepositoryTransaction {
   constructor(private readonly db: Kysely<Database>) {}
 
   async grant(row: ConsentRow): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       const existing = await trx
         .selectFrom('consents')
         .select('scope')

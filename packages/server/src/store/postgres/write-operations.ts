@@ -19,7 +19,7 @@ import { ConsentRepositoryTransaction } from './consent-merge.js';
 
 export interface PostgresContext {
   /** Runs one statement as a named (server-side prepared) statement. */
-  query(sql: string, params: readonly unknown[]): Promise<pg.QueryResult>;
+  query(sql: string, params: readonly unknown[]): Promise<Pick<pg.QueryResult, 'rows' | 'rowCount'>>;
   readonly db: Kysely<Database>;
 }
 
@@ -194,8 +194,7 @@ export const POSTGRES_WRITE_OPERATIONS: PgOperations = {
     await new ConsentRepositoryTransaction(ctx.db).grant(row);
     return null;
   },
-  revokeConsent: async (ctx, a) => {
-    await ctx.query('DELETE FROM consents WHERE user_id = $1 AND client_id = $2', [a.userId, a.clientId]);
-    return null;
-  },
+  revokeConsent: async (ctx, a) =>
+    ((await ctx.query('DELETE FROM consents WHERE user_id = $1 AND client_id = $2', [a.userId, a.clientId])).rowCount ??
+      0) > 0,
 };

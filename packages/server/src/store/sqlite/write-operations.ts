@@ -162,10 +162,8 @@ export const SQLITE_WRITE_OPERATIONS = {
     return null;
   },
 
-  revokeConsent: (p: Prepare, a: { userId: string; clientId: string }): null => {
-    p('DELETE FROM consents WHERE user_id = ? AND client_id = ?').run(a.userId, a.clientId);
-    return null;
-  },
+  revokeConsent: (p: Prepare, a: { userId: string; clientId: string }): boolean =>
+    p('DELETE FROM consents WHERE user_id = ? AND client_id = ?').run(a.userId, a.clientId).changes > 0,
 };
 
 export type WriteOperations = typeof SQLITE_WRITE_OPERATIONS;
