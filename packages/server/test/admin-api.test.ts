@@ -395,7 +395,7 @@ describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
       const before = await auditCount();
       const response = await call('POST', `/tenants/${TENANT}/clients`, {
         body: {
-          name: 'Bad',
+          name: 'Refused client',
           platform: 'spa',
           resource_type: 'user',
           redirect_uris: ['https://ok.test/cb', 'http://evil.test/cb'],
@@ -408,7 +408,7 @@ describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
       ]);
       const unknownScope = await call('POST', `/tenants/${TENANT}/clients`, {
         body: {
-          name: 'Bad',
+          name: 'Refused client',
           platform: 'spa',
           resource_type: 'user',
           redirect_uris: ['https://ok.test/cb'],
@@ -416,7 +416,7 @@ describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
         },
       });
       expect(unknownScope.json().errors[0].field).toBe('/scopes/0');
-      const names = (await call('GET', `/tenants/${TENANT}/clients?q=bad`)).json().items;
+      const names = (await call('GET', `/tenants/${TENANT}/clients?q=refused`)).json().items;
       expect(names).toEqual([]);
       expect(await auditCount()).toBe(before);
     });

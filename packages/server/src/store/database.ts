@@ -147,11 +147,25 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
     provider: migrationProvider,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return;
+    if (attempt < MIGRATION_ATTEMPTS && isOtherSchemaDropped(error, schema)) continue;
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
   }
+}
+
+const MIGRATION_ATTEMPTS = 3;
+
+/**
+ * Kysely's Migrator checks for its tables by introspecting every schema of the database; when
+ * another schema is dropped while that query runs, PostgreSQL answers invalid_schema_name (3F000)
+ * for it. Nothing of ours failed, so the migration is simply run again.
+ */
+function isOtherSchemaDropped(error: unknown, schema: string | undefined): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === '3F000' && typeof message === 'string' && !message.includes(`"${schema ?? 'public'}"`);
 }
 
 /** PostgreSQL: creates `schema` if it does not exist (used to isolate tests and deployments). */

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { AuthorizationCodeRepository } from './authorization-codes.repository.js';
 import { AdministratorRepository, ApiKeyRepository } from './administrators.repository.js';
 import { AuditEventRepository } from './audit-events.repository.js';
+import { BrandingRepository } from './branding.repository.js';
 import { CachedClientRepository, CachedTenantRepository } from './cached-repositories.js';
 import { ClientAdminQueries, ClientRepository } from './clients.repository.js';
 import { SettingsRepository } from './settings.repository.js';
@@ -35,6 +36,7 @@ export interface Repositories {
   readonly administrators: AdministratorRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly settings: SettingsRepository;
+  readonly branding: BrandingRepository;
 }
 
 /** Tenants and clients are served from memory, kept current by the database's change feed. */
@@ -58,5 +60,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     administrators: new AdministratorRepository(db),
     apiKeys: new ApiKeyRepository(db),
     settings: new SettingsRepository(db),
+    branding: new BrandingRepository(db),
   };
 }

@@ -158,7 +158,7 @@ export const POSTGRES_WRITE_OPERATIONS: PgOperations = {
   },
   insertPending: async (ctx, r) => {
     await ctx.query(
-      'INSERT INTO pending_authorizations (id, realm_id, tenant_id, browser_hash, csrf_token, client_id, redirect_uri, scope, state, code_challenge, nonce, user_id, created_at, expires_at, consumed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)',
+      'INSERT INTO pending_authorizations (id, realm_id, tenant_id, browser_hash, csrf_token, client_id, redirect_uri, scope, state, code_challenge, nonce, user_id, created_at, expires_at, consumed_at, login_hint, ui_locales) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)',
       [
         r.id,
         r.realm_id,
@@ -175,6 +175,8 @@ export const POSTGRES_WRITE_OPERATIONS: PgOperations = {
         r.created_at,
         r.expires_at,
         r.consumed_at,
+        r.login_hint,
+        r.ui_locales,
       ],
     );
     return null;

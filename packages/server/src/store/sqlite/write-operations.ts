@@ -133,7 +133,7 @@ export const SQLITE_WRITE_OPERATIONS = {
 
   insertPending: (p: Prepare, row: PendingRow): null => {
     p(
-      'INSERT INTO pending_authorizations (id, realm_id, tenant_id, browser_hash, csrf_token, client_id, redirect_uri, scope, state, code_challenge, nonce, user_id, created_at, expires_at, consumed_at) VALUES (@id, @realm_id, @tenant_id, @browser_hash, @csrf_token, @client_id, @redirect_uri, @scope, @state, @code_challenge, @nonce, @user_id, @created_at, @expires_at, @consumed_at)',
+      'INSERT INTO pending_authorizations (id, realm_id, tenant_id, browser_hash, csrf_token, client_id, redirect_uri, scope, state, code_challenge, nonce, user_id, created_at, expires_at, consumed_at, login_hint, ui_locales) VALUES (@id, @realm_id, @tenant_id, @browser_hash, @csrf_token, @client_id, @redirect_uri, @scope, @state, @code_challenge, @nonce, @user_id, @created_at, @expires_at, @consumed_at, @login_hint, @ui_locales)',
     ).run(row);
     return null;
   },
