@@ -48,6 +48,7 @@ export async function createContext(
     keys: new KeyManager(repos.signingKeys, clock, {
       retiredKeyPublishSeconds: config.retiredKeyPublishSeconds,
       activeKeyCacheSeconds: 60,
+      changes: database.changes,
     }),
     clock,
     random,

@@ -49,6 +49,7 @@ export async function startServer(config: GatehouseConfig, options: StartServerO
     database = openDatabase(config.database, {
       sqliteSynchronous: config.sqliteSynchronous,
       onQuery: (sql, seconds) => metrics.observeQuery(sql, seconds),
+      onCommitBatch: (size) => metrics.observeCommitBatch(size),
     });
   } catch (error) {
     throw databaseStartupError(error, config);

@@ -20,12 +20,19 @@ export interface KeyManagerOptions {
   readonly retiredKeyPublishSeconds: number;
   /** How long a process reuses the active key it read before asking the database again, in seconds. */
   readonly activeKeyCacheSeconds: number;
+  /**
+   * The database's change feed (store/change-feed.ts): when given, cached keys are dropped as
+   * soon as signing keys change anywhere (a rotation on another instance, the CLI), instead of
+   * after `activeKeyCacheSeconds`.
+   */
+  readonly changes?: { version(): number | Promise<number> };
 }
 
 interface CachedKey {
   readonly kid: string;
   readonly key: CryptoKey;
   readonly readAt: number;
+  readonly version: number;
 }
 
 /**
@@ -35,7 +42,11 @@ interface CachedKey {
  */
 export class KeyManager implements AccessTokenSigner {
   private readonly cache = new Map<string, CachedKey>();
-  private readonly verificationKeys = new Map<string, { keys: ReturnType<typeof createLocalJWKSet>; readAt: number }>();
+  private readonly verificationKeys = new Map<
+    string,
+    { keys: ReturnType<typeof createLocalJWKSet>; readAt: number; version: number }
+  >();
+  private readonly published = new Map<string, { jwks: { keys: JWK[] }; readAt: number; version: number }>();
 
   constructor(
     private readonly keys: SigningKeyRepository,
@@ -63,6 +74,7 @@ export class KeyManager implements AccessTokenSigner {
     );
     this.cache.delete(tenantId);
     this.verificationKeys.delete(tenantId);
+    this.published.delete(tenantId);
     return { kid };
   }
 
@@ -83,8 +95,23 @@ export class KeyManager implements AccessTokenSigner {
 
   /** The JWKS document: public parts of every key whose tokens may still be alive. */
   async publishedKeys(tenantId: string): Promise<{ keys: JWK[] }> {
-    const records = await this.keys.listPublished(tenantId, this.clock.nowSeconds());
-    return { keys: records.map((record) => record.publicJwk as JWK) };
+    const now = this.clock.nowSeconds();
+    const version = await this.version();
+    const cached = this.published.get(tenantId);
+    if (cached && this.fresh(cached, now, version)) return cached.jwks;
+    const records = await this.keys.listPublished(tenantId, now);
+    const jwks = { keys: records.map((record) => record.publicJwk as JWK) };
+    this.published.set(tenantId, { jwks, readAt: now, version });
+    return jwks;
+  }
+
+  private async version(): Promise<number> {
+    return this.options.changes ? await this.options.changes.version() : 0;
+  }
+
+  /** A cached entry serves until the keys change (change feed) or, at the latest, until it is this old. */
+  private fresh(entry: { readAt: number; version: number }, now: number, version: number): boolean {
+    return entry.version === version && now - entry.readAt < this.options.activeKeyCacheSeconds;
   }
 
   /**
@@ -121,17 +148,20 @@ export class KeyManager implements AccessTokenSigner {
     now: number,
     reload: boolean,
   ): Promise<ReturnType<typeof createLocalJWKSet>> {
+    const version = await this.version();
     const cached = this.verificationKeys.get(tenantId);
-    if (cached && !reload && now - cached.readAt < this.options.activeKeyCacheSeconds) return cached.keys;
+    if (cached && !reload && this.fresh(cached, now, version)) return cached.keys;
+    if (reload) this.published.delete(tenantId);
     const keys = createLocalJWKSet(await this.publishedKeys(tenantId));
-    this.verificationKeys.set(tenantId, { keys, readAt: now });
+    this.verificationKeys.set(tenantId, { keys, readAt: now, version });
     return keys;
   }
 
   private async activeKey(tenantId: string): Promise<CachedKey> {
     const now = this.clock.nowSeconds();
+    const version = await this.version();
     const cached = this.cache.get(tenantId);
-    if (cached && now - cached.readAt < this.options.activeKeyCacheSeconds) return cached;
+    if (cached && this.fresh(cached, now, version)) return cached;
     let record: SigningKeyRecord | undefined = await this.keys.findActive(tenantId);
     if (!record) {
       await this.rotate(tenantId);
@@ -142,7 +172,7 @@ export class KeyManager implements AccessTokenSigner {
       cached?.kid === record.kid
         ? cached.key
         : ((await importJWK(record.privateJwk as JWK, SIGNING_ALGORITHM)) as CryptoKey);
-    const entry = { kid: record.kid, key, readAt: now };
+    const entry = { kid: record.kid, key, readAt: now, version };
     this.cache.set(tenantId, entry);
     return entry;
   }
