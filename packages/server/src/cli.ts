@@ -13,7 +13,7 @@ import { migrateToLatest, openDatabase } from './store/database.js';
 
 const USAGE = `gatehouse <command> [options]   (every command accepts --json and --database)
 
-  start [--port N] [--host H] [--public-url URL] [--demo]
+  start [--port N] [--host H] [--public-url URL] [--trust-proxy ADDR[,CIDR...]] [--demo]
   migrate
   tenant create --id ID --name NAME --api-domain URL
   scope create --tenant ID --name SCOPE --description TEXT
@@ -38,6 +38,7 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   'public-url': { type: 'string' },
+  'trust-proxy': { type: 'string' },
   demo: { type: 'boolean' },
   id: { type: 'string' },
   name: { type: 'string' },
@@ -202,6 +203,7 @@ async function main(argv: string[]): Promise<number> {
       port: flags.port,
       host: flags.host,
       publicUrl: flags['public-url'],
+      trustProxy: flags['trust-proxy'],
     });
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message, json);

@@ -1,3 +1,6 @@
+import { isIP } from 'node:net';
+import type { SignInLimits } from './protocol/sign-in.js';
+
 /**
  * Gatehouse configuration: one defaults object, overridden by environment variables and then by
  * command-line flags, validated and frozen at start-up. Misconfiguration fails loudly here.
@@ -24,8 +27,19 @@ export interface GatehouseConfig {
   readonly pendingAuthorizationTtlSeconds: number;
   /** Sign-in session lifetime in seconds. Default 28800 (8 hours). */
   readonly sessionTtlSeconds: number;
-  /** Failed sign-ins per username before throttling. Default 5. */
+  /** Failed sign-ins per username from one client address before throttling. Default 5. */
   readonly loginMaxFailures: number;
+  /** Failed sign-ins per username from all addresses together. Default 100. */
+  readonly loginMaxFailuresPerUsername: number;
+  /** Failed sign-ins per client address over all usernames (password spraying). Default 20. */
+  readonly loginMaxFailuresPerAddress: number;
+  /** Realm-wide failures per window beyond which the per-address limit is quartered. Default 1000. */
+  readonly loginRealmAlertFailures: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed for the client address (sign-in throttling), as
+   * addresses or CIDR ranges. Default none: the TCP peer is the client.
+   */
+  readonly trustProxy: readonly string[];
   /** Window the failures are counted in, and the lock-out length, in seconds. Default 300. */
   readonly loginFailureWindowSeconds: number;
   /** How long a replaced signing key stays published after a rotation, in seconds. Default 86400. */
@@ -47,6 +61,10 @@ export const DEFAULT_CONFIG: GatehouseConfig = Object.freeze({
   pendingAuthorizationTtlSeconds: 600,
   sessionTtlSeconds: 28_800,
   loginMaxFailures: 5,
+  loginMaxFailuresPerUsername: 100,
+  loginMaxFailuresPerAddress: 20,
+  loginRealmAlertFailures: 1000,
+  trustProxy: Object.freeze([]) as readonly string[],
   loginFailureWindowSeconds: 300,
   retiredKeyPublishSeconds: 86_400,
   logLevel: 'info',
@@ -64,8 +82,25 @@ const ENVIRONMENT: Record<string, keyof GatehouseConfig> = {
   GATEHOUSE_ID_TOKEN_TTL_SECONDS: 'idTokenTtlSeconds',
   GATEHOUSE_SESSION_TTL_SECONDS: 'sessionTtlSeconds',
   GATEHOUSE_LOG_LEVEL: 'logLevel',
+  GATEHOUSE_LOGIN_MAX_FAILURES: 'loginMaxFailures',
+  GATEHOUSE_LOGIN_MAX_FAILURES_PER_USERNAME: 'loginMaxFailuresPerUsername',
+  GATEHOUSE_LOGIN_MAX_FAILURES_PER_ADDRESS: 'loginMaxFailuresPerAddress',
+  GATEHOUSE_LOGIN_FAILURE_WINDOW_SECONDS: 'loginFailureWindowSeconds',
+  GATEHOUSE_LOGIN_REALM_ALERT_FAILURES: 'loginRealmAlertFailures',
+  GATEHOUSE_TRUST_PROXY: 'trustProxy',
   GATEHOUSE_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
 };
+
+/** The sign-in throttling limits (protocol/sign-in.ts) of a configuration. */
+export function signInLimits(config: GatehouseConfig): SignInLimits {
+  return {
+    windowSeconds: config.loginFailureWindowSeconds,
+    perUsernameAndAddress: config.loginMaxFailures,
+    perUsername: config.loginMaxFailuresPerUsername,
+    perAddress: config.loginMaxFailuresPerAddress,
+    realmAlertFailures: config.loginRealmAlertFailures,
+  };
+}
 
 export class ConfigError extends Error {}
 
@@ -74,7 +109,7 @@ export function loadConfig(
   overrides: Partial<Record<keyof GatehouseConfig, string | number | undefined>> = {},
   env: NodeJS.ProcessEnv = process.env,
 ): GatehouseConfig {
-  const raw: Record<string, string | number> = { ...DEFAULT_CONFIG };
+  const raw: Record<string, string | number> = { ...DEFAULT_CONFIG, trustProxy: DEFAULT_CONFIG.trustProxy.join(',') };
   for (const [variable, key] of Object.entries(ENVIRONMENT)) {
     const value = env[variable];
     if (value !== undefined && value !== '') raw[key] = value;
@@ -114,11 +149,31 @@ function validateConfig(raw: Record<string, string | number>): GatehouseConfig {
     pendingAuthorizationTtlSeconds: integer('pendingAuthorizationTtlSeconds', 60, 86_400),
     sessionTtlSeconds: integer('sessionTtlSeconds', 60, 31_536_000),
     loginMaxFailures: integer('loginMaxFailures', 1, 1000),
+    loginMaxFailuresPerUsername: integer('loginMaxFailuresPerUsername', 1, 1_000_000),
+    loginMaxFailuresPerAddress: integer('loginMaxFailuresPerAddress', 1, 1_000_000),
+    loginRealmAlertFailures: integer('loginRealmAlertFailures', 1, 100_000_000),
+    trustProxy: parseTrustProxy(raw.trustProxy),
     loginFailureWindowSeconds: integer('loginFailureWindowSeconds', 1, 86_400),
     retiredKeyPublishSeconds: integer('retiredKeyPublishSeconds', 0, 31_536_000),
     logLevel: String(raw.logLevel),
     sqliteSynchronous: oneOf(raw.sqliteSynchronous, ['FULL', 'NORMAL'] as const, 'sqliteSynchronous'),
   });
+}
+
+/** A comma-separated list of IPv4/IPv6 addresses or CIDR ranges; never "all" (any client could then forge its address). */
+function parseTrustProxy(value: unknown): readonly string[] {
+  const list = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
+  const entries = list.map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const ok =
+      rest.length === 0 &&
+      address !== undefined &&
+      isIP(address) !== 0 &&
+      (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128)));
+    if (!ok) throw new ConfigError(`trustProxy must list IP addresses or CIDR ranges, got ${entry}`);
+  }
+  return Object.freeze(entries);
 }
 
 function oneOf<T extends string>(value: string | number | undefined, allowed: readonly T[], key: string): T {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseParameters, single } from '../../protocol/authorize/parameters.js';
 import { decideNextStep } from '../../protocol/consent.js';
 import { signIn } from '../../protocol/sign-in.js';
+import { signInLimits } from '../../config.js';
 import { redirectWithCode, startSession } from '../authorization-flow.js';
 import type { AppContext } from '../context.js';
 import { renderLoginPage } from '../pages/login.js';
@@ -52,14 +53,12 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
         findUser: (name) => ctx.repos.users.findByUsername(realm.tenantId, realm.actor, name),
         verifyPassword: ctx.passwords.verify,
         dummyPasswordHash: await ctx.dummyPasswordHash(),
-        failures: ctx.repos.loginFailures,
+        attempts: ctx.repos.loginFailures,
         clock: ctx.clock,
-        maxFailures: ctx.config.loginMaxFailures,
-        failureWindowSeconds: ctx.config.loginFailureWindowSeconds,
+        limits: signInLimits(ctx.config),
       },
       realm,
-      username,
-      password,
+      { username, password, clientAddress: request.ip },
     );
     if (!result.ok && result.reason === 'throttled') {
       reply.header('Retry-After', String(result.retryAfterSeconds));
