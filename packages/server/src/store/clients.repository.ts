@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Client, ConsentMode, Platform, ResourceType } from '../protocol/model.js';
 import type { ClientTable, Database } from './schema.js';
+import { cannotBeStored } from './lookup-key.js';
 
 export class ClientRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -31,6 +32,7 @@ export class ClientRepository {
 
   /** Disabled clients are returned too (with `disabled: true`): callers decide what that means. */
   async findById(clientId: string): Promise<Client | undefined> {
+    if (cannotBeStored(clientId, 64)) return undefined;
     const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
     return row && toClient(row);
   }

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { PendingAuthorization } from '../protocol/ports.js';
 import { parseScope } from '../protocol/scope.js';
 import type { Database, PendingAuthorizationTable } from './schema.js';
+import { cannotBeStored } from './lookup-key.js';
 
 /** Authorization requests waiting for the person to sign in and consent; kept server-side. */
 export class PendingAuthorizationRepository {
@@ -32,6 +33,7 @@ export class PendingAuthorizationRepository {
 
   /** The pending request if it is still open (not expired, not finished). */
   async findOpen(id: string, realmId: string, now: number): Promise<PendingAuthorization | undefined> {
+    if (cannotBeStored(id, 64) || cannotBeStored(realmId, 80)) return undefined;
     const row = await this.db
       .selectFrom('pending_authorizations')
       .selectAll()

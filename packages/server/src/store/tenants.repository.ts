@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Tenant } from '../protocol/model.js';
 import type { Database } from './schema.js';
+import { cannotBeStored } from './lookup-key.js';
 
 export interface ScopeDefinition {
   readonly name: string;
@@ -18,6 +19,7 @@ export class TenantRepository {
   }
 
   async findById(id: string): Promise<Tenant | undefined> {
+    if (cannotBeStored(id, 64)) return undefined;
     const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
     return row && { id: row.id, name: row.name, apiDomain: row.api_domain };
   }

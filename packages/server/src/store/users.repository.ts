@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor, User } from '../protocol/model.js';
 import type { Database, UserTable } from './schema.js';
+import { cannotBeStored } from './lookup-key.js';
 
 export class UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -23,6 +24,7 @@ export class UserRepository {
   }
 
   async findByUsername(tenantId: string, actor: Actor, username: string): Promise<User | undefined> {
+    if (cannotBeStored(username, 200)) return undefined;
     const row = await this.db
       .selectFrom('users')
       .selectAll()
@@ -52,6 +54,7 @@ export class UserRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<User | undefined> {
+    if (cannotBeStored(id, 64)) return undefined;
     const row = await this.db
       .selectFrom('users')
       .selectAll()
