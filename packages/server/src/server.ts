@@ -26,13 +26,21 @@ export async function startServer(
     logger?: boolean | Record<string, unknown>;
   } = {},
 ): Promise<RunningServer> {
-  const database = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous });
+  let reportConnectionError = (error: Error): void => {
+    process.stderr.write(`[gatehouse] PostgreSQL connection lost: ${error.message}\n`);
+  };
+  const database = openDatabase(config.database, {
+    sqliteSynchronous: config.sqliteSynchronous,
+    onConnectionError: (error) => reportConnectionError(error),
+  });
   await migrateToLatest(database.db);
   const { app, context } = await buildApp({
     config,
     database,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
+  reportConnectionError = (error) =>
+    app.log.warn({ err: error }, 'PostgreSQL connection lost; the pool reconnects on the next query');
   const demo = options.seedDemo ? await options.seedDemo(context) : undefined;
   for (const tenant of await context.repos.tenants.list()) await context.keys.ensureKey(tenant.id);
   const housekeeping = setInterval(() => {

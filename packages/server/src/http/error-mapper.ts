@@ -1,9 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidRequest, OAuthError, ServerError } from '../protocol/errors.js';
+import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable } from '../protocol/errors.js';
 import { InvalidClientBasic } from '../protocol/client-authentication.js';
+import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { renderMessagePage } from './pages/message.js';
 import { UnknownRealm } from './realm.js';
 import { setNoStore, setPageHeaders } from './security.js';
+
+/** Retry-After on a 503 while the database is away: the pool reconnects within seconds. */
+const RETRY_AFTER_SECONDS = 5;
 
 /**
  * The one place OAuth errors become HTTP responses for JSON endpoints (RFC 6749 §5.2,
@@ -12,6 +16,7 @@ import { setNoStore, setPageHeaders } from './security.js';
  */
 export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
   setNoStore(reply);
+  if (error instanceof TemporarilyUnavailable) reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
   if (error instanceof InvalidClientBasic) reply.header('WWW-Authenticate', 'Basic realm="gatehouse", charset="UTF-8"');
   return reply.code(error.status).send({ error: error.error, error_description: error.description });
 }
@@ -30,6 +35,11 @@ export function toOAuthError(error: unknown, request: FastifyRequest): OAuthErro
       fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported content type' : 'malformed request',
     );
   }
+  if (isDatabaseUnavailable(error)) {
+    // An outage, not a bug: the client may retry; the pool reconnects by itself.
+    request.log.warn({ err: error }, 'database unavailable');
+    return new TemporarilyUnavailable('the service is briefly unavailable; try again in a few seconds');
+  }
   request.log.error({ err: error }, 'unexpected error');
   return new ServerError('the server could not handle the request');
 }
@@ -39,6 +49,16 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   const oauthError = toOAuthError(error, request);
   if ((request.routeOptions.config as { html?: boolean } | undefined)?.html) {
     setPageHeaders(reply);
+    if (oauthError instanceof TemporarilyUnavailable) {
+      reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return reply.code(503).send(
+        renderMessagePage({
+          realmLabel: 'Gatehouse',
+          title: 'Temporarily unavailable',
+          message: 'Sign-in is briefly unavailable. Please try again in a few seconds.',
+        }),
+      );
+    }
     const message =
       oauthError.status >= 500 ? 'Something went wrong on our side. Please try again.' : oauthError.description;
     return reply.code(oauthError.status).send(

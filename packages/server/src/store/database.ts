@@ -25,7 +25,19 @@ export interface OpenDatabaseOptions {
    * on an OS crash, for about twice the write throughput.
    */
   readonly sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /**
+   * PostgreSQL only: told about errors of idle pooled connections (the server restarted, a
+   * failover, `pg_terminate_backend`). Without a listener the pool's `error` event would end
+   * the process (issue 12, found 8); the pool drops the broken connection and opens a new one
+   * on the next query. Default: a line on stderr.
+   */
+  readonly onConnectionError?: (error: Error) => void;
+  /** PostgreSQL only: `application_name` of the connections (operators see it in pg_stat_activity). Default gatehouse. */
+  readonly applicationName?: string;
 }
+
+/** How long a request waits for a PostgreSQL connection before it is answered 503, in milliseconds. */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 // int8 (bigint) columns hold epoch seconds, well inside Number's safe range.
 pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -41,8 +53,18 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: options.applicationName ?? 'gatehouse',
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
+    const report =
+      options.onConnectionError ??
+      ((error: Error) => process.stderr.write(`[gatehouse] PostgreSQL connection lost: ${error.message}\n`));
+    pool.on('error', report);
+    // A checked-out connection that dies between two queries emits `error` on its client, which
+    // would also end the process unheard; its next query fails (answered 503) and the pool drops
+    // it on release.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

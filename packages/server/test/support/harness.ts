@@ -104,6 +104,8 @@ export interface TestServer {
 export interface TestServerOptions {
   readonly dialect?: DialectName;
   readonly config?: Partial<Record<keyof GatehouseConfig, string | number>>;
+  /** A database opened by the test itself (migrated), used instead of a fresh one. */
+  readonly database?: { database: DatabaseHandle; cleanup: () => Promise<void> };
 }
 
 /**
@@ -111,7 +113,7 @@ export interface TestServerOptions {
  * a first-party client that skips consent, a confidential web client, one agent and one customer.
  */
 export async function createTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const { database, cleanup } = await openTestDatabase(options.dialect ?? DEFAULT_DIALECT);
+  const { database, cleanup } = options.database ?? (await openTestDatabase(options.dialect ?? DEFAULT_DIALECT));
   const config = loadConfig({ database: ':memory:', publicUrl: PUBLIC_URL, ...options.config }, {});
   const clock = new TestClock();
   const { app, context } = await buildApp({ config, database, clock, logger: false });
