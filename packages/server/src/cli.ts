@@ -21,6 +21,7 @@ const USAGE = `gatehouse <command> [options]   (every command accepts --json and
                 --redirect-uri URI (repeatable) --scope SCOPE (repeatable) [--client-id UUID] [--consent required|skip]
                 [--post-logout-redirect-uri URI (repeatable)] [--refresh-tokens on|off]
                 [--refresh-absolute-ttl SECONDS] [--refresh-idle-ttl SECONDS] [--refresh-grace SECONDS]
+                [--id-token-alg RS256|ES256]   (default RS256, OIDC Dynamic Client Registration §2)
   client metadata --tenant ID --client-id UUID
   client disable|enable --tenant ID --client-id UUID
   user create --tenant ID --actor user|customer --username NAME [--email EMAIL] --password-stdin
@@ -60,6 +61,7 @@ const OPTIONS = {
   'refresh-absolute-ttl': { type: 'string' },
   'refresh-idle-ttl': { type: 'string' },
   'refresh-grace': { type: 'string' },
+  'id-token-alg': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -92,6 +94,7 @@ const COMMANDS: Record<string, Command> = {
       refreshAbsoluteTtlSeconds: flags['refresh-absolute-ttl'],
       refreshIdleTtlSeconds: flags['refresh-idle-ttl'],
       refreshGraceSeconds: flags['refresh-grace'],
+      idTokenAlg: flags['id-token-alg'],
     });
     const text = [
       `created client ${client.clientId}`,
@@ -172,7 +175,10 @@ const COMMANDS: Record<string, Command> = {
   },
   'keys rotate': async (ctx, flags) => {
     const result = await rotateKeys(ctx, { tenant: flags.tenant });
-    return { json: result, text: `new signing key ${result.kid} for ${result.tenant}` };
+    return {
+      json: result,
+      text: `new signing keys for ${result.tenant}: ES256 ${result.kids.ES256}, RS256 ${result.kids.RS256}`,
+    };
   },
   migrate: async () => ({ json: { migrated: true }, text: 'database is up to date' }),
 };

@@ -2,6 +2,8 @@ import type { AppContext } from '../http/context.js';
 import { issuerFor } from '../http/realm.js';
 import {
   DEFAULT_REFRESH_POLICY,
+  ID_TOKEN_SIGNING_ALGS,
+  type IdTokenSigningAlg,
   realmIdFor,
   type Actor,
   type Client,
@@ -32,6 +34,8 @@ export interface CreateClientInput {
   refreshAbsoluteTtlSeconds?: string | number;
   refreshIdleTtlSeconds?: string | number;
   refreshGraceSeconds?: string | number;
+  /** `RS256` (default, OIDC Dynamic Client Registration §2) or `ES256`: how its ID Tokens are signed. */
+  idTokenAlg?: string;
   /** Only for seeding the demo: a known secret instead of a generated one. */
   clientSecret?: string;
 }
@@ -55,6 +59,7 @@ export interface ClientMetadata {
   readonly redirect_uris: readonly string[];
   readonly scopes: readonly string[];
   readonly consent: ConsentMode;
+  readonly id_token_signed_response_alg: IdTokenSigningAlg;
   readonly post_logout_redirect_uris: readonly string[];
   readonly refresh_tokens: {
     readonly enabled: boolean;
@@ -91,6 +96,11 @@ export async function createClient(
     if (reason) throw new AdminInputError(`--post-logout-redirect-uri ${uri} ${reason}`);
   }
   const refreshTokens = refreshPolicy(platform, input);
+  const idTokenSigningAlg = oneOf<IdTokenSigningAlg>(
+    input.idTokenAlg ?? 'RS256',
+    ID_TOKEN_SIGNING_ALGS,
+    '--id-token-alg',
+  );
   const scopes = [...new Set(input.scopes ?? [])];
   const catalogue = new Set((await ctx.repos.tenants.listScopes(tenant.id)).map((scope) => scope.name));
   const unknown = scopes.filter((scope) => !catalogue.has(scope));
@@ -115,6 +125,7 @@ export async function createClient(
     secretHash: secret ? await ctx.passwords.hash(secret) : null,
     postLogoutRedirectUris,
     refreshTokens,
+    idTokenSigningAlg,
     disabled: false,
   };
   await ctx.repos.clients.insert(client, ctx.clock.nowSeconds());
@@ -154,6 +165,7 @@ export function clientMetadata(publicUrl: string, tenant: Tenant, client: Client
     redirect_uris: client.redirectUris,
     scopes: client.scopes,
     consent: client.consentMode,
+    id_token_signed_response_alg: client.idTokenSigningAlg,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
     refresh_tokens: {
       enabled: client.refreshTokens.enabled,

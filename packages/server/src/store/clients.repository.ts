@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Client, ConsentMode, Platform, ResourceType } from '../protocol/model.js';
+import type { Client, ConsentMode, IdTokenSigningAlg, Platform, ResourceType } from '../protocol/model.js';
 import type { ClientTable, Database } from './schema.js';
 import { cannotBeStored } from './lookup-key.js';
 
@@ -26,6 +26,7 @@ export class ClientRepository {
         refresh_idle_ttl_seconds: client.refreshTokens.idleTtlSeconds,
         refresh_grace_seconds: client.refreshTokens.graceSeconds,
         post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris),
+        id_token_signing_alg: client.idTokenSigningAlg,
       })
       .execute();
   }
@@ -75,6 +76,7 @@ function toClient(row: Selectable<ClientTable>): Client {
       idleTtlSeconds: row.refresh_idle_ttl_seconds,
       graceSeconds: row.refresh_grace_seconds,
     },
+    idTokenSigningAlg: row.id_token_signing_alg as IdTokenSigningAlg,
     disabled: row.disabled !== 0,
   };
 }

@@ -36,6 +36,7 @@ export interface ClientTable {
   refresh_idle_ttl_seconds: number;
   refresh_grace_seconds: number;
   post_logout_redirect_uris: string;
+  id_token_signing_alg: string;
 }
 
 export interface UserTable {

@@ -15,8 +15,9 @@ export class SigningKeyRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Adds a key that signs from now on; keys it replaces get `retireAt` (they stay published
-   * until then so tokens they signed keep verifying). One transaction: never two active keys.
+   * Adds a key that signs from now on; keys of its algorithm it replaces get `retireAt` (they
+   * stay published until then so tokens they signed keep verifying). One transaction: never two
+   * active keys of one algorithm.
    */
   async rotate(key: Omit<SigningKeyRecord, 'retireAt'>, retireOthersAt: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -24,6 +25,7 @@ export class SigningKeyRepository {
         .updateTable('signing_keys')
         .set({ retire_at: retireOthersAt })
         .where('tenant_id', '=', key.tenantId)
+        .where('alg', '=', key.alg)
         .where('retire_at', 'is', null)
         .execute();
       await trx
@@ -41,12 +43,13 @@ export class SigningKeyRepository {
     });
   }
 
-  /** The signing key: the newest key not scheduled to retire. */
-  async findActive(tenantId: string): Promise<SigningKeyRecord | undefined> {
+  /** The signing key of `alg`: the newest key of that algorithm not scheduled to retire. */
+  async findActive(tenantId: string, alg = 'ES256'): Promise<SigningKeyRecord | undefined> {
     const row = await this.db
       .selectFrom('signing_keys')
       .selectAll()
       .where('tenant_id', '=', tenantId)
+      .where('alg', '=', alg)
       .where('retire_at', 'is', null)
       .orderBy('created_at', 'desc')
       .executeTakeFirst();

@@ -54,6 +54,7 @@ for (const dialect of testDialects('repository tests')) {
         secretHash: null,
         postLogoutRedirectUris: ['https://app.test/'],
         refreshTokens: { enabled: true, absoluteTtlSeconds: 1000, idleTtlSeconds: 100, graceSeconds: 5 },
+        idTokenSigningAlg: 'ES256' as const,
         disabled: false,
       };
       await repos.clients.insert(client, NOW);

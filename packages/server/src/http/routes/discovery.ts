@@ -1,3 +1,4 @@
+import { ID_TOKEN_SIGNING_ALGS } from '../../protocol/model.js';
 import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import { SIGNING_ALGORITHM } from '../../keys/key-manager.js';
 import { BUILT_IN_SCOPES } from '../../protocol/built-in-scopes.js';
@@ -43,7 +44,8 @@ export function buildMetadata(realm: Realm, tenantScopes: readonly string[]): Re
       'email_verified',
     ],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: [SIGNING_ALGORITHM],
+    // OIDC Discovery 1.0 §3: RS256 MUST be listed; each client picks one (id_token_signed_response_alg).
+    id_token_signing_alg_values_supported: [...ID_TOKEN_SIGNING_ALGS],
     authorization_response_iss_parameter_supported: true,
     prompt_values_supported: ['none', 'login', 'consent'],
     access_token_signing_alg_values_supported: [SIGNING_ALGORITHM],

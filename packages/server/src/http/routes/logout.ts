@@ -1,3 +1,4 @@
+import { ID_TOKEN_SIGNING_ALGS } from '../../protocol/model.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseParameters, single, type RawParameters } from '../../protocol/authorize/parameters.js';
 import { buildAuthorizationResponseUrl } from '../../protocol/authorize/issue-code.js';
@@ -33,7 +34,12 @@ export function registerLogoutRoute(app: FastifyInstance, ctx: AppContext): void
       sendPage(reply, 400, renderMessagePage({ realmLabel: label, title: 'Sign-out request not valid', message }));
 
     const hint = idTokenHint
-      ? await ctx.keys.verify(realm.tenantId, idTokenHint, { typ: 'JWT', issuer: realm.issuer, allowExpired: true })
+      ? await ctx.keys.verify(realm.tenantId, idTokenHint, {
+          typ: 'JWT',
+          issuer: realm.issuer,
+          allowExpired: true,
+          algorithms: ID_TOKEN_SIGNING_ALGS,
+        })
       : undefined;
     if (idTokenHint && !hint) return fail('The sign-out request carries an ID token this server did not issue.');
     const hintClientId = typeof hint?.aud === 'string' ? hint.aud : undefined;
