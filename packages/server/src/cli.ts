@@ -1,9 +1,11 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createClient, getClientMetadata, setClientDisabled } from './admin/clients.js';
 import { DEMO, seedDemo } from './admin/demo.js';
 import { AdminInputError } from './admin/errors.js';
-import { rotateKeys } from './admin/keys.js';
+import { reencryptKeys, rotateKeys } from './admin/keys.js';
+import { KeyEncryptionError } from './keys/key-encryption.js';
 import { createScope, createTenant } from './admin/tenants.js';
 import { createUser, revokeConsent, setUserDisabled, setUserPassword } from './admin/users.js';
 import { ConfigError, loadConfig, type GatehouseConfig } from './config.js';
@@ -29,6 +31,8 @@ const USAGE = `gatehouse <command> [options]   (every command accepts --json and
   user disable|enable --tenant ID --actor user|customer --username NAME
   consent revoke --tenant ID --actor user|customer --username NAME --client-id UUID
   keys rotate --tenant ID
+  keys reencrypt --new-key-file PATH   (or GATEHOUSE_NEW_KEY_ENCRYPTION_KEY; the current key from
+                GATEHOUSE_KEY_ENCRYPTION_KEY[_FILE] when the keys are already encrypted)
 
 Database: --database or GATEHOUSE_DATABASE (SQLite file path or postgres:// URL), default ./data/gatehouse.sqlite`;
 
@@ -62,6 +66,7 @@ const OPTIONS = {
   'refresh-idle-ttl': { type: 'string' },
   'refresh-grace': { type: 'string' },
   'id-token-alg': { type: 'string' },
+  'new-key-file': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -180,6 +185,17 @@ const COMMANDS: Record<string, Command> = {
       text: `new signing keys for ${result.tenant}: ES256 ${result.kids.ES256}, RS256 ${result.kids.RS256}`,
     };
   },
+  'keys reencrypt': async (ctx, flags) => {
+    const file = flags['new-key-file'];
+    const result = await reencryptKeys(ctx, {
+      newKey: file ? readKeyFile(file) : process.env.GATEHOUSE_NEW_KEY_ENCRYPTION_KEY,
+      source: '--new-key-file PATH or GATEHOUSE_NEW_KEY_ENCRYPTION_KEY',
+    });
+    return {
+      json: result,
+      text: `${result.keys} signing keys encrypted with key-encryption key ${result.kek_fingerprint}; restart every instance with it`,
+    };
+  },
   migrate: async () => ({ json: { migrated: true }, text: 'database is up to date' }),
 };
 
@@ -215,7 +231,11 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigError) return fail(error.message, json);
     throw error;
   }
-  if (name === 'start') return start(config, flags.demo === true, json);
+  if (name === 'start')
+    return start(config, flags.demo === true, json).catch((error: unknown) => {
+      if (error instanceof KeyEncryptionError) return fail(`refusing to start: ${error.message}`, json);
+      throw error;
+    });
   const command = COMMANDS[name];
   if (!command) return fail(`unknown command: ${positionals.join(' ')} (see gatehouse --help)`, json);
 
@@ -227,7 +247,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof AdminInputError) return fail(error.message, json);
+    if (error instanceof AdminInputError || error instanceof KeyEncryptionError) return fail(error.message, json);
     throw error;
   } finally {
     await database.close();
@@ -287,6 +307,16 @@ async function readPasswordFromStdin(): Promise<string> {
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
+}
+
+function readKeyFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new AdminInputError(
+      `cannot read --new-key-file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
+  }
 }
 
 function fail(message: string, json: boolean): number {

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { parseKeyEncryptionKey } from './keys/key-encryption.js';
 import type { SignInLimits } from './protocol/sign-in.js';
 
 /**
@@ -40,6 +42,12 @@ export interface GatehouseConfig {
    * addresses or CIDR ranges. Default none: the TCP peer is the client.
    */
   readonly trustProxy: readonly string[];
+  /**
+   * The 256-bit key-encryption key that seals the signing keys at rest (keys/key-encryption.ts),
+   * from GATEHOUSE_KEY_ENCRYPTION_KEY or the file named by GATEHOUSE_KEY_ENCRYPTION_KEY_FILE.
+   * A secret: not enumerable, so it never appears when the configuration is printed. Default none.
+   */
+  readonly keyEncryptionKey?: Buffer;
   /** Window the failures are counted in, and the lock-out length, in seconds. Default 300. */
   readonly loginFailureWindowSeconds: number;
   /** How long a replaced signing key stays published after a rotation, in seconds. Default 86400. */
@@ -88,6 +96,7 @@ const ENVIRONMENT: Record<string, keyof GatehouseConfig> = {
   GATEHOUSE_LOGIN_FAILURE_WINDOW_SECONDS: 'loginFailureWindowSeconds',
   GATEHOUSE_LOGIN_REALM_ALERT_FAILURES: 'loginRealmAlertFailures',
   GATEHOUSE_TRUST_PROXY: 'trustProxy',
+  GATEHOUSE_KEY_ENCRYPTION_KEY: 'keyEncryptionKey',
   GATEHOUSE_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
 };
 
@@ -109,10 +118,21 @@ export function loadConfig(
   overrides: Partial<Record<keyof GatehouseConfig, string | number | undefined>> = {},
   env: NodeJS.ProcessEnv = process.env,
 ): GatehouseConfig {
-  const raw: Record<string, string | number> = { ...DEFAULT_CONFIG, trustProxy: DEFAULT_CONFIG.trustProxy.join(',') };
+  const { trustProxy, keyEncryptionKey: _none, ...defaults } = DEFAULT_CONFIG;
+  const raw: Record<string, string | number> = { ...defaults, trustProxy: trustProxy.join(',') };
   for (const [variable, key] of Object.entries(ENVIRONMENT)) {
     const value = env[variable];
     if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const kekFile = env.GATEHOUSE_KEY_ENCRYPTION_KEY_FILE;
+  if (kekFile) {
+    if (raw.keyEncryptionKey !== undefined)
+      throw new ConfigError('set GATEHOUSE_KEY_ENCRYPTION_KEY or GATEHOUSE_KEY_ENCRYPTION_KEY_FILE, not both');
+    try {
+      raw.keyEncryptionKey = readFileSync(kekFile, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read GATEHOUSE_KEY_ENCRYPTION_KEY_FILE ${kekFile}: ${(error as Error).message}`);
+    }
   }
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) raw[key] = value;
@@ -121,6 +141,19 @@ export function loadConfig(
 }
 
 function validateConfig(raw: Record<string, string | number>): GatehouseConfig {
+  const config = validateSettings(raw);
+  if (raw.keyEncryptionKey === undefined || raw.keyEncryptionKey === '') return Object.freeze(config);
+  let keyEncryptionKey: Buffer;
+  try {
+    keyEncryptionKey = parseKeyEncryptionKey(String(raw.keyEncryptionKey), 'the key-encryption key');
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  Object.defineProperty(config, 'keyEncryptionKey', { value: keyEncryptionKey, enumerable: false });
+  return Object.freeze(config);
+}
+
+function validateSettings(raw: Record<string, string | number>): GatehouseConfig {
   const integer = (key: keyof GatehouseConfig, min: number, max: number): number => {
     const value = Number(raw[key]);
     if (!Number.isInteger(value) || value < min || value > max)
@@ -138,7 +171,7 @@ function validateConfig(raw: Record<string, string | number>): GatehouseConfig {
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
     throw new ConfigError('publicUrl must be http or https');
   if (parsed.search || parsed.hash) throw new ConfigError('publicUrl must not have a query or fragment');
-  return Object.freeze({
+  return {
     host: String(raw.host),
     port,
     publicUrl,
@@ -157,7 +190,7 @@ function validateConfig(raw: Record<string, string | number>): GatehouseConfig {
     retiredKeyPublishSeconds: integer('retiredKeyPublishSeconds', 0, 31_536_000),
     logLevel: String(raw.logLevel),
     sqliteSynchronous: oneOf(raw.sqliteSynchronous, ['FULL', 'NORMAL'] as const, 'sqliteSynchronous'),
-  });
+  };
 }
 
 /** A comma-separated list of IPv4/IPv6 addresses or CIDR ranges; never "all" (any client could then forge its address). */

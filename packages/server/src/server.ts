@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ClientMetadata } from './admin/clients.js';
 import type { GatehouseConfig } from './config.js';
 import { buildApp } from './http/app.js';
+import { prepareSigningKeys } from './keys/key-encryption.js';
 import type { AppContext } from './http/context.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
 import { purgeExpired } from './store/housekeeping.js';
@@ -41,6 +42,9 @@ export async function startServer(
   });
   reportConnectionError = (error) =>
     app.log.warn({ err: error }, 'PostgreSQL connection lost; the pool reconnects on the next query');
+  // Refuses to start when the keys are sealed and the KEK is missing or wrong; seals keys still in clear.
+  const sealed = await prepareSigningKeys(context.repos.signingKeys, config.keyEncryptionKey);
+  if (sealed > 0) app.log.info({ keys: sealed }, 'signing keys encrypted at rest with the key-encryption key');
   const demo = options.seedDemo ? await options.seedDemo(context) : undefined;
   for (const tenant of await context.repos.tenants.list()) await context.keys.ensureKey(tenant.id);
   const housekeeping = setInterval(() => {

@@ -36,6 +36,7 @@ export async function createContext(
     keys: new KeyManager(repos.signingKeys, clock, {
       retiredKeyPublishSeconds: config.retiredKeyPublishSeconds,
       activeKeyCacheSeconds: 60,
+      ...(config.keyEncryptionKey ? { keyEncryptionKey: config.keyEncryptionKey } : {}),
     }),
     clock,
     random,

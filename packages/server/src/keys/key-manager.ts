@@ -11,6 +11,7 @@ import {
   type JWTPayload,
 } from 'jose';
 import type { AccessTokenSigner, Clock } from '../protocol/ports.js';
+import { openPrivateKey, sealPrivateKey } from './key-encryption.js';
 import type { SigningKeyRecord, SigningKeyRepository } from '../store/signing-keys.repository.js';
 
 /** Access tokens (RFC 9068) are always ES256. */
@@ -29,6 +30,8 @@ export interface KeyManagerOptions {
   readonly retiredKeyPublishSeconds: number;
   /** How long a process reuses the active key it read before asking the database again, in seconds. */
   readonly activeKeyCacheSeconds: number;
+  /** When set, new private keys are stored sealed under it (keys/key-encryption.ts), and sealed ones opened with it. */
+  readonly keyEncryptionKey?: Buffer;
 }
 
 interface CachedKey {
@@ -80,7 +83,9 @@ export class KeyManager implements AccessTokenSigner {
         tenantId,
         alg,
         publicJwk: { ...publicJwk, kid, alg, use: 'sig' },
-        privateJwk,
+        privateJwk: this.options.keyEncryptionKey
+          ? { ...sealPrivateKey(this.options.keyEncryptionKey, tenantId, kid, privateJwk) }
+          : privateJwk,
         createdAt: now,
       },
       now + this.options.retiredKeyPublishSeconds,
@@ -167,7 +172,9 @@ export class KeyManager implements AccessTokenSigner {
       if (!record) throw new Error(`no ${alg} signing key for tenant ${tenantId}`);
     }
     const key =
-      cached?.kid === record.kid ? cached.key : ((await importJWK(record.privateJwk as JWK, alg)) as CryptoKey);
+      cached?.kid === record.kid
+        ? cached.key
+        : ((await importJWK(openPrivateKey(this.options.keyEncryptionKey, record) as JWK, alg)) as CryptoKey);
     const entry = { kid: record.kid, key, readAt: now };
     this.cache.set(cacheKey(tenantId, alg), entry);
     return entry;

@@ -56,6 +56,25 @@ export class SigningKeyRepository {
     return row && toRecord(row);
   }
 
+  /** Every stored key of every tenant, retired ones included. */
+  async listAll(): Promise<SigningKeyRecord[]> {
+    const rows = await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at').execute();
+    return rows.map(toRecord);
+  }
+
+  /** Replaces the stored private parts of keys (sealing, re-sealing), all or none. */
+  async replacePrivateKeys(updates: readonly { kid: string; privateJwk: Record<string, unknown> }[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const update of updates)
+        await trx
+          .updateTable('signing_keys')
+          .set({ private_jwk: JSON.stringify(update.privateJwk) })
+          .where('kid', '=', update.kid)
+          .execute();
+    });
+  }
+
   /** Keys to publish: the active one and those whose tokens may still be alive. */
   async listPublished(tenantId: string, now: number): Promise<SigningKeyRecord[]> {
     const rows = await this.db
