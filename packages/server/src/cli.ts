@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createClient, getClientMetadata, setClientDisabled } from './admin/clients.js';
 import { DEMO, seedDemo } from './admin/demo.js';
+import { formatDoctorReport, runDoctor } from './admin/doctor.js';
 import { AdminInputError } from './admin/errors.js';
 import { reencryptKeys, rotateKeys } from './admin/keys.js';
 import { KeyEncryptionError } from './keys/key-encryption.js';
@@ -30,6 +31,7 @@ const USAGE = `gatehouse <command> [options]   (every command accepts --json and
   user set-password --tenant ID --actor user|customer --username NAME --password-stdin
   user disable|enable --tenant ID --actor user|customer --username NAME
   consent revoke --tenant ID --actor user|customer --username NAME --client-id UUID
+  doctor [--max-key-age-days N]   audits the deployment (RFC 9700 / OAuth 2.1); exit 1 on any error
   keys rotate --tenant ID
   keys reencrypt --new-key-file PATH   (or GATEHOUSE_NEW_KEY_ENCRYPTION_KEY; the current key from
                 GATEHOUSE_KEY_ENCRYPTION_KEY[_FILE] when the keys are already encrypted)
@@ -67,10 +69,11 @@ const OPTIONS = {
   'refresh-grace': { type: 'string' },
   'id-token-alg': { type: 'string' },
   'new-key-file': { type: 'string' },
+  'max-key-age-days': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
-type Command = (ctx: AppContext, flags: Flags) => Promise<{ json: unknown; text: string }>;
+type Command = (ctx: AppContext, flags: Flags) => Promise<{ json: unknown; text: string; exitCode?: number }>;
 
 const COMMANDS: Record<string, Command> = {
   'tenant create': async (ctx, flags) => {
@@ -197,6 +200,13 @@ const COMMANDS: Record<string, Command> = {
     };
   },
   migrate: async () => ({ json: { migrated: true }, text: 'database is up to date' }),
+  doctor: async (ctx, flags) => {
+    const maxKeyAgeDays = flags['max-key-age-days'];
+    if (maxKeyAgeDays !== undefined && !/^[1-9]\d{0,4}$/.test(maxKeyAgeDays))
+      throw new AdminInputError('--max-key-age-days must be a whole number of days from 1 to 99999');
+    const report = await runDoctor(ctx, { maxKeyAgeDays: maxKeyAgeDays ? Number(maxKeyAgeDays) : undefined });
+    return { json: report, text: formatDoctorReport(report), exitCode: report.errors > 0 ? 1 : 0 };
+  },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -245,7 +255,7 @@ async function main(argv: string[]): Promise<number> {
     const ctx = await createContext(config, database);
     const result = await command(ctx, flags);
     process.stdout.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
-    return 0;
+    return result.exitCode ?? 0;
   } catch (error) {
     if (error instanceof AdminInputError || error instanceof KeyEncryptionError) return fail(error.message, json);
     throw error;
