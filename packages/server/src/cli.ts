@@ -10,8 +10,7 @@ import { KeyEncryptionError } from './keys/key-encryption.js';
 import { createScope, createTenant } from './admin/tenants.js';
 import { createUser, revokeConsent, setUserDisabled, setUserPassword } from './admin/users.js';
 import { ConfigError, loadConfig, type GatehouseConfig } from './config.js';
-import { createContext, type AppContext } from './http/context.js';
-import { startServer } from './server.js';
+import { createContext, type AppContext } from './context.js';
 import { migrateToLatest, openDatabase } from './store/database.js';
 
 const USAGE = `gatehouse <command> [options]   (every command accepts --json and --database)
@@ -265,6 +264,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function start(config: GatehouseConfig, demo: boolean, json: boolean): Promise<number> {
+  // Loaded here so admin commands never load the web layer (Fastify).
+  const { startServer } = await import('./server.js');
   const server = await startServer(config, { seedDemo: demo ? seedDemo : undefined });
   const lines = [
     `Gatehouse listening on http://${config.host}:${server.port} (public URL ${config.publicUrl})`,

@@ -1,5 +1,5 @@
 export { buildApp, type BuildAppOptions } from './http/app.js';
-export { createContext, type AppContext } from './http/context.js';
+export { createContext, type AppContext } from './context.js';
 export { startServer, type RunningServer } from './server.js';
 export { loadConfig, DEFAULT_CONFIG, ConfigError, type GatehouseConfig } from './config.js';
 export {

@@ -3,7 +3,7 @@ import type { ClientMetadata } from './admin/clients.js';
 import type { GatehouseConfig } from './config.js';
 import { buildApp } from './http/app.js';
 import { prepareSigningKeys } from './keys/key-encryption.js';
-import type { AppContext } from './http/context.js';
+import type { AppContext } from './context.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
 import { purgeExpired } from './store/housekeeping.js';
 

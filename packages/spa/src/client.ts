@@ -12,7 +12,7 @@ import { decodeJwtPayload } from './lib/jwt.js';
 import { oauthError, toGatehouseError } from './lib/map-error.js';
 import { discoverMetadata, httpOptions, staticMetadata } from './lib/metadata.js';
 import { buildEndSessionUrl, requestsOpenId } from './lib/openid.js';
-import { createSerializer } from './lib/serialize.js';
+import { createRefreshLock } from './lib/refresh-lock.js';
 import { createSessionStore, normalizeScope, type CachedAccessToken, type Session } from './lib/session-store.js';
 import { createTransactionStore } from './lib/transactions.js';
 import type {
@@ -84,7 +84,7 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
   const storeKey = `gatehouse.session.${clientId}.${as.issuer}`;
   const transactions = createTransactionStore(config.storage, clientId);
   const sessions = createSessionStore(config.tokenStore, storeKey);
-  const serialize = createSerializer(config.locks, storeKey);
+  const withRefreshLock = createRefreshLock(config.locks, storeKey);
   const events = createEmitter();
   const leewayMs = config.leewaySeconds * 1000;
 
@@ -197,7 +197,7 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
       tokens: { '': cacheToken(tokens, scope, startedAt) },
     };
     // Under the refresh lock, so a refresh of the previous session cannot overwrite this one.
-    await serialize(() => sessions.write(session));
+    await withRefreshLock(() => sessions.write(session));
     return { appState: tx.appState as AppState | undefined };
   }
 
@@ -265,10 +265,10 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     if (!session) throw new LoginRequiredError('not signed in');
     const key = scopeKey(session, scope);
     const cached = session.tokens[key];
-    if (forceRefresh) return serialize(() => refreshLocked(key, cached?.accessToken));
+    if (forceRefresh) return withRefreshLock(() => refreshLocked(key, cached?.accessToken));
     if (cached && isFresh(cached)) return cached.accessToken;
     if (cached) events.emit('tokenExpiring', { requestedScope: key, expiresAt: cached.expiresAt });
-    return serialize(() => refreshLocked(key));
+    return withRefreshLock(() => refreshLocked(key));
   }
 
   async function fetchUserInfo(): Promise<UserInfo> {
@@ -295,7 +295,7 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
   }
 
   async function logout({ returnTo, state = oauth.generateRandomState() }: LogoutOptions = {}): Promise<void> {
-    const session = await serialize(async () => {
+    const session = await withRefreshLock(async () => {
       const current = await sessions.read();
       await sessions.clear();
       return current;

@@ -1,9 +1,9 @@
-import type { AppContext } from '../http/context.js';
-import { issuerFor } from '../http/realm.js';
+import type { AppContext } from '../context.js';
 import {
   DEFAULT_REFRESH_POLICY,
   ID_TOKEN_SIGNING_ALGS,
   type IdTokenSigningAlg,
+  issuerFor,
   realmIdFor,
   type Actor,
   type Client,

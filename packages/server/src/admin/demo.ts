@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { createClient, type ClientMetadata } from './clients.js';
 import { createScope, createTenant } from './tenants.js';
 import { createUser } from './users.js';

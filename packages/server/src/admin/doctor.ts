@@ -1,5 +1,4 @@
-import type { AppContext } from '../http/context.js';
-import { cookiesSecure } from '../http/realm.js';
+import type { AppContext } from '../context.js';
 import { isSealed } from '../keys/key-encryption.js';
 import { redirectUriRejection } from '../protocol/redirect-uri-policy.js';
 
@@ -58,7 +57,8 @@ function checkPublicUrl(ctx: AppContext): Finding[] {
       fix: 'serve Gatehouse over https (directly or behind a TLS-terminating proxy) and set --public-url / GATEHOUSE_PUBLIC_URL to the https URL',
     },
   ];
-  if (!cookiesSecure(ctx))
+  // The cookies carry Secure exactly when the public URL is https (http/realm.ts cookiesSecure).
+  if (!ctx.config.publicUrl.startsWith('https:'))
     findings.push({
       id: 'cookies-not-secure',
       level,

@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import { TENANT_ID, type Tenant } from '../protocol/model.js';
 import { parseScope } from '../protocol/scope.js';
 import { AdminInputError } from './errors.js';

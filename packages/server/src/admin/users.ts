@@ -1,4 +1,4 @@
-import type { AppContext } from '../http/context.js';
+import type { AppContext } from '../context.js';
 import type { Actor, User } from '../protocol/model.js';
 import { AdminInputError } from './errors.js';
 import { requireTenant } from './tenants.js';

@@ -1,5 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidRequest, OAuthError, ServerError, TemporarilyUnavailable } from '../protocol/errors.js';
+import {
+  InsufficientScope,
+  InvalidRequest,
+  InvalidToken,
+  OAuthError,
+  ServerError,
+  TemporarilyUnavailable,
+} from '../protocol/errors.js';
 import { InvalidClientBasic } from '../protocol/client-authentication.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { renderMessagePage } from './pages/message.js';
@@ -14,11 +21,51 @@ const RETRY_AFTER_SECONDS = 5;
  * RFC 6750 §3). Anything that is not an OAuthError is a bug or an outage: logged in full,
  * answered as a bland server_error, never with a stack trace.
  */
-export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
+export function sendOAuthError(reply: FastifyReply, error: OAuthError, status: number = error.status): FastifyReply {
   setNoStore(reply);
   if (error instanceof TemporarilyUnavailable) reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
   if (error instanceof InvalidClientBasic) reply.header('WWW-Authenticate', 'Basic realm="gatehouse", charset="UTF-8"');
-  return reply.code(error.status).send({ error: error.error, error_description: error.description });
+  return reply.code(status).send({ error: error.error, error_description: error.description });
+}
+
+/** RFC 6750 §3: a quoted-string auth-param value; characters outside its grammar are dropped. */
+function quoted(value: string): string {
+  return `"${value.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '')}"`;
+}
+
+/**
+ * The answer of a bearer-token protected resource (userinfo) that refuses a request, with its
+ * RFC 6750 §3 `WWW-Authenticate` challenge: without an error code when no token was sent
+ * (§3.1), with `error` and `error_description` for invalid_token, and `scope` for
+ * insufficient_scope. `error` undefined means no token was sent.
+ */
+export function sendBearerError(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  issuer: string,
+  error: unknown | undefined,
+): FastifyReply {
+  if (error === undefined) {
+    setNoStore(reply);
+    reply.header('WWW-Authenticate', `Bearer realm=${quoted(issuer)}`);
+    return reply.code(401).send({ error_description: 'an access token is required' });
+  }
+  const oauthError = toOAuthError(error, request);
+  if (oauthError instanceof InvalidToken || oauthError instanceof InsufficientScope) {
+    const scope = oauthError instanceof InsufficientScope ? ', scope="openid"' : '';
+    reply.header(
+      'WWW-Authenticate',
+      `Bearer realm=${quoted(issuer)}, error="${oauthError.error}", error_description=${quoted(oauthError.description)}${scope}`,
+    );
+  }
+  return sendOAuthError(reply, oauthError);
+}
+
+/** 405 with an Allow header (RFC 9110 §15.5.6), as an invalid_request. */
+export function sendMethodNotAllowed(reply: FastifyReply, allowed: readonly string[]): FastifyReply {
+  reply.header('Allow', allowed.join(', '));
+  const error = new InvalidRequest(`use ${allowed.filter((m) => m !== 'OPTIONS').join(' or ')}`);
+  return sendOAuthError(reply, error, 405);
 }
 
 /** Turns any thrown value into an OAuthError, logging what the client must not see. */

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseParameters, rejectRepeatedParameters, type RawParameters } from '../protocol/authorize/parameters.js';
+import { parseParameters, rejectRepeatedParameters, type RawParameters } from '../protocol/parameters.js';
 import { authenticateClient, type ClientAuthenticationMethod } from '../protocol/client-authentication.js';
 import { InvalidRequest } from '../protocol/errors.js';
 import type { Client, Realm, Tenant } from '../protocol/model.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../context.js';
 import { resolveRealm } from './realm.js';
-import { applyCors, originsOf, setNoStore } from './security.js';
+import { originsOf } from '../protocol/origins.js';
+import { allowRealmOriginOnError, registerPreflight } from './cors.js';
+import { applyCors, setNoStore } from './security.js';
 import { methodNotAllowed } from './routes/method-not-allowed.js';
 
 export interface AuthenticatedFormRequest {
@@ -19,16 +21,6 @@ export interface AuthenticatedFormRequest {
 function isFormEncoded(request: FastifyRequest): boolean {
   const type = request.headers['content-type'];
   return typeof type === 'string' && type.split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
-}
-
-/** The origins allowed to call this realm's token-style endpoints: every client's redirect origins. */
-async function realmOrigins(ctx: AppContext, realm: Realm): Promise<Set<string>> {
-  const clients = await ctx.repos.clients.listByTenant(realm.tenantId);
-  return originsOf(
-    clients
-      .filter((client) => client.resourceType === 'global' || client.resourceType === realm.actor)
-      .flatMap((client) => client.redirectUris),
-  );
 }
 
 /**
@@ -62,19 +54,10 @@ export function registerFormEndpoint(
       return reply.send(await handle({ realm, tenant, client, method, parameters }, reply));
     } catch (error) {
       // Let a browser client read the error too, if it comes from one of the realm's client origins.
-      if (origin && !reply.hasHeader('Access-Control-Allow-Origin'))
-        applyCors(reply, origin, await realmOrigins(ctx, realm));
+      await allowRealmOriginOnError(ctx, request, reply, realm);
       throw error;
     }
   });
-  app.options(url, async (request, reply) => {
-    const { realm } = await resolveRealm(ctx, request);
-    if (applyCors(reply, request.headers.origin, await realmOrigins(ctx, realm))) {
-      reply.header('Access-Control-Allow-Methods', 'POST');
-      reply.header('Access-Control-Allow-Headers', 'Content-Type, Authorization, DPoP');
-      reply.header('Access-Control-Max-Age', '600');
-    }
-    return reply.code(204).send();
-  });
+  registerPreflight(app, ctx, url, { methods: 'POST', headers: 'Content-Type, Authorization, DPoP' });
   methodNotAllowed(app, url, ['POST', 'OPTIONS']);
 }

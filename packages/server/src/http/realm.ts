@@ -1,10 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { parseRealmId, type Realm, type Tenant } from '../protocol/model.js';
-import type { AppContext } from './context.js';
-
-export function issuerFor(publicUrl: string, realmId: string): string {
-  return `${publicUrl}/system/auth/${realmId}`;
-}
+import { issuerFor, parseRealmId, type Realm, type Tenant } from '../protocol/model.js';
+import type { AppContext } from '../context.js';
 
 export class UnknownRealm extends Error {}
 
@@ -33,7 +29,7 @@ export function realmLabel(realm: Realm, tenant: Tenant): string {
 }
 
 /** Cookies are scoped to the realm's path so each realm has its own session. */
-export function realmCookiePath(_ctx: AppContext, realm: Realm): string {
+export function realmCookiePath(realm: Realm): string {
   return `${new URL(realm.issuer).pathname}/`;
 }
 

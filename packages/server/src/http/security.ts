@@ -29,19 +29,6 @@ export function setNoStore(reply: FastifyReply): void {
   reply.header('Pragma', 'no-cache');
 }
 
-/** The origin (scheme://host:port) of each redirect URI: the only origins allowed CORS access. */
-export function originsOf(redirectUris: readonly string[]): Set<string> {
-  const origins = new Set<string>();
-  for (const uri of redirectUris) {
-    try {
-      origins.add(new URL(uri).origin);
-    } catch {
-      // Registered URIs are validated at creation; an unparsable one simply grants no origin.
-    }
-  }
-  return origins;
-}
-
 /**
  * CORS for token-style endpoints: the request's Origin is echoed only if allowed, never with
  * credentials (browser-based apps BCP §6: the SPA sends no cookies to the token endpoint).

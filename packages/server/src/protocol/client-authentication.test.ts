@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret, verifySecret } from '../lib/passwords.js';
-import { parseParameters } from './authorize/parameters.js';
+import { parseParameters } from './parameters.js';
 import { authenticateClient, InvalidClientBasic, parseBasicCredentials } from './client-authentication.js';
 import { InvalidClient, InvalidRequest } from './errors.js';
 import type { Client, Realm } from './model.js';

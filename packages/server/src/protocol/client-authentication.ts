@@ -1,6 +1,6 @@
 import { InvalidClient, InvalidRequest } from './errors.js';
 import { clientBelongsToRealm, type Client, type Realm } from './model.js';
-import { single, type RawParameters } from './authorize/parameters.js';
+import { single, type RawParameters } from './parameters.js';
 
 export interface ClientCredentialsInput {
   readonly authorizationHeader: string | undefined;

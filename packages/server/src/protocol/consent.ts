@@ -6,7 +6,9 @@ export type NextAuthorizationStep = 'login' | 'consent' | 'issue_code';
 /**
  * What happens to a validated authorization request: sign in first, then ask for consent unless
  * the client is first-party (`skip`) or the person already granted every requested scope.
- * Built-in OpenID scopes need no consent of their own beyond the client's request.
+ * Every requested scope counts, the built-in OpenID ones included: none is consent-free, so a
+ * later request for `profile` or `offline_access` asks again. `prompt=login` / `prompt=consent`
+ * (OIDC Core §3.1.2.1) force the step even when it could be skipped.
  */
 export function decideNextStep(input: {
   readonly signedIn: boolean;

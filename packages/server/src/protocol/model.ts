@@ -94,6 +94,17 @@ export interface AuthorizationRequest {
   readonly nonce: string | undefined;
 }
 
+/** An authorization request waiting for the person to sign in and consent, bound to their browser. */
+export interface PendingAuthorization extends AuthorizationRequest {
+  readonly id: string;
+  readonly realmId: string;
+  readonly browserHash: string;
+  readonly csrfToken: string;
+  readonly userId: string | null;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
 export const ACTOR_SUFFIX: Record<Actor, string> = { user: 'U', customer: 'C' };
 
 const REALM_ID = /^([A-Z0-9]{1,64})-([UC])$/;
@@ -101,6 +112,11 @@ export const TENANT_ID = /^[A-Z0-9]{1,64}$/;
 
 export function realmIdFor(tenantId: string, actor: Actor): string {
   return `${tenantId}-${ACTOR_SUFFIX[actor]}`;
+}
+
+/** The issuer of a realm: one per tenant and actor, under the server's public URL (RFC 8414 §2). */
+export function issuerFor(publicUrl: string, realmId: string): string {
+  return `${publicUrl}/system/auth/${realmId}`;
 }
 
 /** Parses `TMPRODB88619984-U` into tenant and actor, or undefined if it is not a realm id. */

@@ -2,7 +2,7 @@
  * What the protocol rules need from the outside world. Implemented by `store/` (databases),
  * `keys/` (signing) and `lib/` (clock, randomness); tests pass in-memory or frozen versions.
  */
-import type { Actor, AuthorizationRequest, Client } from './model.js';
+import type { Actor, Client, PendingAuthorization, Session, User } from './model.js';
 
 export interface Clock {
   /** Seconds since the epoch. */
@@ -98,23 +98,49 @@ export interface RevokedTokenRepository {
   isAccessTokenRevoked(jti: string): Promise<boolean>;
 }
 
-export interface ClientRepository {
-  findById(clientId: string): Promise<Client | undefined>;
-}
-
 export interface AccessTokenSigner {
   /** Signs an RFC 9068 access token with the tenant's current key. */
   signAccessToken(tenantId: string, claims: Record<string, unknown>): Promise<string>;
 }
 
-export interface PendingAuthorization extends AuthorizationRequest {
-  readonly id: string;
-  readonly realmId: string;
-  readonly browserHash: string;
-  readonly csrfToken: string;
-  readonly userId: string | null;
-  readonly createdAt: number;
-  readonly expiresAt: number;
+/** Sign-in sessions of a realm, keyed by the SHA-256 of their cookie. */
+export interface SessionStore {
+  insert(idHash: string, session: Omit<Session, 'id'> & { tenantId: string }, now: number): Promise<void>;
+  findActive(idHash: string, realmId: string, now: number): Promise<Session | undefined>;
+  delete(idHash: string): Promise<void>;
+}
+
+/** Authorization requests parked while the person signs in and consents. */
+export interface PendingAuthorizationStore {
+  insert(pending: PendingAuthorization, tenantId: string): Promise<void>;
+  findOpen(id: string, realmId: string, now: number): Promise<PendingAuthorization | undefined>;
+  attachUser(id: string, userId: string): Promise<void>;
+  /** Closes the request atomically; false if it was already closed (a double submit). */
+  complete(id: string, now: number): Promise<boolean>;
+}
+
+export interface ConsentStore {
+  grantedScopes(userId: string, clientId: string): Promise<readonly string[]>;
+  /** Adds `scopes` to what the person granted the client (never narrows an earlier grant). */
+  grant(
+    input: { tenantId: string; realmId: string; userId: string; clientId: string; scopes: readonly string[] },
+    now: number,
+  ): Promise<void>;
+}
+
+export interface UserDirectory {
+  findById(tenantId: string, id: string): Promise<User | undefined>;
+  findByUsername(tenantId: string, actor: Actor, username: string): Promise<User | undefined>;
+}
+
+export interface ClientDirectory {
+  findById(clientId: string): Promise<Client | undefined>;
+  listByTenant(tenantId: string): Promise<readonly Client[]>;
+}
+
+/** The scopes a tenant defined, with the words the consent page shows for them. */
+export interface ScopeCatalogue {
+  listScopes(tenantId: string): Promise<readonly { name: string; description: string }[]>;
 }
 
 export type { Actor };

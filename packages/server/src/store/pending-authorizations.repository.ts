@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { PendingAuthorization } from '../protocol/ports.js';
+import type { PendingAuthorization } from '../protocol/model.js';
 import { parseScope } from '../protocol/scope.js';
 import type { Database, PendingAuthorizationTable } from './schema.js';
 import { cannotBeStored } from './lookup-key.js';

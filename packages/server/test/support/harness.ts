@@ -6,7 +6,7 @@ import { createScope, createTenant } from '../../src/admin/tenants.js';
 import { createUser } from '../../src/admin/users.js';
 import { loadConfig, type GatehouseConfig } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
-import type { AppContext } from '../../src/http/context.js';
+import type { AppContext } from '../../src/context.js';
 import type { Clock } from '../../src/protocol/ports.js';
 import {
   createPostgresSchema,

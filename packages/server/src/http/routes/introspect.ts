@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { required, single } from '../../protocol/authorize/parameters.js';
+import { required, single } from '../../protocol/parameters.js';
 import { InvalidClient } from '../../protocol/errors.js';
 import { introspectToken } from '../../protocol/introspection.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { registerFormEndpoint } from '../form-endpoint.js';
-import { inspectionDeps } from '../grant-deps.js';
+import { inspectionDeps } from '../ports.js';
 
 /**
  * POST {issuer}/oauth2/introspect (RFC 7662) for resource servers: only confidential clients of

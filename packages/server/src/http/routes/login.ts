@@ -1,22 +1,26 @@
 import type { FastifyInstance } from 'fastify';
-import { parseParameters, single } from '../../protocol/authorize/parameters.js';
-import { decideNextStep } from '../../protocol/consent.js';
-import { signIn } from '../../protocol/sign-in.js';
-import { signInLimits } from '../../config.js';
-import { redirectWithCode, startSession } from '../authorization-flow.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
+import { showLogin, submitLogin } from '../../protocol/authorize/interaction.js';
+import { parseParameters, single } from '../../protocol/parameters.js';
+import { readBrowserCookies, redirectSeeOther, setSessionCookie } from '../browser-cookies.js';
 import { renderLoginPage } from '../pages/login.js';
 import { renderMessagePage } from '../pages/message.js';
-import { formTargetsFor, loadPending, sendLookupFailure, sendPage } from '../pending.js';
+import { formTargetsFor, sendPage, sendRefusal } from '../pending.js';
+import { signInFlowDeps } from '../ports.js';
 import { realmLabel, resolveRealm } from '../realm.js';
 
 /** GET and POST {issuer}/login: the sign-in page of a pending authorization request. */
 export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const deps = signInFlowDeps(ctx);
   app.get('/system/auth/:realm/login', { config: { html: true } }, async (request, reply) => {
     const { realm, tenant } = await resolveRealm(ctx, request);
     const requestId = (request.query as Record<string, unknown>).request;
-    const lookup = await loadPending(ctx, request, realm, typeof requestId === 'string' ? requestId : undefined, null);
-    if (!lookup.ok) return sendLookupFailure(reply, realm, tenant, lookup);
+    const lookup = await showLogin(deps, {
+      realm,
+      requestId: typeof requestId === 'string' ? requestId : undefined,
+      cookies: readBrowserCookies(request),
+    });
+    if (!lookup.ok) return sendRefusal(reply, realm, tenant, lookup.reason);
     const page = renderLoginPage({
       realmLabel: realmLabel(realm, tenant),
       clientName: lookup.client.name,
@@ -30,58 +34,42 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
   app.post('/system/auth/:realm/login', { config: { html: true } }, async (request, reply) => {
     const { realm, tenant } = await resolveRealm(ctx, request);
     const form = parseParameters(typeof request.body === 'string' ? request.body : '');
-    const lookup = await loadPending(ctx, request, realm, single(form, 'request'), single(form, 'csrf_token') ?? '');
-    if (!lookup.ok) return sendLookupFailure(reply, realm, tenant, lookup);
-    const { pending, client } = lookup;
     const username = single(form, 'username') ?? '';
-    const password = single(form, 'password') ?? '';
-    const label = realmLabel(realm, tenant);
-    const formTargets = formTargetsFor(pending);
-    const renderWithError = (error: string): string =>
-      renderLoginPage({
-        realmLabel: label,
-        clientName: client.name,
-        formAction: `${realm.issuer}/login`,
-        requestId: pending.id,
-        csrfToken: pending.csrfToken,
-        username,
-        error,
-      });
-
-    const result = await signIn(
-      {
-        findUser: (name) => ctx.repos.users.findByUsername(realm.tenantId, realm.actor, name),
-        verifyPassword: ctx.passwords.verify,
-        dummyPasswordHash: await ctx.dummyPasswordHash(),
-        attempts: ctx.repos.loginFailures,
-        clock: ctx.clock,
-        limits: signInLimits(ctx.config),
-      },
+    const outcome = await submitLogin(deps, {
       realm,
-      { username, password, clientAddress: request.ip },
-    );
-    if (!result.ok && result.reason === 'throttled') {
-      reply.header('Retry-After', String(result.retryAfterSeconds));
-      return sendPage(
-        reply,
-        429,
-        renderWithError('Too many failed attempts. Wait a few minutes, then try again.'),
-        formTargets,
-      );
-    }
-    if (!result.ok) return sendPage(reply, 401, renderWithError('Incorrect username or password.'), formTargets);
-
-    const session = await startSession(ctx, request, reply, realm, result.user);
-    await ctx.repos.pendingAuthorizations.attachUser(pending.id, result.user.id);
-    const step = decideNextStep({
-      signedIn: true,
-      client,
-      requestedScopes: pending.scopes,
-      grantedScopes: await ctx.repos.consents.grantedScopes(result.user.id, client.clientId),
+      requestId: single(form, 'request'),
+      csrfToken: single(form, 'csrf_token') ?? '',
+      cookies: readBrowserCookies(request),
+      username,
+      password: single(form, 'password') ?? '',
+      // Throttling is keyed by it (protocol/sign-in.ts); behind --trust-proxy, from X-Forwarded-For.
+      clientAddress: request.ip,
     });
-    if (step === 'consent')
-      return reply.header('Cache-Control', 'no-store').redirect(`${realm.issuer}/consent?request=${pending.id}`, 303);
-    if (!(await ctx.repos.pendingAuthorizations.complete(pending.id, ctx.clock.nowSeconds()))) {
+    const label = realmLabel(realm, tenant);
+    switch (outcome.kind) {
+      case 'pending_refused':
+        return sendRefusal(reply, realm, tenant, outcome.reason);
+      case 'throttled':
+      case 'invalid_credentials': {
+        const { pending, client } = outcome;
+        const throttled = outcome.kind === 'throttled';
+        if (throttled) reply.header('Retry-After', String(outcome.retryAfterSeconds));
+        const page = renderLoginPage({
+          realmLabel: label,
+          clientName: client.name,
+          formAction: `${realm.issuer}/login`,
+          requestId: pending.id,
+          csrfToken: pending.csrfToken,
+          username,
+          error: throttled
+            ? 'Too many failed attempts. Wait a few minutes, then try again.'
+            : 'Incorrect username or password.',
+        });
+        return sendPage(reply, throttled ? 429 : 401, page, formTargetsFor(pending));
+      }
+    }
+    setSessionCookie(ctx, reply, realm, outcome.sessionCookie);
+    if (outcome.kind === 'already_completed') {
       return sendPage(
         reply,
         400,
@@ -92,6 +80,6 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
         }),
       );
     }
-    return redirectWithCode(ctx, reply, realm, pending, session);
+    return redirectSeeOther(reply, outcome.location);
   });
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { required, single } from '../../protocol/authorize/parameters.js';
+import { required, single } from '../../protocol/parameters.js';
 import { revokeToken } from '../../protocol/revocation.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { registerFormEndpoint } from '../form-endpoint.js';
-import { inspectionDeps } from '../grant-deps.js';
+import { inspectionDeps } from '../ports.js';
 
 /**
  * POST {issuer}/oauth2/revoke (RFC 7009). Answers 200 with `{}` (a JSON body, so strict browser

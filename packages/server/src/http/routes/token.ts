@@ -4,9 +4,9 @@ import { authorizationCodeGrant } from '../../protocol/token/authorization-code.
 import { checkTokenParameters, handleTokenRequest } from '../../protocol/token/dispatch.js';
 import type { GrantHandler } from '../../protocol/token/grant.js';
 import { refreshTokenGrant } from '../../protocol/token/refresh-token.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
 import { registerFormEndpoint } from '../form-endpoint.js';
-import { grantDeps } from '../grant-deps.js';
+import { grantDeps } from '../ports.js';
 
 /** Grants a client may use: the code flow, plus refresh tokens where its policy allows them. */
 export function allowedGrants(client: Client): readonly string[] {

@@ -1,20 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseParameters, single } from '../../protocol/authorize/parameters.js';
-import { InsufficientScope, InvalidRequest, InvalidToken, type OAuthError } from '../../protocol/errors.js';
-import { parseScope } from '../../protocol/scope.js';
-import { inspectToken } from '../../protocol/token-inspection.js';
-import { userInfoClaims } from '../../protocol/userinfo.js';
-import type { AppContext } from '../context.js';
-import { toOAuthError } from '../error-mapper.js';
-import { inspectionDeps } from '../grant-deps.js';
+import type { AppContext } from '../../context.js';
+import { InvalidRequest, InvalidToken } from '../../protocol/errors.js';
+import { originsOf } from '../../protocol/origins.js';
+import { parseParameters, single } from '../../protocol/parameters.js';
+import { readUserInfo } from '../../protocol/userinfo.js';
+import { allowRealmOriginOnError, registerPreflight } from '../cors.js';
+import { sendBearerError } from '../error-mapper.js';
+import { userInfoDeps } from '../ports.js';
 import { resolveRealm } from '../realm.js';
-import { applyCors, originsOf, setNoStore } from '../security.js';
+import { applyCors, setNoStore } from '../security.js';
 import { methodNotAllowed } from './method-not-allowed.js';
-
-/** RFC 6750 §3: a quoted-string auth-param value; characters outside its grammar are dropped. */
-function quoted(value: string): string {
-  return `"${value.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '')}"`;
-}
 
 /**
  * The bearer token of the request (RFC 6750 §2.1 header or §2.2 form body, never the query
@@ -29,59 +24,31 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1] ?? form;
 }
 
-async function realmClientOrigins(ctx: AppContext, tenantId: string): Promise<Set<string>> {
-  return originsOf((await ctx.repos.clients.listByTenant(tenantId)).flatMap((client) => client.redirectUris));
-}
-
 /** GET and POST {issuer}/oauth2/userinfo (OIDC Core §5.3) with an access token that has `openid`. */
 export function registerUserInfoRoute(app: FastifyInstance, ctx: AppContext): void {
-  const deps = inspectionDeps(ctx);
+  const deps = userInfoDeps(ctx);
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const { realm } = await resolveRealm(ctx, request);
     setNoStore(reply);
     // Browser clients must be able to read the RFC 6750 challenge to tell an expired token apart.
     reply.header('Access-Control-Expose-Headers', 'WWW-Authenticate');
+    let failure: unknown;
     try {
       const token = bearerToken(request);
-      if (token === undefined) {
-        // RFC 6750 §3.1: a request without credentials gets a challenge without an error code.
-        reply.header('WWW-Authenticate', `Bearer realm=${quoted(realm.issuer)}`);
-        return reply.code(401).send({ error_description: 'an access token is required' });
-      }
-      const found = await inspectToken(deps, realm, token, 'access_token');
-      if (found?.kind !== 'access_token') throw new InvalidToken('the access token is invalid, expired or revoked');
-      const client = await ctx.repos.clients.findById(found.claims.client_id);
-      if (client) applyCors(reply, request.headers.origin, originsOf(client.redirectUris));
-      const scopes = parseScope(String(found.claims.scope ?? '')) ?? [];
-      if (!scopes.includes('openid')) throw new InsufficientScope('the access token lacks the openid scope');
-      const user = await ctx.repos.users.findById(realm.tenantId, String(found.claims.sub));
-      if (!user || user.disabled) throw new InvalidToken('the account is no longer active');
-      return reply.send(userInfoClaims(user, scopes));
+      if (token === undefined) return sendBearerError(reply, request, realm.issuer, undefined);
+      const answer = await readUserInfo(deps, realm, token);
+      if (answer.client) applyCors(reply, request.headers.origin, originsOf(answer.client.redirectUris));
+      if (answer.ok) return reply.send(answer.claims);
+      failure = answer.error;
     } catch (error) {
-      const oauthError: OAuthError = toOAuthError(error, request);
-      if (request.headers.origin && !reply.hasHeader('Access-Control-Allow-Origin'))
-        applyCors(reply, request.headers.origin, await realmClientOrigins(ctx, realm.tenantId));
-      if (oauthError instanceof InvalidToken || oauthError instanceof InsufficientScope) {
-        const scope = oauthError instanceof InsufficientScope ? `, scope="openid"` : '';
-        reply.header(
-          'WWW-Authenticate',
-          `Bearer realm=${quoted(realm.issuer)}, error="${oauthError.error}", error_description=${quoted(oauthError.description)}${scope}`,
-        );
-      }
-      return reply.code(oauthError.status).send({ error: oauthError.error, error_description: oauthError.description });
+      failure = error;
     }
+    await allowRealmOriginOnError(ctx, request, reply, realm);
+    return sendBearerError(reply, request, realm.issuer, failure);
   };
   const url = '/system/auth/:realm/oauth2/userinfo';
   app.get(url, handler);
   app.post(url, handler);
-  app.options(url, async (request, reply) => {
-    const { realm } = await resolveRealm(ctx, request);
-    if (applyCors(reply, request.headers.origin, await realmClientOrigins(ctx, realm.tenantId))) {
-      reply.header('Access-Control-Allow-Methods', 'GET, POST');
-      reply.header('Access-Control-Allow-Headers', 'Authorization, Content-Type');
-      reply.header('Access-Control-Max-Age', '600');
-    }
-    return reply.code(204).send();
-  });
+  registerPreflight(app, ctx, url, { methods: 'GET, POST', headers: 'Authorization, Content-Type' });
   methodNotAllowed(app, url, ['GET', 'POST', 'OPTIONS']);
 }

@@ -3,7 +3,7 @@ import type { AuthorizationRequest } from '../model.js';
 import type { AuthorizationCodeRecord, AuthorizationCodeRepository } from '../ports.js';
 import { hashOpaqueSecret } from '../secrets.js';
 import { ACME_USER_REALM } from '../testing/fakes.js';
-import { buildAuthorizationResponseUrl, issueAuthorizationCode } from './issue-code.js';
+import { issueAuthorizationCode } from './issue-code.js';
 
 const request: AuthorizationRequest = {
   clientId: 'b4b2c1d9-4c19-4e8a-8e7a-9a0b1c2d3e4f',
@@ -51,31 +51,5 @@ describe('issueAuthorizationCode', () => {
         expiresAt: 1_060,
       },
     ]);
-  });
-});
-
-describe('buildAuthorizationResponseUrl', () => {
-  it('appends the parameters to the registered URI and leaves out undefined ones', () => {
-    expect(
-      buildAuthorizationResponseUrl('https://app.example.com/cb', {
-        code: 'abc',
-        state: undefined,
-        iss: 'https://auth.example.com/system/auth/ACME-U',
-      }),
-    ).toBe('https://app.example.com/cb?code=abc&iss=https%3A%2F%2Fauth.example.com%2Fsystem%2Fauth%2FACME-U');
-  });
-
-  it('keeps a query already in the registered URI, exactly as written', () => {
-    expect(buildAuthorizationResponseUrl('https://app.example.com/cb?tenant=a%2Fb', { code: 'abc' })).toBe(
-      'https://app.example.com/cb?tenant=a%2Fb&code=abc',
-    );
-  });
-
-  it('encodes state so that the client reads it back byte for byte', () => {
-    const url = new URL(
-      buildAuthorizationResponseUrl('https://app.example.com/cb', { code: 'abc', state: 'a b&c=d%+é' }),
-    );
-    expect(url.searchParams.get('state')).toBe('a b&c=d%+é');
-    expect(url.searchParams.getAll('code')).toEqual(['abc']);
   });
 });

@@ -3,7 +3,7 @@ import type { AuthorizationCodeRepository, Clock, Random } from '../ports.js';
 import { hashOpaqueSecret } from '../secrets.js';
 
 export interface IssueCodeDeps {
-  readonly codes: AuthorizationCodeRepository;
+  readonly codes: Pick<AuthorizationCodeRepository, 'insert'>;
   readonly clock: Clock;
   readonly random: Random;
   readonly codeTtlSeconds: number;
@@ -35,22 +35,4 @@ export async function issueAuthorizationCode(
     expiresAt: now + deps.codeTtlSeconds,
   });
   return code;
-}
-
-/**
- * The redirect back to the client. RFC 9207 §2: `iss` goes with every response, success or
- * error, so the client can detect mix-up attacks; `state` is echoed byte for byte.
- */
-export function buildAuthorizationResponseUrl(
-  redirectUri: string,
-  parameters: Record<string, string | undefined>,
-): string {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(parameters)) {
-    if (value !== undefined) query.append(name, value);
-  }
-  const encoded = query.toString();
-  if (encoded === '') return redirectUri;
-  // Appended rather than rebuilt through URL, so the registered URI is kept exactly as written.
-  return `${redirectUri}${redirectUri.includes('?') ? '&' : '?'}${encoded}`;
 }

@@ -11,7 +11,7 @@ import {
   SEED_USER_REALM,
   WRITE,
 } from '../testing/fakes.js';
-import { parseParameters } from './parameters.js';
+import { parseParameters } from '../parameters.js';
 import { validateAuthorizationRequest, type AuthorizationRequestResult } from './validate-request.js';
 
 const CUSTOMER_ONLY_ID = '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9';

@@ -1,12 +1,12 @@
 import { OAuthError, UntrustedRedirect } from '../errors.js';
 import type { AuthorizationRequest, Client, Realm } from '../model.js';
 import { checkClient, checkClientIdParameter } from './client.js';
-import { checkPkceChallenge } from './pkce.js';
+import { checkPkceChallenge } from './code-challenge.js';
 import { checkPrompt, type Prompt } from './prompt.js';
-import { first, rejectRepeatedParameters, single, type RawParameters } from './parameters.js';
+import { first, rejectRepeatedParameters, single, type RawParameters } from '../parameters.js';
 import { checkRedirectUri } from './redirect-uri.js';
 import { checkResponseType } from './response-type.js';
-import { checkRequestedScopes } from './scope.js';
+import { checkRequestedScopes } from './requested-scopes.js';
 
 /** Parameters whose repetition is an error (RFC 6749 §3.1); unknown parameters are ignored. */
 const KNOWN_PARAMETERS = [

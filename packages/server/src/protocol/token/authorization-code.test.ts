@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseParameters } from '../authorize/parameters.js';
+import { parseParameters } from '../parameters.js';
 import { InvalidGrant, InvalidRequest } from '../errors.js';
 import type { Client, Realm, User } from '../model.js';
 import type { AuthorizationCodeRecord } from '../ports.js';

@@ -1,4 +1,4 @@
-import { required, single } from '../authorize/parameters.js';
+import { required, single } from '../parameters.js';
 import { InvalidGrant } from '../errors.js';
 import { verifyS256 } from '../pkce.js';
 import type {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseParameters } from '../authorize/parameters.js';
+import { parseParameters } from '../parameters.js';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors.js';
 import { acmeClient, ACME_TENANT, ACME_USER_REALM } from '../testing/fakes.js';
 import { checkTokenParameters, handleTokenRequest } from './dispatch.js';

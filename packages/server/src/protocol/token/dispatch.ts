@@ -1,4 +1,4 @@
-import { rejectRepeatedParameters, required, type RawParameters } from '../authorize/parameters.js';
+import { rejectRepeatedParameters, required, type RawParameters } from '../parameters.js';
 import { UnauthorizedClient, UnsupportedGrantType } from '../errors.js';
 import type { Client } from '../model.js';
 import type { GrantHandler, TokenRequest, TokenResponse } from './grant.js';

@@ -21,13 +21,9 @@ export async function checkGrantStillValid(
   if (!user || user.disabled) throw new InvalidGrant('the account is disabled');
   if (user.passwordChangedAt > input.grantedAt) throw new InvalidGrant('the grant ended when the password changed');
   if (input.client.consentMode === 'required') {
-    const consentScopes = input.scopes.filter((scope) => !BUILT_IN_CONSENT_FREE.has(scope));
-    if (!scopesCovered(consentScopes, await deps.grantedScopes(input.userId, input.client.clientId))) {
+    if (!scopesCovered(input.scopes, await deps.grantedScopes(input.userId, input.client.clientId))) {
       throw new InvalidGrant('consent for this grant was withdrawn');
     }
   }
   return user;
 }
-
-/** Scopes that are part of consent like any other; none are consent-free today. */
-const BUILT_IN_CONSENT_FREE: ReadonlySet<string> = new Set();

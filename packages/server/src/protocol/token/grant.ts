@@ -1,4 +1,4 @@
-import type { RawParameters } from '../authorize/parameters.js';
+import type { RawParameters } from '../parameters.js';
 import type { Client, Realm, Tenant } from '../model.js';
 
 /** What every grant handler receives: the realm, its tenant, the authenticated client, the form. */

@@ -1,4 +1,4 @@
-import { required, single } from '../authorize/parameters.js';
+import { required, single } from '../parameters.js';
 import { InvalidGrant, InvalidScope } from '../errors.js';
 import type { Client } from '../model.js';
 import type { RefreshTokenRecord, RefreshTokenRepository, RevokedTokenRepository } from '../ports.js';

@@ -3,8 +3,10 @@ import { parseScope } from '../scope.js';
 import type { Client } from '../model.js';
 
 /**
- * The seed makes scope required; any combination of the client's assigned scopes may be asked
- * for in one request (RFC 6749 §3.3). Built-in scopes (e.g. `openid`) are passed in separately.
+ * The requested scopes of an authorization request. `scope` is required here (RFC 6749 §3.3 lets
+ * the server refuse a request without one: we have no default scope). Any combination of the
+ * client's assigned scopes may be asked for in one request; the built-in OpenID scopes
+ * (`built-in-scopes.ts`) may be asked for by every client without being assigned.
  */
 export function checkRequestedScopes(
   scope: string | undefined,

@@ -1,4 +1,4 @@
-import { InvalidRequest } from '../errors.js';
+import { InvalidRequest } from './errors.js';
 
 /** Query or form parameters with every value kept, so repeats can be detected. */
 export type RawParameters = ReadonlyMap<string, readonly string[]>;

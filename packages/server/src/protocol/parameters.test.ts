@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRequest } from '../errors.js';
+import { InvalidRequest } from './errors.js';
 import { first, parseParameters, rejectRepeatedParameters, required, single } from './parameters.js';
 
 describe('parseParameters', () => {

@@ -1,10 +1,10 @@
-import type { GatehouseConfig } from '../config.js';
-import { KeyManager } from '../keys/key-manager.js';
-import { hashSecret, verifySecret } from '../lib/passwords.js';
-import { systemClock, systemRandom } from '../lib/random.js';
-import type { Clock, Random } from '../protocol/ports.js';
-import type { DatabaseHandle } from '../store/database.js';
-import { createRepositories, type Repositories } from '../store/repositories.js';
+import type { GatehouseConfig } from './config.js';
+import { KeyManager } from './keys/key-manager.js';
+import { hashSecret, verifySecret } from './lib/passwords.js';
+import { systemClock, systemRandom } from './lib/random.js';
+import type { Clock, Random } from './protocol/ports.js';
+import type { DatabaseHandle } from './store/database.js';
+import { createRepositories, type Repositories } from './store/repositories.js';
 
 /** Everything routes and admin commands need, built once per process. */
 export interface AppContext {

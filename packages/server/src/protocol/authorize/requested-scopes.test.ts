@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidScope } from '../errors.js';
 import { seedClient } from '../testing/fakes.js';
-import { checkRequestedScopes } from './scope.js';
+import { checkRequestedScopes } from './requested-scopes.js';
 
 const client = seedClient();
 const NONE = new Set<string>();

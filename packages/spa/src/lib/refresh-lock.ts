@@ -6,9 +6,9 @@ import type { LockManagerLike } from '../types.js';
  * rotating refresh token must never both spend it: the second would present a used token and the
  * server would treat it as a replay and revoke the session (OAuth 2.1 §4.3.1).
  */
-export function createSerializer(locks: LockManagerLike | null, lockName: string) {
+export function createRefreshLock(locks: LockManagerLike | null, lockName: string) {
   let tail: Promise<unknown> = Promise.resolve();
-  return function serialize<T>(task: () => Promise<T>): Promise<T> {
+  return function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
     const run = () => (locks ? locks.request(lockName, task) : task());
     const result = tail.then(run, run);
     tail = result.catch(() => undefined);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequest } from '../errors.js';
-import { checkPkceChallenge } from './pkce.js';
+import { checkPkceChallenge } from './code-challenge.js';
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 

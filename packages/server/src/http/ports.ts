@@ -1,0 +1,75 @@
+import type { AppContext } from '../context.js';
+import { signInLimits } from '../config.js';
+import type { SignInFlowDeps } from '../protocol/authorize/flow.js';
+import { BUILT_IN_SCOPES } from '../protocol/built-in-scopes.js';
+import type { LogoutDeps } from '../protocol/logout.js';
+import type { AuthorizationCodeGrantDeps } from '../protocol/token/authorization-code.js';
+import type { TokenInspectionDeps } from '../protocol/token-inspection.js';
+import type { UserInfoDeps } from '../protocol/userinfo.js';
+
+/**
+ * The one place the protocol's ports are built from this process's
+ * repositories, keys and settings. Routes receive these and never call a repository themselves.
+ */
+export function signInFlowDeps(ctx: AppContext): SignInFlowDeps {
+  const { repos, config } = ctx;
+  return {
+    sessions: repos.sessions,
+    pendingAuthorizations: repos.pendingAuthorizations,
+    consents: repos.consents,
+    users: repos.users,
+    clients: repos.clients,
+    scopes: repos.tenants,
+    codes: repos.codes,
+    loginFailures: repos.loginFailures,
+    verifyPassword: ctx.passwords.verify,
+    dummyPasswordHash: () => ctx.dummyPasswordHash(),
+    clock: ctx.clock,
+    random: ctx.random,
+    builtInScopes: BUILT_IN_SCOPES,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    codeTtlSeconds: config.codeTtlSeconds,
+    pendingAuthorizationTtlSeconds: config.pendingAuthorizationTtlSeconds,
+    signInLimits: signInLimits(config),
+  };
+}
+
+export function logoutDeps(ctx: AppContext): LogoutDeps {
+  return {
+    verifyJwt: (tenantId, token, expected) => ctx.keys.verify(tenantId, token, expected),
+    clients: ctx.repos.clients,
+    sessions: ctx.repos.sessions,
+    users: ctx.repos.users,
+    refreshTokens: ctx.repos.refreshTokens,
+    clock: ctx.clock,
+  };
+}
+
+export function userInfoDeps(ctx: AppContext): UserInfoDeps {
+  return { ...inspectionDeps(ctx), clients: ctx.repos.clients, users: ctx.repos.users };
+}
+
+/** Wires the protocol's grant handlers and token inspection to this process's repositories and keys. */
+export function grantDeps(ctx: AppContext): AuthorizationCodeGrantDeps {
+  return {
+    codes: ctx.repos.codes,
+    revokedTokens: ctx.repos.revokedTokens,
+    refreshTokens: ctx.repos.refreshTokens,
+    signer: ctx.keys,
+    clock: ctx.clock,
+    random: ctx.random,
+    accessTokenTtlSeconds: ctx.config.accessTokenTtlSeconds,
+    idTokenTtlSeconds: ctx.config.idTokenTtlSeconds,
+    findUser: (tenantId, userId) => ctx.repos.users.findById(tenantId, userId),
+    grantedScopes: (userId, clientId) => ctx.repos.consents.grantedScopes(userId, clientId),
+  };
+}
+
+export function inspectionDeps(ctx: AppContext): TokenInspectionDeps {
+  return {
+    verifyJwt: (tenantId, token, expected) => ctx.keys.verify(tenantId, token, expected),
+    revokedTokens: ctx.repos.revokedTokens,
+    refreshTokens: ctx.repos.refreshTokens,
+    clock: ctx.clock,
+  };
+}
