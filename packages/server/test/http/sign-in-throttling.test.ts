@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { authorizeUrl, hiddenInput, TestBrowser } from '../support/browser.js';
 import {
   AGENT,
@@ -13,29 +13,21 @@ import {
 
 /**
  * Sign-in throttling under real concurrency (issue 12, found 1 and 5): the guesses travel over
- * TCP to a listening server at the same moment, and the argon2 verifications are counted.
+ * TCP to a listening server at the same moment. Every answer that is not a 429 checked exactly
+ * one password (argon2id, the dummy hash for unknown users); a 429 checked none (asserted with
+ * counted verifications in protocol/sign-in.test.ts), so the 401s count the passwords checked.
  */
 for (const dialect of testDialects('sign-in throttling (HTTP)')) {
   describe(`sign-in throttling over HTTP [${dialect}]`, () => {
     let server: TestServer;
     let origin: string;
-    let verifications: number;
 
     async function start(config: TestServerOptions['config'] = {}) {
       server = await createTestServer({ dialect, config });
-      const passwords = server.context.passwords as { verify: (hash: string, secret: string) => Promise<boolean> };
-      const verify = passwords.verify;
-      passwords.verify = (hash, secret) => {
-        verifications += 1;
-        return verify(hash, secret);
-      };
       await server.app.listen({ host: '127.0.0.1', port: 0 });
       origin = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
     }
 
-    beforeEach(() => {
-      verifications = 0;
-    });
     afterEach(async () => {
       await server?.close();
     });
@@ -74,7 +66,6 @@ for (const dialect of testDialects('sign-in throttling (HTTP)')) {
       const statuses = responses.map((r) => r.status).sort();
       expect(statuses.filter((s) => s === 401)).toHaveLength(5);
       expect(statuses.filter((s) => s === 429)).toHaveLength(15);
-      expect(verifications).toBe(5);
 
       // The limit is reached: the right password, sent with more simultaneous guesses, is refused unchecked.
       const again = await Promise.all([
@@ -83,7 +74,6 @@ for (const dialect of testDialects('sign-in throttling (HTTP)')) {
       ]);
       expect(again.map((r) => r.status)).toEqual([429, 429, 429, 429, 429, 429]);
       expect(again[5]!.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
-      expect(verifications).toBe(5);
     });
 
     it('lets the right password in when it is among the first five of simultaneous guesses', async () => {
@@ -105,7 +95,6 @@ for (const dialect of testDialects('sign-in throttling (HTTP)')) {
       const statuses = responses.map((r) => r.status);
       expect(statuses.filter((s) => s === 401)).toHaveLength(20);
       expect(statuses.filter((s) => s === 429)).toHaveLength(180);
-      expect(verifications).toBe(20);
     });
 
     it('believes X-Forwarded-For only from a listed proxy: a sprayer cannot lock out a person at another address', async () => {
@@ -136,14 +125,12 @@ for (const dialect of testDialects('sign-in throttling (HTTP)')) {
       const form = await openLoginForm();
       for (let i = 0; i < 10; i += 1)
         await postLogin(form, `spray-${i}`, 'guess', { 'x-forwarded-for': `203.0.113.${i}` });
-      const before = verifications;
       const fresh = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
           postLogin(form, `other-${i}`, 'guess', { 'x-forwarded-for': '198.51.100.99' }),
         ),
       );
       expect(fresh.map((r) => r.status).sort()).toEqual([401, 401, 429, 429, 429, 429]);
-      expect(verifications - before).toBe(2);
     });
   });
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/database.js';
@@ -171,6 +172,19 @@ for (const dialect of testDialects('repository tests')) {
       await repos.loginFailures.recordFailure('T1-U', key, NOW, 300);
       expect(await repos.loginFailures.get('T1-U', key)).toEqual({ failures: 1, windowStart: NOW });
     });
+
+    if (dialect === 'postgres')
+      it("migrates a second schema in the same database on its own (Kysely must not find the first one's tables)", async () => {
+        const other = await openTestDatabase('postgres');
+        try {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(
+            other.database.db,
+          );
+          expect(rows[0]!.n).toBeGreaterThan(0);
+        } finally {
+          await other.cleanup();
+        }
+      });
 
     it('records revoked access tokens idempotently', async () => {
       await repos.revokedTokens.revokeAccessToken('j1', 'T1-U', NOW + 900);
