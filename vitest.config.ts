@@ -28,16 +28,30 @@ export default defineConfig({
   test: {
     ...shared,
     include: ALL_SUITES,
-    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    // Servers started by tests (and the CLI processes they spawn) open no metrics listener, so
+    // suites running in parallel never compete for the default management port 9464.
+    env: { GATEHOUSE_METRICS_PORT: '0' },
+    reporters: [
+      'default',
+      ['json', { outputFile: 'test-results/vitest.json' }],
+      './scripts/skipped-suites-reporter.ts',
+    ],
     projects: process.env.GATEHOUSE_TEST_POSTGRES_URL
       ? [
-          { test: { ...shared, name: 'sqlite', include: ALL_SUITES, env: { GATEHOUSE_TEST_DIALECT: 'sqlite' } } },
+          {
+            test: {
+              ...shared,
+              name: 'sqlite',
+              include: ALL_SUITES,
+              env: { GATEHOUSE_METRICS_PORT: '0', GATEHOUSE_TEST_DIALECT: 'sqlite' },
+            },
+          },
           {
             test: {
               ...shared,
               name: 'postgres',
               include: DATABASE_SUITES,
-              env: { GATEHOUSE_TEST_DIALECT: 'postgres' },
+              env: { GATEHOUSE_METRICS_PORT: '0', GATEHOUSE_TEST_DIALECT: 'postgres' },
             },
           },
         ]

@@ -220,6 +220,9 @@ async function main() {
     Agent sign-in         ${DEMO.agent.username} / ${DEMO.agent.password}
     Customer sign-in      ${DEMO.customer.username} / ${DEMO.customer.password}
 
+    Admin console         ${GATEHOUSE.url}/admin/  (operator sign-in ${DEMO.operator.username} / ${DEMO.operator.password})
+    Admin API             ${GATEHOUSE.url}/admin/api/v1  (OpenAPI: ${GATEHOUSE.url}/admin/api/openapi.json)
+
     Data is kept in ${database}; delete it to start over with fresh demo data.
     Press Ctrl-C to stop all three.
 `);

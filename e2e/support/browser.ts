@@ -1,9 +1,13 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumPath } from './chromium-path.js';
 
-/** Debian's Chromium, never a downloaded build; flags keep it quiet and offline in containers. */
+/**
+ * Debian's Chromium (or GATEHOUSE_CHROMIUM / CHROME_PATH), never a downloaded build; flags keep it
+ * quiet and offline in containers.
+ */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     args: [
       '--no-sandbox',
       '--disable-gpu',

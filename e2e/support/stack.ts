@@ -127,6 +127,8 @@ export async function startStack(userSpecs: readonly UserSpec[], options: StackO
         ],
         {
           GATEHOUSE_LOG_LEVEL: 'warn',
+          // Suites run in parallel: no management listener, so none competes for port 9464.
+          GATEHOUSE_METRICS_PORT: '0',
           GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS:
             options.accessTokenTtlSeconds === undefined ? '' : String(options.accessTokenTtlSeconds),
         },

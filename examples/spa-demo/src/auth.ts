@@ -1,6 +1,8 @@
 import {
   createGatehouseClient,
+  InteractionRequiredError,
   LoginRequiredError,
+  OAuthError,
   StateMismatchError,
   type AccessTokenClaims,
   type GatehouseClient,
@@ -39,6 +41,26 @@ export function getClient(realm: RealmKey): Promise<GatehouseClient> {
 const REALM_KEY = 'gatehouse-demo.realm';
 const HANDLED_STATE_KEY = 'gatehouse-demo.handled-state';
 const SIGNED_OUT_KEY = 'gatehouse-demo.signed-out';
+// The realm this browser last signed in to, kept across reloads (localStorage): the one worth
+// asking Gatehouse about in a hidden iframe. Forgotten on sign-out and when a session ends.
+const LAST_REALM_KEY = 'gatehouse-demo.last-realm';
+
+const watched = new WeakSet<GatehouseClient>();
+
+/**
+ * Remembers the realm of a session the page shows, until that session ends (sign-out, or Gatehouse
+ * refusing the refresh token): then a reload should not quietly sign in again.
+ */
+export function rememberLastRealm(realm: RealmKey, client: GatehouseClient): void {
+  localStorage.setItem(LAST_REALM_KEY, realm);
+  if (watched.has(client)) return;
+  watched.add(client);
+  client.on('loggedOut', forgetLastRealm);
+}
+
+export function forgetLastRealm(): void {
+  localStorage.removeItem(LAST_REALM_KEY);
+}
 
 /** Sends the browser to the realm's Gatehouse sign-in page, asking for these API scopes. */
 export async function signIn(realm: RealmKey, apiScopes: string): Promise<void> {
@@ -70,18 +92,42 @@ export async function handleCallback(callbackUrl: string): Promise<SignedIn> {
 }
 
 /**
- * With a token store that outlives the page ('session', 'indexeddb', 'local'), the session a
- * previous page or another tab left behind; undefined when there is none. With 'memory' there
- * never is.
+ * Signs in in a popup window; the page stays as it is. The window is opened here, synchronously
+ * inside the click, because the realm's client may still be reading its metadata: a popup opened
+ * after that wait could be blocked.
  */
-export async function resumeSession(): Promise<SignedIn | undefined> {
-  if (config.tokenStore === 'memory') return undefined;
+export async function signInWithPopup(realm: RealmKey, apiScopes: string): Promise<SignedIn> {
+  const popup = window.open('', 'gatehouse-sign-in', 'popup,width=500,height=650') ?? undefined;
+  const client = await getClient(realm);
+  await client.loginWithPopup({ popup, scope: `${config.identityScopes} ${apiScopes}` });
+  return describeSession(realm, client);
+}
+
+/**
+ * Restores the session on page load without showing any page. `checkSession()` uses the token
+ * store when it outlives the page ('session', 'indexeddb', 'local'); otherwise, for the realm this
+ * browser signed in to last, it asks Gatehouse with prompt=none in a hidden iframe, which works
+ * because the demo and Gatehouse are same-site (localhost; ports do not count). Undefined when
+ * there is nothing to restore; never a redirect, so no loop.
+ */
+export async function restoreSession(): Promise<SignedIn | undefined> {
+  const last = localStorage.getItem(LAST_REALM_KEY);
   for (const realm of ['agent', 'customer'] as const) {
     const client = await getClient(realm);
-    if (!(await client.isAuthenticated())) continue;
-    // Proves the session still works (refreshing if needed); a dead one throws LoginRequiredError.
-    await client.getAccessToken();
-    return describeSession(realm, client);
+    try {
+      // Only the realm signed in to last is worth an iframe; the other is looked up in the store.
+      await client.checkSession({ iframe: realm === last ? undefined : false });
+      return await describeSession(realm, client);
+    } catch (error) {
+      // Not signed in at Gatehouse, or consent missing: the sign-in page it is. A stored session
+      // Gatehouse refused to renew is reported (the caller says so), not skipped.
+      const refused =
+        error instanceof LoginRequiredError &&
+        error.cause instanceof OAuthError &&
+        error.cause.error === 'invalid_grant';
+      if (error instanceof InteractionRequiredError || (error instanceof LoginRequiredError && !refused)) continue;
+      throw error;
+    }
   }
   return undefined;
 }

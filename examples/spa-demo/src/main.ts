@@ -1,17 +1,20 @@
-import { LoginRequiredError, type GatehouseClient, type GetAccessTokenOptions } from '@gatehouse/spa';
+import { LoginRequiredError, relayCallback, type GatehouseClient, type GetAccessTokenOptions } from '@gatehouse/spa';
 import { callAnswers } from './api.js';
 import {
+  forgetLastRealm,
   handleCallback,
   rememberHandledState,
-  resumeSession,
+  rememberLastRealm,
+  restoreSession,
   signIn,
+  signInWithPopup,
   signOut,
   takeSignedOut,
   wasHandled,
   type SignedIn,
 } from './auth.js';
 import { realmInfo } from './config.js';
-import { describeError, describeSignInError, type Notice } from './messages.js';
+import { describeError, describePopupSignInError, describeSignInError, type Notice } from './messages.js';
 import {
   busyView,
   noticeView,
@@ -36,11 +39,22 @@ function show(content: HTMLElement, notice?: Notice, focus?: HTMLElement | null)
 function showSignedOut(notice?: Notice): void {
   show(
     signedOutView({
-      async onSignIn(realm, scope) {
+      async onSignIn(realm, scope, { popup }) {
+        if (!popup) {
+          try {
+            await signIn(realm, scope);
+          } catch (error) {
+            showSignedOut(describeError(error));
+          }
+          return;
+        }
+        // The popup is opened before anything else, inside the click (see signInWithPopup).
+        const signingIn = signInWithPopup(realm, scope);
+        show(busyView('Signing in in the popup window…'));
         try {
-          await signIn(realm, scope);
+          showSignedIn(await signingIn);
         } catch (error) {
-          showSignedOut(describeError(error));
+          showSignedOut(describePopupSignInError(error));
         }
       },
     }),
@@ -103,6 +117,7 @@ async function callApi(
 }
 
 function showSignedIn({ realm, client, claims, username }: SignedIn): void {
+  rememberLastRealm(realm, client);
   const view = signedInView(
     { realm: realmInfo(realm), claims, username },
     {
@@ -143,16 +158,18 @@ async function start(): Promise<void> {
     });
   show(busyView('Looking for a session…'));
   try {
-    const session = await resumeSession();
+    const session = await restoreSession();
     if (session) showSignedIn(session);
     else showSignedOut();
   } catch (error) {
+    if (error instanceof LoginRequiredError) forgetLastRealm();
     showSignedOut(describeError(error));
   }
 }
 
 if (window.location.pathname === '/callback') {
-  void completeSignIn();
+  // A popup's or the hidden iframe's callback belongs to the window that started that sign-in.
+  if (!relayCallback()) void completeSignIn();
 } else {
   void start();
 }

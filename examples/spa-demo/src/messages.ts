@@ -4,6 +4,7 @@ import {
   IssuerMismatchError,
   LoginRequiredError,
   OAuthError,
+  PopupError,
   StateMismatchError,
 } from '@gatehouse/spa';
 import { config } from './config.js';
@@ -13,6 +14,18 @@ export interface Notice {
   readonly tone: 'info' | 'error';
   readonly title: string;
   readonly text: string;
+}
+
+/** What to tell the person when a popup sign-in failed; other failures as for a redirect sign-in. */
+export function describePopupSignInError(error: unknown): Notice {
+  if (!(error instanceof PopupError)) return describeSignInError(error, { reused: false });
+  return error.code === 'popup_blocked'
+    ? {
+        tone: 'error',
+        title: 'The sign-in window was blocked',
+        text: 'Your browser did not let the demo open a popup. Allow popups for this page, or sign in without the popup.',
+      }
+    : { tone: 'info', title: 'Sign-in cancelled', text: 'The sign-in window was closed before you signed in.' };
 }
 
 /**

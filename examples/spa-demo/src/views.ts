@@ -15,7 +15,7 @@ export function noticeView(notice: Notice): HTMLElement {
 }
 
 export interface SignInHandlers {
-  onSignIn(realm: RealmKey, scope: string): Promise<void>;
+  onSignIn(realm: RealmKey, scope: string, options: { popup: boolean }): Promise<void>;
 }
 
 /** The signed-out page: pick the permissions, then sign in as an agent or as a customer. */
@@ -59,6 +59,12 @@ export function signedOutView({ onSignIn }: SignInHandlers): HTMLElement {
     ),
     scopeError,
     h(
+      'label',
+      { class: 'check' },
+      h('input', { type: 'checkbox', name: 'popup', value: 'yes' }),
+      ' Sign in in a popup window (this page stays open)',
+    ),
+    h(
       'div',
       { class: 'actions' },
       h('button', { type: 'submit', name: 'realm', value: 'agent', class: 'primary' }, 'Sign in as agent'),
@@ -83,13 +89,16 @@ export function signedOutView({ onSignIn }: SignInHandlers): HTMLElement {
     event.preventDefault();
     const submitter = event.submitter as HTMLButtonElement | null;
     const realm: RealmKey = submitter?.value === 'customer' ? 'customer' : 'agent';
-    const scope = new FormData(form).getAll('scope').join(' ');
+    const data = new FormData(form);
+    const scope = data.getAll('scope').join(' ');
+    const popup = data.get('popup') === 'yes';
     scopeError.hidden = scope !== '';
     if (scope === '') return;
     form.setAttribute('aria-busy', 'true');
     for (const button of form.querySelectorAll('button')) button.disabled = true;
-    if (submitter) submitter.textContent = 'Redirecting to Gatehouse…';
-    void onSignIn(realm, scope);
+    if (submitter) submitter.textContent = popup ? 'Signing in in the popup…' : 'Redirecting to Gatehouse…';
+    // Called synchronously, inside the click: a popup may only be opened there.
+    void onSignIn(realm, scope, { popup });
   });
   return form;
 }

@@ -1,3 +1,4 @@
+import { enforcePolicy, resolvePolicy, type AccessPolicy, type ResolvedPolicy } from './access-policy.js';
 import type { AccessTokenClaims } from './claims.js';
 import { InsufficientScopeError, ResourceError, type ResourceErrorCode } from './errors.js';
 import { readBearerToken } from './read-bearer-token.js';
@@ -9,9 +10,7 @@ export interface RequestWithHeaders {
   headers: { authorization?: string | readonly string[] | undefined };
 }
 
-export interface AuthenticateRequestOptions {
-  /** Scopes this resource requires; all must be granted. */
-  requiredScopes?: readonly string[];
+export interface AuthenticateRequestOptions extends AccessPolicy {
   /** The `realm` of the challenge (RFC 7235 §2.2). Default is the verifier's audience. */
   realm?: string;
 }
@@ -46,11 +45,14 @@ export type AuthenticationResult =
  * | no Bearer credentials | 401 | `Bearer realm="…"` (no error code, RFC 6750 §3.1) |
  * | malformed header, several credentials | 400 | `…, error="invalid_request", error_description="…"` |
  * | invalid, expired, badly signed token | 401 | `…, error="invalid_token", error_description="…"` |
- * | missing scope | 403 | `…, error="insufficient_scope", error_description="…", scope="…"` |
+ * | missing scope (`requiredScopes`, `anyScope`) | 403 | `…, error="insufficient_scope", error_description="…", scope="…"` |
+ * | a claim check refused (`actor`, `tenant`, `check`) | 403 | `…, error="insufficient_scope", error_description="…"` |
  * | token introspection reports inactive (revoked) | 401 | `…, error="invalid_token", error_description="…"` |
  * | issuer's keys or introspection endpoint unreachable | 503 | `Bearer realm="…"` |
  *
- * Other errors (bugs, bad options) are thrown, for the framework to answer with 500. Like
+ * Other errors (bugs, bad options) are thrown, for the framework to answer with 500; the policy
+ * options are validated on each call, so prefer the Express or Fastify helpers, which validate
+ * them once when the route is declared. Like
  * {@link verifyAccessToken}, this checks revocation only when the verifier has `introspection`.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3 The WWW-Authenticate Response Header Field
@@ -61,6 +63,16 @@ export async function authenticateRequest(
   options: AuthenticateRequestOptions = {},
 ): Promise<AuthenticationResult> {
   const realm = assertRealm(options.realm ?? verifier.audience);
+  return authenticateWithPolicy(request, verifier, resolvePolicy(options, 'options'), realm);
+}
+
+/** {@link authenticateRequest} with a policy and realm validated beforehand. */
+export async function authenticateWithPolicy(
+  request: RequestWithHeaders,
+  verifier: Verifier,
+  policy: ResolvedPolicy,
+  realm: string,
+): Promise<AuthenticationResult> {
   try {
     const token = readBearerToken(request.headers.authorization);
     if (token === undefined) {
@@ -73,7 +85,8 @@ export async function authenticateRequest(
         cause: undefined,
       };
     }
-    const claims = await verifier.verify(token, { requiredScopes: options.requiredScopes ?? [] });
+    const claims = await verifier.verify(token);
+    await enforcePolicy(claims, policy);
     return { ok: true, claims };
   } catch (err) {
     if (!(err instanceof ResourceError)) throw err;
@@ -91,7 +104,7 @@ export function describeFailure(err: ResourceError, realm: string): Authenticati
           realm,
           error: err.code,
           errorDescription: err.description,
-          scope: err instanceof InsufficientScopeError ? err.requiredScopes.join(' ') : undefined,
+          scope: err instanceof InsufficientScopeError && err.challengeScope ? err.challengeScope : undefined,
         });
   return {
     ok: false,

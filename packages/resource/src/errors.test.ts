@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  ClaimCheckError,
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
@@ -14,6 +15,7 @@ const errors: ResourceError[] = [
   new InvalidRequestError('x'),
   new InvalidTokenError('x'),
   new InsufficientScopeError(['a'], []),
+  new ClaimCheckError('actor', 'x'),
   new TemporarilyUnavailableError('x'),
 ];
 
@@ -32,11 +34,12 @@ function statusOf(code: ResourceErrorCode): number {
 }
 
 describe('error classes', () => {
-  it('have one class per code, with the status RFC 6750 gives it', () => {
+  it('have a class per code (two for insufficient_scope: scopes and claim checks), with the status RFC 6750 gives it', () => {
     expect(errors.map((error) => [error.name, error.code, error.status])).toEqual([
       ['InvalidRequestError', 'invalid_request', 400],
       ['InvalidTokenError', 'invalid_token', 401],
       ['InsufficientScopeError', 'insufficient_scope', 403],
+      ['ClaimCheckError', 'insufficient_scope', 403],
       ['TemporarilyUnavailableError', 'temporarily_unavailable', 503],
     ]);
     for (const error of errors) {

@@ -51,13 +51,29 @@ export class InsufficientScopeError extends ResourceError {
   /** Scopes the token carried. */
   readonly grantedScopes: readonly string[];
 
-  constructor(requiredScopes: readonly string[], grantedScopes: readonly string[]) {
+  /** With `anyScope`: scopes of which at least one was needed and none was granted. */
+  readonly anyOfScopes: readonly string[];
+
+  constructor(
+    requiredScopes: readonly string[],
+    grantedScopes: readonly string[],
+    anyOfScopes: readonly string[] = [],
+  ) {
     const missing = requiredScopes.filter((scope) => !grantedScopes.includes(scope));
     super('The access token does not grant the required scope', {
-      detail: `missing scopes: ${missing.join(' ')}`,
+      detail: missing.length > 0 ? `missing scopes: ${missing.join(' ')}` : `needs one of: ${anyOfScopes.join(' ')}`,
     });
     this.requiredScopes = Object.freeze([...requiredScopes]);
     this.grantedScopes = Object.freeze([...grantedScopes]);
+    this.anyOfScopes = Object.freeze([...anyOfScopes]);
+  }
+
+  /**
+   * The `scope` attribute of the challenge (RFC 6750 §3): a set of scopes that is enough for this
+   * resource, i.e. every required scope plus, with `anyScope`, all of its alternatives.
+   */
+  get challengeScope(): string {
+    return [...new Set([...this.requiredScopes, ...this.anyOfScopes])].join(' ');
   }
 }
 
@@ -65,4 +81,21 @@ export class InsufficientScopeError extends ResourceError {
 export class TemporarilyUnavailableError extends ResourceError {
   readonly code = 'temporarily_unavailable' as const;
   readonly status = 503 as const;
+}
+
+/**
+ * The token is valid and its scopes suffice, but a claim check refused it: wrong `actor`, wrong
+ * tenant, or the custom predicate said no. Answered like a missing scope, 403 `insufficient_scope`
+ * ("the request requires higher privileges than provided by the access token", RFC 6750 §3.1),
+ * without a `scope` attribute since no scope would help. `claim` names the check, for logs.
+ */
+export class ClaimCheckError extends ResourceError {
+  readonly code = 'insufficient_scope' as const;
+  readonly status = 403 as const;
+  readonly claim: 'actor' | 'tenant' | 'check';
+
+  constructor(claim: 'actor' | 'tenant' | 'check', detail: string) {
+    super('The access token does not allow this request', { detail });
+    this.claim = claim;
+  }
 }

@@ -34,6 +34,13 @@ beforeAll(async () => {
   app.post('/v1/answers', { preHandler: auth.requireScopes('core.aiservices.write') }, async () => ({ created: true }));
   app.get('/v1/me', { preHandler: auth.authenticate }, async (request) => ({ scopes: request.gatehouse?.scopes }));
   app.get('/health', async (request) => ({ authenticated: request.gatehouse !== undefined }));
+  app.get(
+    '/v1/customers-only',
+    { preHandler: auth.require({ actor: 'customer', anyScope: ['openid'] }) },
+    async () => ({
+      ok: true,
+    }),
+  );
   await app.ready();
 });
 afterAll(async () => {
@@ -56,6 +63,24 @@ describe('gatehouseAuth preHandler', () => {
     const response = await app.inject({ method: 'GET', url: '/v1/me', headers: { authorization } });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ scopes: ['openid'] });
+  });
+
+  it('require(policy) applies claim checks too: an agent token on a customers-only route is 403 insufficient_scope', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/v1/customers-only',
+      headers: { authorization: `Bearer ${await token()}` },
+    });
+    expect(response.statusCode).toBe(403);
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="https://api.example.test", error="insufficient_scope", error_description="The access token does not allow this request"',
+    );
+    const customer = await app.inject({
+      method: 'GET',
+      url: '/v1/customers-only',
+      headers: { authorization: `Bearer ${await token({ actor: 'customer' })}` },
+    });
+    expect(customer.statusCode).toBe(200);
   });
 
   it('answers a request without a token 401 with a bare Bearer challenge', async () => {

@@ -1,8 +1,8 @@
 // Type-only import: this package never loads fastify at run time, it only shapes a preHandler.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authenticateRequest, type AuthenticationResult } from './authenticate-request.js';
+import { resolvePolicy, type AccessPolicy } from './access-policy.js';
+import { authenticateWithPolicy, type AuthenticationResult } from './authenticate-request.js';
 import type { AccessTokenClaims } from './claims.js';
-import { assertRequiredScopes } from './scope.js';
 import { createVerifier, type Verifier, type VerifierOptions } from './verify-access-token.js';
 import { assertRealm } from './www-authenticate.js';
 
@@ -28,6 +28,8 @@ export interface GatehouseAuth {
   readonly authenticate: GatehousePreHandler;
   /** preHandler that accepts a valid access token granting every one of `scopes`. */
   requireScopes(...scopes: string[]): GatehousePreHandler;
+  /** preHandler that accepts a valid access token meeting `policy` (scopes all/any, actor, tenant, custom check). */
+  require(policy: AccessPolicy): GatehousePreHandler;
 }
 
 /**
@@ -56,10 +58,10 @@ export function gatehouseAuth(options: GatehouseAuthOptions): GatehouseAuth {
       : createVerifier(options as VerifierOptions);
   const realm = assertRealm(options.realm ?? verifier.audience);
 
-  function requireScopes(...scopes: string[]): GatehousePreHandler {
-    const requiredScopes = assertRequiredScopes(scopes, 'requireScopes');
+  function require(policy: AccessPolicy): GatehousePreHandler {
+    const resolved = resolvePolicy(policy, 'require');
     return async function gatehousePreHandler(request, reply) {
-      const result = await authenticateRequest(request, verifier, { requiredScopes, realm });
+      const result = await authenticateWithPolicy(request, verifier, resolved, realm);
       if (result.ok) {
         request.gatehouse = result.claims;
         return undefined;
@@ -69,7 +71,8 @@ export function gatehouseAuth(options: GatehouseAuthOptions): GatehouseAuth {
     };
   }
 
-  return Object.freeze({ verifier, authenticate: requireScopes(), requireScopes });
+  const requireScopes = (...scopes: string[]) => require({ requiredScopes: scopes });
+  return Object.freeze({ verifier, authenticate: require({}), requireScopes, require });
 }
 
 function logFailure(request: FastifyRequest, result: AuthenticationResult & { ok: false }): void {

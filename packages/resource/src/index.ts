@@ -19,6 +19,7 @@ export {
   InvalidTokenError,
   InsufficientScopeError,
   TemporarilyUnavailableError,
+  ClaimCheckError,
 } from './errors.js';
 export type { ResourceErrorCode } from './errors.js';
 
@@ -32,3 +33,14 @@ export type {
 
 export { gatehouseAuth } from './fastify.js';
 export type { GatehouseAuth, GatehouseAuthOptions, GatehousePreHandler } from './fastify.js';
+export { gatehousePlugin } from './fastify-plugin.js';
+export type { GatehousePluginOptions } from './fastify-plugin.js';
+export { gatehouseExpress } from './express.js';
+export type {
+  ExpressLikeRequest,
+  ExpressLikeResponse,
+  GatehouseExpress,
+  GatehouseExpressOptions,
+  GatehouseMiddleware,
+} from './express.js';
+export type { AccessPolicy } from './access-policy.js';

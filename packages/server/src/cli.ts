@@ -1,333 +1,203 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createClient, getClientMetadata, setClientDisabled } from './admin/clients.js';
-import { DEMO, seedDemo } from './admin/demo.js';
-import { formatDoctorReport, runDoctor } from './admin/doctor.js';
-import { AdminInputError } from './admin/errors.js';
-import { reencryptKeys, rotateKeys } from './admin/keys.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import type { AdminCaller } from './admin/caller.js';
+import { AdminError } from './admin/errors.js';
+import { ADMIN_COMMANDS } from './cli/admin-commands.js';
+import { CLIENT_COMMANDS } from './cli/client-commands.js';
+import { SECURITY_COMMANDS } from './cli/security-commands.js';
 import { KeyEncryptionError } from './keys/key-encryption.js';
-import { createScope, createTenant } from './admin/tenants.js';
-import { createUser, revokeConsent, setUserDisabled, setUserPassword } from './admin/users.js';
-import { ConfigError, loadConfig, type GatehouseConfig } from './config.js';
-import { createContext, type AppContext } from './context.js';
-import { migrateToLatest, openDatabase } from './store/database.js';
+import { type Command, commandHelp, type Flags, GLOBAL_FLAGS, parseCommandFlags, str, UsageError } from './cli/spec.js';
+import { start, START_FLAGS } from './cli/start-command.js';
+import { TENANT_COMMANDS } from './cli/tenant-commands.js';
+import { USER_COMMANDS } from './cli/user-commands.js';
+import { ConfigError, type GatehouseConfig, loadConfig } from './config.js';
+import { databaseStartupError } from './startup-errors.js';
+import { createContext } from './context.js';
+import { type DatabaseHandle, migrateToLatest, openDatabase } from './store/database.js';
+import { createRepositories } from './store/repositories.js';
 
-const USAGE = `gatehouse <command> [options]   (every command accepts --json and --database)
-
-  start [--port N] [--host H] [--public-url URL] [--trust-proxy ADDR[,CIDR...]] [--demo]
-  migrate
-  tenant create --id ID --name NAME --api-domain URL
-  scope create --tenant ID --name SCOPE --description TEXT
-  client create --tenant ID --name NAME --platform spa|web --resource-type user|customer|global
-                --redirect-uri URI (repeatable) --scope SCOPE (repeatable) [--client-id UUID] [--consent required|skip]
-                [--post-logout-redirect-uri URI (repeatable)] [--refresh-tokens on|off]
-                [--refresh-absolute-ttl SECONDS] [--refresh-idle-ttl SECONDS] [--refresh-grace SECONDS]
-                [--id-token-alg RS256|ES256]   (default RS256, OIDC Dynamic Client Registration §2)
-  client metadata --tenant ID --client-id UUID
-  client disable|enable --tenant ID --client-id UUID
-  user create --tenant ID --actor user|customer --username NAME [--email EMAIL] --password-stdin
-  user set-password --tenant ID --actor user|customer --username NAME --password-stdin
-  user disable|enable --tenant ID --actor user|customer --username NAME
-  consent revoke --tenant ID --actor user|customer --username NAME --client-id UUID
-  doctor [--max-key-age-days N]   audits the deployment (RFC 9700 / OAuth 2.1); exit 1 on any error
-  keys rotate --tenant ID
-  keys reencrypt --new-key-file PATH   (or GATEHOUSE_NEW_KEY_ENCRYPTION_KEY; the current key from
-                GATEHOUSE_KEY_ENCRYPTION_KEY[_FILE] when the keys are already encrypted)
-
-Database: --database or GATEHOUSE_DATABASE (SQLite file path or postgres:// URL), default ./data/gatehouse.sqlite`;
-
-const OPTIONS = {
-  json: { type: 'boolean' },
-  help: { type: 'boolean' },
-  database: { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  'public-url': { type: 'string' },
-  'trust-proxy': { type: 'string' },
-  demo: { type: 'boolean' },
-  id: { type: 'string' },
-  name: { type: 'string' },
-  'api-domain': { type: 'string' },
-  tenant: { type: 'string' },
-  description: { type: 'string' },
-  platform: { type: 'string' },
-  'resource-type': { type: 'string' },
-  'redirect-uri': { type: 'string', multiple: true },
-  scope: { type: 'string', multiple: true },
-  'client-id': { type: 'string' },
-  consent: { type: 'string' },
-  actor: { type: 'string' },
-  username: { type: 'string' },
-  email: { type: 'string' },
-  'password-stdin': { type: 'boolean' },
-  'post-logout-redirect-uri': { type: 'string', multiple: true },
-  'refresh-tokens': { type: 'string' },
-  'refresh-absolute-ttl': { type: 'string' },
-  'refresh-idle-ttl': { type: 'string' },
-  'refresh-grace': { type: 'string' },
-  'id-token-alg': { type: 'string' },
-  'new-key-file': { type: 'string' },
-  'max-key-age-days': { type: 'string' },
-} as const satisfies ParseArgsConfig['options'];
-
-type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
-type Command = (ctx: AppContext, flags: Flags) => Promise<{ json: unknown; text: string; exitCode?: number }>;
-
-const COMMANDS: Record<string, Command> = {
-  'tenant create': async (ctx, flags) => {
-    const tenant = await createTenant(ctx, { id: flags.id, name: flags.name, apiDomain: flags['api-domain'] });
-    return {
-      json: { tenant: { id: tenant.id, name: tenant.name, api_domain: tenant.apiDomain } },
-      text: `created tenant ${tenant.id}`,
-    };
-  },
-  'scope create': async (ctx, flags) => {
-    const scope = await createScope(ctx, { tenant: flags.tenant, name: flags.name, description: flags.description });
-    return { json: { scope }, text: `created scope ${scope.name} in ${scope.tenant}` };
-  },
-  'client create': async (ctx, flags) => {
-    const { client, secret, metadata } = await createClient(ctx, {
-      tenant: flags.tenant,
-      name: flags.name,
-      platform: flags.platform,
-      resourceType: flags['resource-type'],
-      redirectUris: flags['redirect-uri'],
-      scopes: flags.scope,
-      clientId: flags['client-id'],
-      consent: flags.consent,
-      postLogoutRedirectUris: flags['post-logout-redirect-uri'],
-      refreshTokens: flags['refresh-tokens'],
-      refreshAbsoluteTtlSeconds: flags['refresh-absolute-ttl'],
-      refreshIdleTtlSeconds: flags['refresh-idle-ttl'],
-      refreshGraceSeconds: flags['refresh-grace'],
-      idTokenAlg: flags['id-token-alg'],
-    });
-    const text = [
-      `created client ${client.clientId}`,
-      secret ? `client secret (shown once, store it now): ${secret}` : '',
-      formatMetadata(metadata),
-    ]
-      .filter(Boolean)
-      .join('\n');
-    return { json: { client_id: client.clientId, ...(secret ? { client_secret: secret } : {}), metadata }, text };
-  },
-  'client metadata': async (ctx, flags) => {
-    const metadata = await getClientMetadata(ctx, { tenant: flags.tenant, clientId: flags['client-id'] });
-    return { json: { metadata }, text: formatMetadata(metadata) };
-  },
-  'client disable': async (ctx, flags) => {
-    const result = await setClientDisabled(ctx, { tenant: flags.tenant, clientId: flags['client-id'] }, true);
-    return { json: result, text: `disabled client ${result.client_id}` };
-  },
-  'client enable': async (ctx, flags) => {
-    const result = await setClientDisabled(ctx, { tenant: flags.tenant, clientId: flags['client-id'] }, false);
-    return { json: result, text: `enabled client ${result.client_id}` };
-  },
-  'user disable': async (ctx, flags) => {
-    const result = await setUserDisabled(
-      ctx,
-      { tenant: flags.tenant, actor: flags.actor, username: flags.username },
-      true,
-    );
-    return { json: result, text: `disabled ${flags.username}: sessions ended, refresh tokens revoked` };
-  },
-  'user enable': async (ctx, flags) => {
-    const result = await setUserDisabled(
-      ctx,
-      { tenant: flags.tenant, actor: flags.actor, username: flags.username },
-      false,
-    );
-    return { json: result, text: `enabled ${flags.username}` };
-  },
-  'user set-password': async (ctx, flags) => {
-    if (!flags['password-stdin'])
-      throw new AdminInputError('--password-stdin is required (passwords are never taken from the command line)');
-    const result = await setUserPassword(ctx, {
-      tenant: flags.tenant,
-      actor: flags.actor,
-      username: flags.username,
-      password: await readPasswordFromStdin(),
-    });
-    return { json: result, text: `password changed for ${flags.username}: sessions ended, refresh tokens revoked` };
-  },
-  'consent revoke': async (ctx, flags) => {
-    const result = await revokeConsent(ctx, {
-      tenant: flags.tenant,
-      actor: flags.actor,
-      username: flags.username,
-      clientId: flags['client-id'],
-    });
-    return {
-      json: result,
-      text: `consent of ${flags.username} for ${result.client_id} revoked with its refresh tokens`,
-    };
-  },
-  'user create': async (ctx, flags) => {
-    if (!flags['password-stdin'])
-      throw new AdminInputError('--password-stdin is required (passwords are never taken from the command line)');
-    const user = await createUser(ctx, {
-      tenant: flags.tenant,
-      actor: flags.actor,
-      username: flags.username,
-      email: flags.email,
-      password: await readPasswordFromStdin(),
-    });
-    return {
-      json: {
-        user: { id: user.id, tenant: user.tenantId, actor: user.actor, username: user.username, email: user.email },
-      },
-      text: `created ${user.actor} ${user.username} (${user.id})`,
-    };
-  },
-  'keys rotate': async (ctx, flags) => {
-    const result = await rotateKeys(ctx, { tenant: flags.tenant });
-    return {
-      json: result,
-      text: `new signing keys for ${result.tenant}: ES256 ${result.kids.ES256}, RS256 ${result.kids.RS256}`,
-    };
-  },
-  'keys reencrypt': async (ctx, flags) => {
-    const file = flags['new-key-file'];
-    const result = await reencryptKeys(ctx, {
-      newKey: file ? readKeyFile(file) : process.env.GATEHOUSE_NEW_KEY_ENCRYPTION_KEY,
-      source: '--new-key-file PATH or GATEHOUSE_NEW_KEY_ENCRYPTION_KEY',
-    });
-    return {
-      json: result,
-      text: `${result.keys} signing keys encrypted with key-encryption key ${result.kek_fingerprint}; restart every instance with it`,
-    };
-  },
-  migrate: async () => ({ json: { migrated: true }, text: 'database is up to date' }),
-  doctor: async (ctx, flags) => {
-    const maxKeyAgeDays = flags['max-key-age-days'];
-    if (maxKeyAgeDays !== undefined && !/^[1-9]\d{0,4}$/.test(maxKeyAgeDays))
-      throw new AdminInputError('--max-key-age-days must be a whole number of days from 1 to 99999');
-    const report = await runDoctor(ctx, { maxKeyAgeDays: maxKeyAgeDays ? Number(maxKeyAgeDays) : undefined });
-    return { json: report, text: formatDoctorReport(report), exitCode: report.errors > 0 ? 1 : 0 };
-  },
+const START: Command = {
+  name: 'start',
+  summary: 'run the server (stores an explicit --public-url for later CLI runs)',
+  flags: START_FLAGS,
+  run: async () => ({ json: null, text: '' }),
 };
+const COMMANDS: readonly Command[] = [
+  START,
+  ...TENANT_COMMANDS,
+  ...CLIENT_COMMANDS,
+  ...USER_COMMANDS,
+  ...ADMIN_COMMANDS,
+  ...SECURITY_COMMANDS,
+];
+/** The deployment setting that remembers the public URL (issue 9: no localhost by accident). */
+const PUBLIC_URL_SETTING = 'public_url';
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    'gatehouse <command> [options]     gatehouse <command> --help explains each option',
+    '',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Every command takes:',
+    ...Object.entries(GLOBAL_FLAGS).map(([name, spec]) => `  --${name.padEnd(12)} ${spec.description}`),
+    '',
+    'A SQLite file must exist (create it with `gatehouse migrate`) except for migrate and start.',
+  ].join('\n');
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The longest run of leading words that names a command. */
+function findCommand(words: readonly string[]): Command | undefined {
+  for (let length = Math.min(3, words.length); length > 0; length--) {
+    const name = words.slice(0, length).join(' ');
+    const command = COMMANDS.find((candidate) => candidate.name === name);
+    if (command) return command;
+  }
+  return undefined;
+}
 
 async function main(argv: string[]): Promise<number> {
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>
-  >;
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    return fail((error as Error).message, argv.includes('--json'));
-  }
-  const { values: flags, positionals } = parsed;
-  const json = flags.json === true;
-  if (flags.help) {
-    process.stdout.write(`${USAGE}\n`);
+  const json = argv.includes('--json');
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    process.stdout.write(json ? `${JSON.stringify({ version: version() })}\n` : `gatehouse ${version()}\n`);
     return 0;
   }
-  if (positionals.length === 0) return fail('missing command (see gatehouse --help)', json);
-  const name =
-    positionals[0] === 'start' || positionals[0] === 'migrate' ? positionals[0] : positionals.slice(0, 2).join(' ');
+  const firstFlag = argv.findIndex((arg) => arg.startsWith('-'));
+  const words = firstFlag < 0 ? argv : argv.slice(0, firstFlag);
+  const command = findCommand(words);
+  if (!command) {
+    if (words.length === 0 && argv.includes('--help')) return print(usage());
+    if (words.length === 0) return fail('missing command (see gatehouse --help)', json);
+    const group = COMMANDS.filter((candidate) => candidate.name.startsWith(`${words[0]} `));
+    if (group.length > 0 && words.length === 1 && argv.includes('--help'))
+      return print(group.map((candidate) => `gatehouse ${candidate.name}: ${candidate.summary}`).join('\n'));
+    return fail(`unknown command: ${words.join(' ')} (see gatehouse --help)`, json);
+  }
+  const rest = argv.slice(command.name.split(' ').length);
+  let flags: Flags;
+  try {
+    flags = parseCommandFlags(command, rest);
+  } catch (error) {
+    if (error instanceof UsageError) return fail(error.message, json);
+    throw error;
+  }
+  if (flags.help) return print(commandHelp(command));
 
+  const explicitPublicUrl = str(flags, 'public-url') ?? (process.env.GATEHOUSE_PUBLIC_URL || undefined);
   let config: GatehouseConfig;
   try {
     config = loadConfig({
-      database: flags.database,
-      port: flags.port,
-      host: flags.host,
-      publicUrl: flags['public-url'],
-      trustProxy: flags['trust-proxy'],
+      database: str(flags, 'database'),
+      port: str(flags, 'port'),
+      host: str(flags, 'host'),
+      publicUrl: explicitPublicUrl,
+      metricsPort: str(flags, 'metrics-port'),
+      shutdownTimeoutSeconds: str(flags, 'shutdown-timeout'),
+      trustProxy: str(flags, 'trust-proxy'),
     });
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message, json);
     throw error;
   }
-  if (name === 'start')
-    return start(config, flags.demo === true, json).catch((error: unknown) => {
-      if (error instanceof KeyEncryptionError) return fail(`refusing to start: ${error.message}`, json);
-      throw error;
-    });
-  const command = COMMANDS[name];
-  if (!command) return fail(`unknown command: ${positionals.join(' ')} (see gatehouse --help)`, json);
+  const creates = command.name === 'start' || command.name === 'migrate';
+  const file = sqliteFile(config.database);
+  // A typo'd --database must not silently create an empty database (issue 9).
+  if (!creates && file !== undefined && !existsSync(file))
+    return fail(`no database at ${file} (create it with gatehouse migrate, or check --database)`, json);
 
-  const database = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous });
+  let database: DatabaseHandle;
   try {
+    database = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous });
     await migrateToLatest(database.db);
+  } catch (error) {
+    // Unreachable or missing database: one plain line and exit code 1 (issue 10).
+    const reason = databaseStartupError((error as { cause?: unknown }).cause ?? error, config);
+    process.stderr.write(json ? `${JSON.stringify({ error: reason.message })}\n` : `gatehouse: ${reason.message}\n`);
+    return 1;
+  }
+  let closed = false;
+  try {
+    const publicUrlKnown = await resolvePublicUrl(database, explicitPublicUrl, creates);
+    if (!explicitPublicUrl && publicUrlKnown)
+      config = loadConfig({ ...configOverrides(flags), publicUrl: publicUrlKnown });
+    if (command.name === 'start') {
+      await database.close();
+      closed = true;
+      return start(config, flags.demo === true, json);
+    }
     const ctx = await createContext(config, database);
-    const result = await command(ctx, flags);
+    const result = await command.run(ctx, flags, cliCaller(), { publicUrlKnown: publicUrlKnown !== undefined });
     process.stdout.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
     return result.exitCode ?? 0;
   } catch (error) {
-    if (error instanceof AdminInputError || error instanceof KeyEncryptionError) return fail(error.message, json);
+    if (
+      error instanceof AdminError ||
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof KeyEncryptionError
+    )
+      return fail(error.message, json);
     throw error;
   } finally {
-    await database.close();
+    if (!closed) await database.close();
   }
 }
 
-async function start(config: GatehouseConfig, demo: boolean, json: boolean): Promise<number> {
-  // Loaded here so admin commands never load the web layer (Fastify).
-  const { startServer } = await import('./server.js');
-  const server = await startServer(config, { seedDemo: demo ? seedDemo : undefined });
-  const lines = [
-    `Gatehouse listening on http://${config.host}:${server.port} (public URL ${config.publicUrl})`,
-    `database: ${server.database.dialect}`,
-  ];
-  if (server.demo?.created && server.demo.metadata) {
-    lines.push(
-      '',
-      'Demo data created:',
-      formatMetadata(server.demo.metadata),
-      `  agent (realm ${DEMO.tenantId}-U):    username ${DEMO.agent.username}  password ${DEMO.agent.password}`,
-      `  customer (realm ${DEMO.tenantId}-C): username ${DEMO.customer.username}  password ${DEMO.customer.password}`,
-      `  demo API introspection client: ${DEMO.apiClient.clientId} (secret ${DEMO.apiClient.secret}; demo only)`,
-    );
+function configOverrides(flags: Flags): Record<string, string | undefined> {
+  return {
+    database: str(flags, 'database'),
+    port: str(flags, 'port'),
+    host: str(flags, 'host'),
+    metricsPort: str(flags, 'metrics-port'),
+    shutdownTimeoutSeconds: str(flags, 'shutdown-timeout'),
+  };
+}
+
+/**
+ * The public URL: explicit (flag or environment; `start` and `migrate` store it for later runs),
+ * else the stored one, else unknown (undefined).
+ */
+async function resolvePublicUrl(
+  database: DatabaseHandle,
+  explicit: string | undefined,
+  store: boolean,
+): Promise<string | undefined> {
+  const settings = createRepositories(database.db).settings;
+  if (explicit) {
+    const normalized = loadConfig({ publicUrl: explicit }, {}).publicUrl;
+    if (store) await settings.set(PUBLIC_URL_SETTING, normalized, Math.floor(Date.now() / 1000));
+    return normalized;
   }
-  process.stdout.write(
-    json
-      ? `${JSON.stringify({ listening: `http://${config.host}:${server.port}`, public_url: config.publicUrl, demo: server.demo ?? null })}\n`
-      : `${lines.join('\n')}\n`,
-  );
-  return new Promise<number>((resolve) => {
-    const stop = (): void => {
-      void server.close().then(() => resolve(0));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  return settings.get(PUBLIC_URL_SETTING);
 }
 
-function formatMetadata(metadata: import('./admin/clients.js').ClientMetadata): string {
-  const lines = [
-    `  client_id: ${metadata.client_id} (${metadata.platform}, ${metadata.resource_type})`,
-    `  scopes: ${metadata.scopes.join(' ')}`,
-  ];
-  for (const realm of Object.values(metadata.realms)) {
-    lines.push(
-      `  realm ${realm.realm}:`,
-      `    Authorization URL: ${realm.authorization_url}`,
-      `    Token URL:         ${realm.token_url}`,
-      `    Domain URL:        ${realm.domain_url}`,
-      `    Metadata URL:      ${realm.metadata_url}`,
-    );
-  }
-  return lines.join('\n');
+function sqliteFile(url: string): string | undefined {
+  if (/^postgres(ql)?:\/\//.test(url)) return undefined;
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  return path === ':memory:' ? undefined : path;
 }
 
-async function readPasswordFromStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
-}
-
-function readKeyFile(path: string): string {
+/** The audit trail names the operating-system account that ran the command. */
+function cliCaller(): AdminCaller {
+  let account = 'unknown';
   try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new AdminInputError(
-      `cannot read --new-key-file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-    );
+    account = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the command still runs.
   }
+  return { actor: { kind: 'system', id: 'cli', name: `cli:${account}` }, grant: { role: 'operator', tenants: [] } };
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
 }
 
 function fail(message: string, json: boolean): number {

@@ -14,3 +14,6 @@ export { createTenant, createScope } from './admin/tenants.js';
 export { createClient, getClientMetadata, type ClientMetadata } from './admin/clients.js';
 export { createUser } from './admin/users.js';
 export { rotateKeys } from './admin/keys.js';
+export { createMetrics, type Metrics, type SignInOutcome } from './observability/metrics.js';
+export { checkReadiness, type Readiness } from './observability/health.js';
+export { StartupError } from './startup-errors.js';

@@ -148,6 +148,7 @@ describe('gatehouse doctor through the CLI', () => {
     const directory = await mkdtemp(join(tmpdir(), 'gh-doctor-'));
     try {
       const database = join(directory, 'gatehouse.sqlite');
+      expect((await run(['migrate', '--database', database])).code).toBe(0);
       const bad = await run(['doctor', '--json', '--database', database, '--public-url', 'http://auth.example.com']);
       expect(bad.code).toBe(1);
       const report = JSON.parse(bad.stdout);

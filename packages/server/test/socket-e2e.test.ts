@@ -73,7 +73,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
   const port = await freePort();
   publicUrl = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ port, publicUrl, database: join(dataDir, 'gatehouse.sqlite') }, {});
+  const config = loadConfig({ port, publicUrl, database: join(dataDir, 'gatehouse.sqlite'), metricsPort: 0 }, {});
   server = await startServer(config, { seedDemo, logger: false });
 });
 

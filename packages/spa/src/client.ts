@@ -6,17 +6,20 @@ import {
   OAuthError,
   StateMismatchError,
 } from './errors.js';
+import { createAuthorizationRequest } from './lib/authorization-request.js';
 import { resolveConfig } from './lib/config.js';
 import { createEmitter } from './lib/emitter.js';
 import { decodeJwtPayload } from './lib/jwt.js';
-import { oauthError, toGatehouseError } from './lib/map-error.js';
+import { authorizationError, toGatehouseError } from './lib/map-error.js';
 import { discoverMetadata, httpOptions, staticMetadata } from './lib/metadata.js';
-import { buildEndSessionUrl, requestsOpenId } from './lib/openid.js';
+import { buildEndSessionUrl } from './lib/openid.js';
 import { createRefreshLock } from './lib/refresh-lock.js';
 import { createSessionStore, normalizeScope, type CachedAccessToken, type Session } from './lib/session-store.js';
-import { createTransactionStore } from './lib/transactions.js';
+import { createTransactionStore, type PendingTransaction } from './lib/transactions.js';
+import { createWindowSignIns } from './lib/window-sign-in.js';
 import type {
   AccessTokenClaims,
+  CheckSessionOptions,
   GatehouseClientOptions,
   GatehouseEventName,
   GatehouseListener,
@@ -24,6 +27,7 @@ import type {
   IdTokenClaims,
   LoginOptions,
   LogoutOptions,
+  PopupLoginOptions,
   UserInfo,
 } from './types.js';
 
@@ -37,6 +41,19 @@ export interface GatehouseClient {
   loginWithRedirect<AppState = unknown>(options?: LoginOptions<AppState>): Promise<void>;
   /** Completes a sign-in on the redirect URI: validates the callback and redeems the code. */
   handleRedirectCallback<AppState = unknown>(url?: string): Promise<{ appState: AppState | undefined }>;
+  /**
+   * Signs in in a popup window; call it from a click handler. Rejects with `popup_blocked`,
+   * `popup_closed`, `timeout`, or the sign-in's own errors. The redirect URI page must call
+   * {@link relayCallback} first thing (or leave its URL alone until the popup is closed).
+   */
+  loginWithPopup(options?: PopupLoginOptions): Promise<void>;
+  /**
+   * Restores a session without showing any page: from the token store (refreshing if due), else
+   * with a `prompt=none` request in a hidden iframe when Gatehouse is same-site. Resolves when
+   * signed in; rejects with `LoginRequiredError`, `InteractionRequiredError`, `TimeoutError`, …
+   * Never navigates the page, so it cannot loop.
+   */
+  checkSession(options?: CheckSessionOptions): Promise<void>;
   /** A valid access token: cached, refreshed when due (or at once with `forceRefresh`); `LoginRequiredError` when none. */
   getAccessToken(options?: GetAccessTokenOptions): Promise<string>;
   /** Whether there is a session that can still produce an access token. */
@@ -119,33 +136,64 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
     }
   }
 
-  async function buildAuthorizeUrl<AppState>({
-    appState,
-    scope = config.scope,
-  }: LoginOptions<AppState> = {}): Promise<string> {
-    const codeVerifier = oauth.generateRandomCodeVerifier();
-    const state = oauth.generateRandomState();
-    const url = new URL(as.authorization_endpoint as string);
-    url.searchParams.set('client_id', clientId);
-    url.searchParams.set('response_type', 'code');
-    url.searchParams.set('redirect_uri', config.redirectUri);
-    url.searchParams.set('scope', scope);
-    url.searchParams.set('state', state);
-    url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
-    url.searchParams.set('code_challenge_method', 'S256');
-    // OIDC Core §3.1.2.1: binds the ID token to this sign-in, so a token injected from another cannot pass.
-    const nonce = requestsOpenId(scope) ? oauth.generateRandomNonce() : undefined;
-    if (nonce) url.searchParams.set('nonce', nonce);
-    transactions.save({
-      state,
-      codeVerifier,
-      redirectUri: config.redirectUri,
+  const requestFor = (options: Parameters<typeof createAuthorizationRequest>[2], statePrefix?: string) =>
+    createAuthorizationRequest(
+      as.authorization_endpoint as string,
+      { clientId, redirectUri: config.redirectUri, scope: config.scope, now: now() },
+      options,
+      statePrefix,
+    );
+
+  async function buildAuthorizeUrl<AppState>(options: LoginOptions<AppState> = {}): Promise<string> {
+    const { url, tx } = await requestFor(options);
+    transactions.save({ ...tx, appState: options.appState });
+    return url;
+  }
+
+  /** Checks an authorization response for `tx` (RFC 9207 `iss`, `error`), redeems the code, keeps the session. */
+  async function completeAuthorization(
+    params: URLSearchParams,
+    tx: PendingTransaction,
+    how: 'redirect' | 'popup' | 'iframe',
+  ): Promise<void> {
+    checkIssuer(params);
+    const error = params.get('error');
+    if (error) throw authorizationError(error, params.get('error_description') ?? undefined);
+
+    const startedAt = now();
+    let tokens: oauth.TokenEndpointResponse;
+    try {
+      const validated = oauth.validateAuthResponse(as, oauthClient(), params, tx.state);
+      const response = await oauth.authorizationCodeGrantRequest(
+        as,
+        oauthClient(),
+        clientAuth,
+        validated,
+        tx.redirectUri,
+        tx.codeVerifier,
+        httpOptions(tokenEndpoint, fetch),
+      );
+      // With a nonce the ID token is required and must echo it (and, with max_age, carry a recent
+      // enough auth_time); without, an ID token that comes anyway is still checked and must carry no nonce.
+      tokens = await oauth.processAuthorizationCodeResponse(
+        as,
+        oauthClient(),
+        response,
+        tx.nonce ? { expectedNonce: tx.nonce, requireIdToken: true, maxAge: tx.maxAge } : undefined,
+      );
+    } catch (err) {
+      throw toGatehouseError(err);
+    }
+    const scope = tokens.scope ?? tx.scope;
+    const session: Session = {
       scope,
-      nonce,
-      appState,
-      createdAt: now(),
-    });
-    return url.href;
+      refreshToken: tokens.refresh_token,
+      idToken: tokens.id_token,
+      tokens: { '': cacheToken(tokens, scope, startedAt) },
+    };
+    // Under the refresh lock, so a refresh of the previous session cannot overwrite this one.
+    await withRefreshLock(() => sessions.write(session));
+    events.emit('signedIn', { how });
   }
 
   async function handleRedirectCallback<AppState>(
@@ -161,45 +209,22 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
         'the callback state matches no pending sign-in in this tab: it was already handled, forged, or started in another tab',
       );
     }
-    checkIssuer(params);
-    const error = params.get('error');
-    if (error) throw oauthError(error, params.get('error_description') ?? undefined);
-
-    const startedAt = now();
-    let tokens: oauth.TokenEndpointResponse;
-    try {
-      const validated = oauth.validateAuthResponse(as, oauthClient(), params, tx.state);
-      const response = await oauth.authorizationCodeGrantRequest(
-        as,
-        oauthClient(),
-        clientAuth,
-        validated,
-        tx.redirectUri,
-        tx.codeVerifier,
-        httpOptions(tokenEndpoint, fetch),
-      );
-      // With a nonce the ID token is required and must echo it; without, an ID token that comes
-      // anyway is still checked and must carry no nonce.
-      tokens = await oauth.processAuthorizationCodeResponse(
-        as,
-        oauthClient(),
-        response,
-        tx.nonce ? { expectedNonce: tx.nonce, requireIdToken: true } : undefined,
-      );
-    } catch (err) {
-      throw toGatehouseError(err);
-    }
-    const scope = tokens.scope ?? tx.scope;
-    const session: Session = {
-      scope,
-      refreshToken: tokens.refresh_token,
-      idToken: tokens.id_token,
-      tokens: { '': cacheToken(tokens, scope, startedAt) },
-    };
-    // Under the refresh lock, so a refresh of the previous session cannot overwrite this one.
-    await withRefreshLock(() => sessions.write(session));
+    await completeAuthorization(params, tx, 'redirect');
     return { appState: tx.appState as AppState | undefined };
   }
+
+  const { loginWithPopup, checkSession } = createWindowSignIns({
+    window: config.window,
+    redirectUri: config.redirectUri,
+    authorizationEndpoint: as.authorization_endpoint as string,
+    startAuthorization: requestFor,
+    completeAuthorization,
+    hasStoredSession: async () => (await sessions.read()) !== undefined,
+    useStoredSession: async () => {
+      await getAccessToken();
+      events.emit('signedIn', { how: 'store' });
+    },
+  });
 
   /** '' for the scopes granted at sign-in, else the normalised narrower scope. */
   function scopeKey(session: Session, scope: string | undefined): string {
@@ -239,6 +264,7 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
       tokens = await oauth.processRefreshTokenResponse(as, oauthClient(), response);
     } catch (err) {
       const error = toGatehouseError(err);
+      events.emit('refreshFailed', { requestedScope: key, error });
       // RFC 6749 §5.2: the refresh token is expired, revoked, or already used; the session is over.
       if (error instanceof OAuthError && error.error === 'invalid_grant') {
         await sessions.clear();
@@ -329,6 +355,8 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
       location.assign(await buildAuthorizeUrl(options));
     },
     handleRedirectCallback,
+    loginWithPopup,
+    checkSession,
     getAccessToken,
     async isAuthenticated() {
       const session = await sessions.read();

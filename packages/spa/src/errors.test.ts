@@ -20,6 +20,9 @@ describe('error codes', () => {
       StateMismatchError: new sdk.StateMismatchError('x'),
       IssuerMismatchError: new sdk.IssuerMismatchError('x'),
       ConfigurationError: new sdk.ConfigurationError('x'),
+      InteractionRequiredError: new sdk.InteractionRequiredError('consent_required'),
+      TimeoutError: new sdk.TimeoutError('x'),
+      PopupError: new sdk.PopupError('popup_closed', 'x'),
     };
     expect(
       Object.fromEntries(
@@ -32,6 +35,9 @@ describe('error codes', () => {
       StateMismatchError: ['StateMismatchError', 'state_mismatch', true],
       IssuerMismatchError: ['IssuerMismatchError', 'issuer_mismatch', true],
       ConfigurationError: ['ConfigurationError', 'invalid_configuration', true],
+      InteractionRequiredError: ['InteractionRequiredError', 'interaction_required', true],
+      TimeoutError: ['TimeoutError', 'timeout', true],
+      PopupError: ['PopupError', 'popup_closed', true],
     });
     expect(classes.OAuthError).toMatchObject({
       error: 'invalid_scope',
@@ -45,11 +51,15 @@ describe('error codes', () => {
       'AccessDeniedError',
       'ConfigurationError',
       'GatehouseError',
+      'InteractionRequiredError',
       'IssuerMismatchError',
       'LoginRequiredError',
       'OAuthError',
+      'PopupError',
       'StateMismatchError',
+      'TimeoutError',
       'createGatehouseClient',
+      'relayCallback',
     ]);
   });
 });

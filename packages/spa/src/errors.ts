@@ -12,6 +12,10 @@ export const GATEHOUSE_ERROR_CODES = [
   'discovery_failed',
   'invalid_response',
   'network_error',
+  'interaction_required',
+  'timeout',
+  'popup_blocked',
+  'popup_closed',
 ] as const;
 
 export type GatehouseErrorCode = (typeof GATEHOUSE_ERROR_CODES)[number];
@@ -111,5 +115,44 @@ export class ConfigurationError extends GatehouseError {
   constructor(message: string) {
     super('invalid_configuration', message);
     this.name = 'ConfigurationError';
+  }
+}
+
+/**
+ * A silent sign-in (`checkSession()` with `prompt=none`) could not finish because Gatehouse needs
+ * the person: `consent_required`, `interaction_required`, `account_selection_required` (OIDC Core
+ * §3.1.2.6). `error` is the wire code. Call `loginWithRedirect()` or `loginWithPopup()`.
+ */
+export class InteractionRequiredError extends GatehouseError {
+  declare readonly code: 'interaction_required';
+  readonly error: string;
+
+  constructor(error: string, description?: string) {
+    super('interaction_required', description ? `${error}: ${description}` : error);
+    this.error = error;
+    this.name = 'InteractionRequiredError';
+  }
+}
+
+/** A hidden-iframe or popup sign-in got no answer in time (`timeoutSeconds`). */
+export class TimeoutError extends GatehouseError {
+  declare readonly code: 'timeout';
+
+  constructor(message: string) {
+    super('timeout', message);
+    this.name = 'TimeoutError';
+  }
+}
+
+/**
+ * `loginWithPopup()` could not open its window (a popup blocker, or the call did not come from a
+ * click), or the person closed the window before signing in: codes `popup_blocked`, `popup_closed`.
+ */
+export class PopupError extends GatehouseError {
+  declare readonly code: 'popup_blocked' | 'popup_closed';
+
+  constructor(code: 'popup_blocked' | 'popup_closed', message: string) {
+    super(code, message);
+    this.name = 'PopupError';
   }
 }

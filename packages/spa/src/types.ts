@@ -34,6 +34,40 @@ export interface LocationLike {
   assign(url: string): void;
 }
 
+/** The part of a window opened by the SDK (popup, iframe) it uses. */
+export interface ChildWindowLike {
+  /** Readable only while the window shows a page of this origin (reading throws otherwise); settable always. */
+  location: { href: string };
+  readonly closed: boolean;
+  close(): void;
+}
+
+/** The part of a hidden `<iframe>` element the SDK uses. */
+export interface IframeLike {
+  src: string;
+  readonly contentWindow: ChildWindowLike | null;
+  setAttribute(name: string, value: string): void;
+  remove(): void;
+}
+
+/** The part of `window` used by `loginWithPopup()` and `checkSession()`'s hidden iframe. */
+export interface WindowLike {
+  readonly location: { readonly origin: string };
+  open(url: string, target: string, features: string): ChildWindowLike | null;
+  addEventListener(
+    type: 'message',
+    listener: (event: { origin: string; source: unknown; data: unknown }) => void,
+  ): void;
+  removeEventListener(
+    type: 'message',
+    listener: (event: { origin: string; source: unknown; data: unknown }) => void,
+  ): void;
+  readonly document: {
+    createElement(tag: 'iframe'): IframeLike;
+    readonly body: { appendChild(node: IframeLike): unknown };
+  };
+}
+
 interface CommonOptions {
   /** The client ID from the client application's metadata. */
   clientId: string;
@@ -70,6 +104,8 @@ interface CommonOptions {
   location?: LocationLike;
   /** Clock in milliseconds since the epoch. Default is `Date.now`. */
   now?: () => number;
+  /** Opens popups and hidden iframes, receives their messages. Default is the global `window`. */
+  window?: WindowLike;
 }
 
 /** Configure from the issuer's metadata (`${issuer}/.well-known/openid-configuration`). */
@@ -104,11 +140,53 @@ export interface StaticClientOptions extends CommonOptions {
 
 export type GatehouseClientOptions = DiscoveryClientOptions | StaticClientOptions;
 
-export interface LoginOptions<AppState = unknown> {
-  /** Any JSON-serialisable value, returned by `handleRedirectCallback()` (e.g. the route to restore). */
-  appState?: AppState;
+/** What a sign-in asks of Gatehouse beyond the client's defaults (OIDC Core §3.1.2.1). */
+export interface AuthorizationOptions {
   /** Scopes for this sign-in instead of the client's default `scope`. */
   scope?: string;
+  /** Scopes added to `scope` (or the default), e.g. `['offline_access']`. */
+  extraScopes?: string | readonly string[];
+  /**
+   * `login` asks for the password even when signed in at Gatehouse; `consent` shows the consent
+   * page even when the scopes were granted before; `none` shows no page at all and fails with
+   * `login_required` / `interaction_required` instead (what `checkSession()` uses).
+   */
+  prompt?: 'none' | 'login' | 'consent';
+  /** Pre-fills the username on Gatehouse's sign-in page (`login_hint`). */
+  loginHint?: string;
+  /**
+   * Maximum age of the Gatehouse sign-in, in seconds (`max_age`): older ones ask for the password
+   * again. With `openid`, the ID token's `auth_time` is checked against it.
+   */
+  maxAge?: number;
+  /** Preferred languages of Gatehouse's pages, most preferred first (`ui_locales`), e.g. `['fr', 'en']`. */
+  uiLocales?: string | readonly string[];
+}
+
+export interface LoginOptions<AppState = unknown> extends AuthorizationOptions {
+  /** Any JSON-serialisable value, returned by `handleRedirectCallback()` (e.g. the route to restore). */
+  appState?: AppState;
+}
+
+export interface PopupLoginOptions extends AuthorizationOptions {
+  /**
+   * A window you opened yourself (e.g. `window.open('', 'gatehouse', 'popup')` in a click
+   * handler before some await); default: the SDK opens one at once, 500×650 pixels.
+   */
+  popup?: ChildWindowLike;
+  /** Seconds to wait for the person to finish; default: no limit (closing the window ends the wait). */
+  timeoutSeconds?: number;
+}
+
+export interface CheckSessionOptions extends Omit<AuthorizationOptions, 'prompt'> {
+  /**
+   * Whether to ask Gatehouse in a hidden iframe (`prompt=none`) when the token store holds no
+   * usable session. Default: when Gatehouse looks same-site with this page (same scheme and
+   * registrable domain, ports ignored); the browser would not send its session cookie otherwise.
+   */
+  iframe?: boolean;
+  /** Seconds to wait for the hidden iframe's answer. Default is 10 (10 seconds). */
+  timeoutSeconds?: number;
 }
 
 export interface GetAccessTokenOptions {
@@ -196,8 +274,12 @@ export interface GatehouseEvents {
   tokenExpiring: TokenEventDetail;
   /** This page obtained a new access token with the refresh token. */
   tokenRefreshed: TokenEventDetail;
-  /** The session was cleared: by `logout()`, or because the server refused the refresh token. */
+  /** The session ended: `logout()` was called, or the server refused the refresh token. */
   loggedOut: { reason: 'logout' | 'session_expired' };
+  /** A refresh failed; with `invalid_grant` the session is over and `loggedOut` follows. */
+  refreshFailed: { requestedScope: string; error: GatehouseError };
+  /** A session was established: `how` is `redirect`, `popup`, `iframe` (checkSession) or `store` (checkSession found one). */
+  signedIn: { how: 'redirect' | 'popup' | 'iframe' | 'store' };
   /** A failure the SDK could not throw to a caller, e.g. a failed best-effort revocation. */
   error: GatehouseError;
 }

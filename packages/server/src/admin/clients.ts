@@ -1,6 +1,5 @@
 import type { AppContext } from '../context.js';
 import {
-  DEFAULT_REFRESH_POLICY,
   ID_TOKEN_SIGNING_ALGS,
   type IdTokenSigningAlg,
   issuerFor,
@@ -9,17 +8,26 @@ import {
   type Client,
   type ConsentMode,
   type Platform,
-  type RefreshTokenPolicy,
   type ResourceType,
   type Tenant,
 } from '../protocol/model.js';
-import { redirectUriRejection } from '../protocol/redirect-uri-policy.js';
-import { AdminInputError } from './errors.js';
-import { requireTenant } from './tenants.js';
+import type { ClientRecord } from '../store/clients.repository.js';
+import { type AdminCaller, CLI_CALLER } from './caller.js';
+import { commitChange } from './change.js';
+import {
+  checkRedirectUris,
+  defaultRefreshPolicy,
+  oneOf,
+  refreshPolicy,
+  type RefreshPolicyInput,
+} from './client-input.js';
+import { clientView } from './client-views.js';
+import { AdminConflict, AdminInputError, AdminNotFound } from './errors.js';
+import { requireTenantRecord } from './tenants.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export interface CreateClientInput {
+export interface CreateClientInput extends RefreshPolicyInput {
   tenant?: string;
   name?: string;
   platform?: string;
@@ -29,11 +37,8 @@ export interface CreateClientInput {
   clientId?: string;
   consent?: string;
   postLogoutRedirectUris?: string[];
-  /** `on` or `off`; default on for spa, off for web. */
-  refreshTokens?: string;
-  refreshAbsoluteTtlSeconds?: string | number;
-  refreshIdleTtlSeconds?: string | number;
-  refreshGraceSeconds?: string | number;
+  /** A client with no scope must say so (issue 12): `--no-scopes`, or `scopes: []` in the API. */
+  allowNoScopes?: boolean;
   /** `RS256` (default, OIDC Dynamic Client Registration §2) or `ES256`: how its ID Tokens are signed. */
   idTokenAlg?: string;
   /** Only for seeding the demo: a known secret instead of a generated one. */
@@ -77,40 +82,38 @@ export interface ClientMetadata {
 export async function createClient(
   ctx: AppContext,
   input: CreateClientInput,
+  caller: AdminCaller = CLI_CALLER,
 ): Promise<{ client: Client; secret?: string; metadata: ClientMetadata }> {
-  const tenant = await requireTenant(ctx, input.tenant);
+  const tenant = await requireTenantRecord(ctx, input.tenant, caller);
   const name = (input.name ?? '').trim();
-  if (!name) throw new AdminInputError('--name is required');
-  const platform = oneOf<Platform>(input.platform, ['spa', 'web'], '--platform');
-  const resourceType = oneOf<ResourceType>(input.resourceType, ['user', 'customer', 'global'], '--resource-type');
-  const consentMode = oneOf<ConsentMode>(input.consent ?? 'required', ['required', 'skip'], '--consent');
-  const redirectUris = [...new Set(input.redirectUris ?? [])];
-  if (redirectUris.length === 0) throw new AdminInputError('at least one --redirect-uri is required');
-  for (const uri of redirectUris) {
-    const reason = redirectUriRejection(uri);
-    if (reason) throw new AdminInputError(`--redirect-uri ${uri} ${reason}`);
-  }
-  const postLogoutRedirectUris = [...new Set(input.postLogoutRedirectUris ?? [])];
-  for (const uri of postLogoutRedirectUris) {
-    const reason = redirectUriRejection(uri);
-    if (reason) throw new AdminInputError(`--post-logout-redirect-uri ${uri} ${reason}`);
-  }
-  const refreshTokens = refreshPolicy(platform, input);
+  if (!name) throw new AdminInputError('--name is required', '/name');
+  const platform = oneOf<Platform>(input.platform, ['spa', 'web'], '--platform', '/platform');
+  const resourceType = oneOf<ResourceType>(
+    input.resourceType,
+    ['user', 'customer', 'global'],
+    '--resource-type',
+    '/resource_type',
+  );
+  const consentMode = oneOf<ConsentMode>(input.consent ?? 'required', ['required', 'skip'], '--consent', '/consent');
+  const redirectUris = checkRedirectUris(input.redirectUris, '--redirect-uri', '/redirect_uris', true);
+  const postLogoutRedirectUris = checkRedirectUris(
+    input.postLogoutRedirectUris,
+    '--post-logout-redirect-uri',
+    '/post_logout_redirect_uris',
+    false,
+  );
+  const refreshTokens = refreshPolicy(defaultRefreshPolicy(platform), input, true);
+  const scopes = await checkScopes(ctx, tenant.id, input.scopes ?? [], input.allowNoScopes === true);
   const idTokenSigningAlg = oneOf<IdTokenSigningAlg>(
     input.idTokenAlg ?? 'RS256',
     ID_TOKEN_SIGNING_ALGS,
     '--id-token-alg',
+    '/id_token_signed_response_alg',
   );
-  const scopes = [...new Set(input.scopes ?? [])];
-  const catalogue = new Set((await ctx.repos.tenants.listScopes(tenant.id)).map((scope) => scope.name));
-  const unknown = scopes.filter((scope) => !catalogue.has(scope));
-  if (unknown.length > 0)
-    throw new AdminInputError(
-      `unknown scope ${unknown.join(', ')} in tenant ${tenant.id} (create it with: gatehouse scope create)`,
-    );
   const clientId = input.clientId ?? ctx.random.uuid();
-  if (!UUID.test(clientId)) throw new AdminInputError('--client-id must be a lower-case UUID');
-  if (await ctx.repos.clients.findById(clientId)) throw new AdminInputError(`client ${clientId} already exists`);
+  if (!UUID.test(clientId)) throw new AdminInputError('--client-id must be a lower-case UUID', '/client_id');
+  if (await ctx.repos.clients.findById(clientId))
+    throw new AdminConflict(`client ${clientId} already exists`, '/client_id');
 
   const secret = platform === 'web' ? (input.clientSecret ?? ctx.random.token(32)) : undefined;
   const client: Client = {
@@ -128,18 +131,51 @@ export async function createClient(
     idTokenSigningAlg,
     disabled: false,
   };
-  await ctx.repos.clients.insert(client, ctx.clock.nowSeconds());
+  const now = ctx.clock.nowSeconds();
+  await commitChange(ctx, caller, async (repos) => {
+    await repos.clients.insert(client, now);
+    return {
+      result: undefined,
+      audit: {
+        type: 'client.created',
+        tenantId: tenant.id,
+        target: clientId,
+        after: clientView({ ...client, createdAt: now }),
+      },
+    };
+  });
   return { client, ...(secret ? { secret } : {}), metadata: clientMetadata(ctx.config.publicUrl, tenant, client) };
+}
+
+/** Scopes a client may hold: defined in the tenant; none only when the caller says so. */
+export async function checkScopes(
+  ctx: AppContext,
+  tenantId: string,
+  requested: readonly string[],
+  allowNone: boolean,
+): Promise<string[]> {
+  const scopes = [...new Set(requested)];
+  if (scopes.length === 0 && !allowNone)
+    throw new AdminInputError(
+      'at least one --scope is required (or --no-scopes for a client that only calls introspection)',
+      '/scopes',
+    );
+  const catalogue = new Set((await ctx.repos.tenants.listScopes(tenantId)).map((scope) => scope.name));
+  const unknown = scopes.filter((scope) => !catalogue.has(scope));
+  if (unknown.length > 0)
+    throw new AdminInputError(
+      `unknown scope ${unknown.join(', ')} in tenant ${tenantId} (create it with: gatehouse scope create)`,
+      `/scopes/${requested.indexOf(unknown[0]!)}`,
+    );
+  return scopes;
 }
 
 export async function getClientMetadata(
   ctx: AppContext,
   input: { tenant?: string; clientId?: string },
+  caller: AdminCaller = CLI_CALLER,
 ): Promise<ClientMetadata> {
-  const tenant = await requireTenant(ctx, input.tenant);
-  const client = input.clientId ? await ctx.repos.clients.findById(input.clientId) : undefined;
-  if (!client || client.tenantId !== tenant.id)
-    throw new AdminInputError(`unknown client ${input.clientId ?? ''} in tenant ${tenant.id}`);
+  const { tenant, client } = await requireClient(ctx, input, caller);
   return clientMetadata(ctx.config.publicUrl, tenant, client);
 }
 
@@ -185,49 +221,34 @@ export async function setClientDisabled(
   ctx: AppContext,
   input: { tenant?: string; clientId?: string },
   disabled: boolean,
+  caller: AdminCaller = CLI_CALLER,
 ): Promise<{ client_id: string; disabled: boolean }> {
-  const tenant = await requireTenant(ctx, input.tenant);
-  const client = input.clientId ? await ctx.repos.clients.findById(input.clientId) : undefined;
-  if (!client || client.tenantId !== tenant.id)
-    throw new AdminInputError(`unknown client ${input.clientId ?? ''} in tenant ${tenant.id}`);
-  await ctx.repos.clients.setDisabled(client.clientId, disabled);
+  const { tenant, client } = await requireClient(ctx, input, caller);
+  await commitChange(ctx, caller, async (repos) => {
+    await repos.clientAdmin.update(client.clientId, { disabled });
+    return {
+      result: undefined,
+      audit: {
+        type: disabled ? 'client.disabled' : 'client.enabled',
+        tenantId: tenant.id,
+        target: client.clientId,
+        before: { enabled: !client.disabled },
+        after: { enabled: !disabled },
+      },
+    };
+  });
   return { client_id: client.clientId, disabled };
 }
 
-function refreshPolicy(platform: Platform, input: CreateClientInput): RefreshTokenPolicy {
-  const defaults = DEFAULT_REFRESH_POLICY[platform];
-  const enabled =
-    input.refreshTokens === undefined
-      ? defaults.enabled
-      : oneOf(input.refreshTokens, ['on', 'off'], '--refresh-tokens') === 'on';
-  const seconds = (value: string | number | undefined, fallback: number, flag: string, min: number): number => {
-    if (value === undefined) return fallback;
-    const parsed = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN;
-    if (!Number.isInteger(parsed) || parsed < min || parsed > 31_536_000)
-      throw new AdminInputError(`${flag} must be a whole number of seconds from ${min} to 31536000`);
-    return parsed;
-  };
-  const absoluteTtlSeconds = seconds(
-    input.refreshAbsoluteTtlSeconds,
-    defaults.absoluteTtlSeconds,
-    '--refresh-absolute-ttl',
-    60,
-  );
-  const idleTtlSeconds = seconds(
-    input.refreshIdleTtlSeconds,
-    Math.min(defaults.idleTtlSeconds, absoluteTtlSeconds),
-    '--refresh-idle-ttl',
-    60,
-  );
-  const graceSeconds = seconds(input.refreshGraceSeconds, defaults.graceSeconds, '--refresh-grace', 0);
-  if (idleTtlSeconds > absoluteTtlSeconds)
-    throw new AdminInputError('--refresh-idle-ttl must not exceed --refresh-absolute-ttl');
-  if (graceSeconds > 60) throw new AdminInputError('--refresh-grace must be at most 60 seconds');
-  return { enabled, absoluteTtlSeconds, idleTtlSeconds, graceSeconds };
-}
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T {
-  if (value === undefined || !(allowed as readonly string[]).includes(value))
-    throw new AdminInputError(`${flag} must be one of ${allowed.join(', ')}`);
-  return value as T;
+/** The client, if it exists in a tenant the caller may see; otherwise the same not-found answer. */
+export async function requireClient(
+  ctx: AppContext,
+  input: { tenant?: string; clientId?: string },
+  caller: AdminCaller = CLI_CALLER,
+): Promise<{ tenant: Tenant; client: ClientRecord }> {
+  const tenant = await requireTenantRecord(ctx, input.tenant, caller);
+  if (!input.clientId) throw new AdminInputError('--client-id is required', '/client_id');
+  const client = await ctx.repos.clientAdmin.find(tenant.id, input.clientId);
+  if (!client) throw new AdminNotFound(`unknown client ${input.clientId} in tenant ${tenant.id}`);
+  return { tenant, client };
 }

@@ -1,4 +1,6 @@
 import type { AppContext } from '../context.js';
+import { createAdministrator } from './administrators.js';
+import { SYSTEM_TENANT_ID } from './caller.js';
 import { createClient, type ClientMetadata } from './clients.js';
 import { createScope, createTenant } from './tenants.js';
 import { createUser } from './users.js';
@@ -24,11 +26,20 @@ export const DEMO = Object.freeze({
   },
   agent: { username: 'agent', password: 'agent-demo-pass', email: 'agent@example.com' },
   customer: { username: 'customer', password: 'customer-demo-pass', email: 'customer@example.com' },
+  /** An operator of the admin console (realm GATEHOUSE-U); demo only. */
+  operator: { username: 'operator', password: 'operator-demo-pass' },
 });
 
-/** Creates the demo tenant, scopes, client and users on an empty database; otherwise nothing. */
+/**
+ * Creates the demo tenant, scopes, client and users on an empty database, and the demo console
+ * operator when there is no administrator yet; otherwise nothing.
+ */
 export async function seedDemo(ctx: AppContext): Promise<{ created: boolean; metadata?: ClientMetadata }> {
-  if ((await ctx.repos.tenants.list()).length > 0) return { created: false };
+  // A database seeded before the console existed still gets its demo operator.
+  if ((await ctx.repos.administrators.count()) === 0)
+    await createAdministrator(ctx, { ...DEMO.operator, role: 'operator' });
+  const tenants = (await ctx.repos.tenants.list()).filter((tenant) => tenant.id !== SYSTEM_TENANT_ID);
+  if (tenants.length > 0) return { created: false };
   await createTenant(ctx, { id: DEMO.tenantId, name: DEMO.tenantName, apiDomain: DEMO.apiDomain });
   for (const scope of DEMO.scopes) await createScope(ctx, { tenant: DEMO.tenantId, ...scope });
   const { metadata } = await createClient(ctx, {
@@ -50,6 +61,7 @@ export async function seedDemo(ctx: AppContext): Promise<{ created: boolean; met
     resourceType: 'global',
     redirectUris: ['http://localhost:8081/unused'],
     scopes: [],
+    allowNoScopes: true,
     clientId: DEMO.apiClient.clientId,
     clientSecret: DEMO.apiClient.secret,
   });

@@ -105,7 +105,7 @@ function checkDatabase(ctx: AppContext): Finding[] {
 }
 
 async function checkSigningKeys(ctx: AppContext, maxKeyAgeDays: number): Promise<Finding[]> {
-  const keys = await ctx.repos.signingKeys.listAll();
+  const keys = await ctx.repos.signingKeys.listStored();
   const findings: Finding[] = [];
   const inClear = keys.filter((key) => !isSealed(key.privateJwk));
   if (inClear.length > 0)

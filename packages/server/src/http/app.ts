@@ -1,8 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { GatehouseConfig } from '../config.js';
+import { loggingOptions } from '../observability/logging.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { registerObservability } from '../observability/register.js';
 import type { Clock, Random } from '../protocol/ports.js';
 import type { DatabaseHandle } from '../store/database.js';
 import { createContext, type AppContext } from '../context.js';
+import { registerAdminApi } from './admin/index.js';
 import { errorHandler, sendNotFound } from './error-mapper.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
 import { registerConsentRoutes } from './routes/consent.js';
@@ -19,8 +23,13 @@ export interface BuildAppOptions {
   readonly database: DatabaseHandle;
   readonly clock?: Clock;
   readonly random?: Random;
-  /** pino logger options, or false for none (tests). Default: the configured level. */
-  readonly logger?: boolean | Record<string, unknown>;
+  /**
+   * false for no logs (tests), or where the logs go and at which level (default: stdout at the
+   * configured level). Redaction and request ids apply either way (observability/logging.ts).
+   */
+  readonly logger?: false | { readonly level?: string; readonly stream?: NodeJS.WritableStream };
+  /** The metrics to count into. Default: a fresh set nobody scrapes. */
+  readonly metrics?: Metrics;
 }
 
 /** Form bodies beyond this are refused: no legitimate OAuth form comes near it. */
@@ -32,19 +41,22 @@ const FORM_BODY_LIMIT_BYTES = 64 * 1024;
  */
 export async function buildApp(options: BuildAppOptions): Promise<{ app: FastifyInstance; context: AppContext }> {
   const { config, database } = options;
+  const logging = loggingOptions(
+    options.logger ? (options.logger.level ?? config.logLevel) : config.logLevel,
+    options.logger ? options.logger.stream : undefined,
+  );
   const app = Fastify({
-    logger: options.logger ?? {
-      level: config.logLevel,
-      // Never log credentials, codes or tokens that travel in headers.
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-    },
+    ...logging,
+    ...(options.logger === false ? { logger: false } : {}),
     // URLs come from configuration, never from proxy headers (RFC 8414 issuer integrity); only the
     // client address (sign-in throttling) is read from X-Forwarded-For, and only when it was set
     // by a proxy on the operator's explicit list.
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     bodyLimit: FORM_BODY_LIMIT_BYTES,
   });
-  const context = await createContext(config, database, { clock: options.clock, random: options.random });
+  const metrics = options.metrics ?? createMetrics();
+  const context = await createContext(config, database, { clock: options.clock, random: options.random, metrics });
+  context.audit.attachLogger(app.log.child({ component: 'audit' }));
 
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -56,7 +68,7 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendNotFound(request, reply));
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  registerObservability(app, metrics, database.db);
   registerDiscoveryRoutes(app, context);
   registerAuthorizeRoute(app, context);
   registerLoginRoutes(app, context);
@@ -66,5 +78,6 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   registerIntrospectionRoute(app, context);
   registerUserInfoRoute(app, context);
   registerLogoutRoute(app, context);
+  await registerAdminApi(app, context);
   return { app, context };
 }

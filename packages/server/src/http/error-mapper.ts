@@ -1,3 +1,4 @@
+import './route-config.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
   InsufficientScope,
@@ -94,7 +95,7 @@ export function toOAuthError(error: unknown, request: FastifyRequest): OAuthErro
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof UnknownRealm) return sendNotFound(request, reply);
   const oauthError = toOAuthError(error, request);
-  if ((request.routeOptions.config as { html?: boolean } | undefined)?.html) {
+  if (request.routeOptions.config?.html) {
     setPageHeaders(reply);
     if (oauthError instanceof TemporarilyUnavailable) {
       reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
@@ -120,7 +121,7 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
 }
 
 export function sendNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if ((request.routeOptions.config as { html?: boolean } | undefined)?.html) {
+  if (request.routeOptions.config?.html) {
     setPageHeaders(reply);
     return reply.code(404).send(
       renderMessagePage({

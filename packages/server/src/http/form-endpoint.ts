@@ -45,7 +45,11 @@ export function registerFormEndpoint(
       const parameters = parseParameters(request.body as string);
       rejectRepeatedParameters(parameters, ['client_id', 'client_secret', ...options.uniqueParameters]);
       const { client, method } = await authenticateClient(
-        { findClient: (id) => ctx.repos.clients.findById(id), verifySecret: ctx.passwords.verify },
+        {
+          findClient: (id) => ctx.repos.clients.findById(id),
+          verifySecret: ctx.passwords.verify,
+          nowSeconds: () => ctx.clock.nowSeconds(),
+        },
         realm,
         { authorizationHeader: request.headers.authorization, parameters },
       );

@@ -1,9 +1,11 @@
 import type { AppContext } from '../context.js';
 import { signInLimits } from '../config.js';
+import { countingLockouts } from '../observability/counting.js';
 import type { SignInFlowDeps } from '../protocol/authorize/flow.js';
 import { BUILT_IN_SCOPES } from '../protocol/built-in-scopes.js';
 import type { LogoutDeps } from '../protocol/logout.js';
 import type { AuthorizationCodeGrantDeps } from '../protocol/token/authorization-code.js';
+import type { RefreshTokenGrantDeps } from '../protocol/token/refresh-token.js';
 import type { TokenInspectionDeps } from '../protocol/token-inspection.js';
 import type { UserInfoDeps } from '../protocol/userinfo.js';
 
@@ -21,7 +23,7 @@ export function signInFlowDeps(ctx: AppContext): SignInFlowDeps {
     clients: repos.clients,
     scopes: repos.tenants,
     codes: repos.codes,
-    loginFailures: repos.loginFailures,
+    loginFailures: countingLockouts(repos.loginFailures, ctx.metrics),
     verifyPassword: ctx.passwords.verify,
     dummyPasswordHash: () => ctx.dummyPasswordHash(),
     clock: ctx.clock,
@@ -31,6 +33,7 @@ export function signInFlowDeps(ctx: AppContext): SignInFlowDeps {
     codeTtlSeconds: config.codeTtlSeconds,
     pendingAuthorizationTtlSeconds: config.pendingAuthorizationTtlSeconds,
     signInLimits: signInLimits(config),
+    securityEvents: ctx.securityEvents,
   };
 }
 
@@ -42,6 +45,7 @@ export function logoutDeps(ctx: AppContext): LogoutDeps {
     users: ctx.repos.users,
     refreshTokens: ctx.repos.refreshTokens,
     clock: ctx.clock,
+    securityEvents: ctx.securityEvents,
   };
 }
 
@@ -50,7 +54,7 @@ export function userInfoDeps(ctx: AppContext): UserInfoDeps {
 }
 
 /** Wires the protocol's grant handlers and token inspection to this process's repositories and keys. */
-export function grantDeps(ctx: AppContext): AuthorizationCodeGrantDeps {
+export function grantDeps(ctx: AppContext): AuthorizationCodeGrantDeps & RefreshTokenGrantDeps {
   return {
     codes: ctx.repos.codes,
     revokedTokens: ctx.repos.revokedTokens,
@@ -62,6 +66,7 @@ export function grantDeps(ctx: AppContext): AuthorizationCodeGrantDeps {
     idTokenTtlSeconds: ctx.config.idTokenTtlSeconds,
     findUser: (tenantId, userId) => ctx.repos.users.findById(tenantId, userId),
     grantedScopes: (userId, clientId) => ctx.repos.consents.grantedScopes(userId, clientId),
+    onReuseDetected: (record) => ctx.securityEvents.refreshTokenReuse(record),
   };
 }
 

@@ -106,7 +106,7 @@ export function openPrivateKey(
  * Returns how many keys were sealed.
  */
 export async function prepareSigningKeys(repo: SigningKeyRepository, kek: Buffer | undefined): Promise<number> {
-  const records = await repo.listAll();
+  const records = await repo.listStored();
   for (const record of records) openPrivateKey(kek, record);
   if (!kek) return 0;
   const plain = records.filter((record) => !isSealed(record.privateJwk));
@@ -128,7 +128,7 @@ export async function reencryptSigningKeys(
   currentKek: Buffer | undefined,
   newKek: Buffer,
 ): Promise<{ keys: number; kek: string }> {
-  const records = await repo.listAll();
+  const records = await repo.listStored();
   const updates = records.map((record) => ({
     kid: record.kid,
     privateJwk: { ...sealPrivateKey(newKek, record.tenantId, record.kid, openPrivateKey(currentKek, record)) },

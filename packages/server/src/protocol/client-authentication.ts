@@ -11,6 +11,8 @@ export interface ClientAuthenticationDeps {
   readonly findClient: (clientId: string) => Promise<Client | undefined>;
   /** Constant-time verification of a client secret against its stored argon2id hash. */
   readonly verifySecret: (hash: string, secret: string) => Promise<boolean>;
+  /** Seconds since the epoch; needed to honour a rotated secret's overlap period. */
+  readonly nowSeconds?: () => number;
 }
 
 export type ClientAuthenticationMethod = 'none' | 'client_secret_basic' | 'client_secret_post';
@@ -53,9 +55,17 @@ export async function authenticateClient(
   }
   if (secret === undefined || secret === '')
     throw new Failure('client authentication failed', 'confidential client sent no secret');
-  if (!(await deps.verifySecret(client.secretHash, secret)))
+  if (!(await verifyClientSecret(deps, client, secret)))
     throw new Failure('client authentication failed', 'wrong client secret');
   return { client, method: basic ? 'client_secret_basic' : 'client_secret_post' };
+}
+
+/** The current secret, or the replaced one while its rotation overlap lasts (RFC 9700 §2.5 rotation). */
+async function verifyClientSecret(deps: ClientAuthenticationDeps, client: Client, secret: string): Promise<boolean> {
+  if (await deps.verifySecret(client.secretHash as string, secret)) return true;
+  const previous = client.previousSecret;
+  if (!previous || deps.nowSeconds === undefined || deps.nowSeconds() >= previous.expiresAt) return false;
+  return deps.verifySecret(previous.hash, secret);
 }
 
 /** RFC 6749 §2.3.1: client_id and secret are form-urlencoded before Base64 encoding. */

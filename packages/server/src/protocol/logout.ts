@@ -1,7 +1,14 @@
 import { ID_TOKEN_SIGNING_ALGS } from './model.js';
 import { buildAuthorizationResponseUrl } from './authorization-response-url.js';
 import type { Realm, User } from './model.js';
-import type { ClientDirectory, Clock, RefreshTokenRepository, SessionStore, UserDirectory } from './ports.js';
+import type {
+  ClientDirectory,
+  Clock,
+  RefreshTokenRepository,
+  SecurityEventSink,
+  SessionStore,
+  UserDirectory,
+} from './ports.js';
 import { constantTimeEqual, hashOpaqueSecret } from './secrets.js';
 import { currentSignIn, endSession } from './session.js';
 import type { OwnJwtVerifier } from './token-inspection.js';
@@ -19,6 +26,7 @@ export interface LogoutDeps {
   readonly users: Pick<UserDirectory, 'findById'>;
   readonly refreshTokens: Pick<RefreshTokenRepository, 'revokeFamilies'>;
   readonly clock: Clock;
+  readonly securityEvents?: Pick<SecurityEventSink, 'logout'>;
 }
 
 export interface LogoutRequest {
@@ -102,6 +110,7 @@ export async function logout(deps: LogoutDeps, input: LogoutRequest): Promise<Lo
       };
     }
     await endSession(deps, signedIn.session);
+    await deps.securityEvents?.logout(realm, signedIn.user);
   }
   return {
     kind: 'signed_out',

@@ -45,6 +45,8 @@ export interface Client {
   readonly idTokenSigningAlg: IdTokenSigningAlg;
   /** A disabled client is refused everywhere; its grants stop working at once. */
   readonly disabled: boolean;
+  /** After a secret rotation with an overlap: the replaced secret's hash, valid until `expiresAt`. */
+  readonly previousSecret?: { readonly hash: string; readonly expiresAt: number };
 }
 
 /** Per-client refresh-token rules (RFC 9700 §4.14, OAuth 2.1 §4.3). */

@@ -2,7 +2,7 @@
  * What the protocol rules need from the outside world. Implemented by `store/` (databases),
  * `keys/` (signing) and `lib/` (clock, randomness); tests pass in-memory or frozen versions.
  */
-import type { Actor, Client, PendingAuthorization, Session, User } from './model.js';
+import type { Actor, Client, PendingAuthorization, Realm, Session, User } from './model.js';
 
 export interface Clock {
   /** Seconds since the epoch. */
@@ -144,3 +144,22 @@ export interface ScopeCatalogue {
 }
 
 export type { Actor };
+
+/**
+ * Where the sign-in, consent and logout flows report security events (the audit trail, issue 9).
+ * Optional: a flow without one reports nothing. Reporting never fails the flow.
+ */
+export interface SecurityEventSink {
+  signIn(
+    realm: Realm,
+    username: string,
+    result: { ok: true; user: { id: string; username: string } } | { ok: false; reason: string },
+  ): Promise<void>;
+  consentGranted(
+    realm: Realm,
+    user: { id: string; username: string },
+    clientId: string,
+    scopes: readonly string[],
+  ): Promise<void>;
+  logout(realm: Realm, user: { id: string; username: string }): Promise<void>;
+}

@@ -16,8 +16,33 @@ export class ConsentRepository {
     return row ? (parseScope(row.scope) ?? []) : [];
   }
 
-  async revoke(userId: string, clientId: string): Promise<void> {
-    await this.db.deleteFrom('consents').where('user_id', '=', userId).where('client_id', '=', clientId).execute();
+  /** Withdraws the consent; true when there was one. */
+  async revoke(userId: string, clientId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('consents')
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /** Every consent the person has given, with the client's name, oldest client id first. */
+  async listByUser(
+    userId: string,
+  ): Promise<{ clientId: string; clientName: string; scopes: string[]; grantedAt: number }[]> {
+    const rows = await this.db
+      .selectFrom('consents')
+      .innerJoin('clients', 'clients.client_id', 'consents.client_id')
+      .select(['consents.client_id', 'clients.name', 'consents.scope', 'consents.updated_at'])
+      .where('consents.user_id', '=', userId)
+      .orderBy('consents.client_id')
+      .execute();
+    return rows.map((row) => ({
+      clientId: row.client_id,
+      clientName: row.name,
+      scopes: parseScope(row.scope) ?? [],
+      grantedAt: row.updated_at,
+    }));
   }
 
   /** Adds `scopes` to what the person has granted the client (never narrows an earlier grant). */

@@ -1,5 +1,5 @@
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type LogEvent, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -34,6 +34,8 @@ export interface OpenDatabaseOptions {
   readonly onConnectionError?: (error: Error) => void;
   /** PostgreSQL only: `application_name` of the connections (operators see it in pg_stat_activity). Default gatehouse. */
   readonly applicationName?: string;
+  /** Called after every statement (commits included) with its SQL and duration: the metrics hook. */
+  readonly onQuery?: (sql: string, seconds: number) => void;
 }
 
 /** How long a request waits for a PostgreSQL connection before it is answered 503, in milliseconds. */
@@ -53,6 +55,8 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
+      // A request waits at most this long for a connection before it is answered 503, and an
+      // unreachable server fails start-up with a clear message instead of hanging.
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       application_name: options.applicationName ?? 'gatehouse',
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
@@ -65,7 +69,8 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     // would also end the process unheard; its next query fails (answered 503) and the pool drops
     // it on release.
     pool.on('connect', (client) => client.on('error', () => {}));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...queryLog(options) });
+    migrationSchemas.set(db, schema ?? 'public');
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
@@ -75,19 +80,27 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...queryLog(options) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
+/** Kysely's `log` option feeding `onQuery`: it reports each statement's duration, failed ones too. */
+function queryLog(options: OpenDatabaseOptions): { log?: (event: LogEvent) => void } {
+  const onQuery = options.onQuery;
+  if (!onQuery) return {};
+  return { log: (event) => onQuery(event.query.sql, event.queryDurationMillis / 1000) };
+}
+
+/**
+ * PostgreSQL: the schema each handle's migration tables live in. Kysely's Migrator, when not told,
+ * looks for its tables in every schema of the database, so a second schema with migrations (tests
+ * isolate themselves this way) made it skip creating its lock table and fail.
+ */
+const migrationSchemas = new WeakMap<Kysely<Database>, string>();
+
 /** Brings the schema up to date. Safe to run on every start and from several processes. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  // PostgreSQL: Kysely looks for its bookkeeping tables in every schema of the database unless
-  // told which one, so a second Gatehouse schema in the same database (or a test's) would find
-  // the first one's tables and never create its own. Pin them to the connection's schema.
-  const schema =
-    db.getExecutor().adapter instanceof PostgresAdapter
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : undefined;
+  const schema = migrationSchemas.get(db);
   const migrator = new Migrator({
     db,
     provider: migrationProvider,
@@ -96,7 +109,7 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { RefreshFamilySelector, RefreshTokenRecord, RefreshTokenRepository as Port } from '../protocol/ports.js';
 import { parseScope } from '../protocol/scope.js';
+import { inTransaction } from './transaction.js';
 import type { Database, RefreshTokenTable } from './schema.js';
 
 /**
@@ -49,7 +50,7 @@ export class RefreshTokenRepository implements Port {
    * them that have not expired yet, so introspection and userinfo refuse them at once.
    */
   async revokeFamilies(selector: RefreshFamilySelector, now: number): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const familyIds = await selectFamilies(trx, selector);
       if (familyIds.length === 0) return 0;
       await trx

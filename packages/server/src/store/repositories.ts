@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import { AuthorizationCodeRepository } from './authorization-codes.repository.js';
-import { ClientRepository } from './clients.repository.js';
+import { AdministratorRepository, ApiKeyRepository } from './administrators.repository.js';
+import { AuditEventRepository } from './audit-events.repository.js';
+import { ClientAdminQueries, ClientRepository } from './clients.repository.js';
+import { SettingsRepository } from './settings.repository.js';
 import { ConsentRepository } from './consents.repository.js';
 import { LoginFailureRepository } from './login-failures.repository.js';
 import { PendingAuthorizationRepository } from './pending-authorizations.repository.js';
@@ -25,6 +28,11 @@ export interface Repositories {
   readonly signingKeys: SigningKeyRepository;
   readonly loginFailures: LoginFailureRepository;
   readonly refreshTokens: RefreshTokenRepository;
+  readonly clientAdmin: ClientAdminQueries;
+  readonly auditEvents: AuditEventRepository;
+  readonly administrators: AdministratorRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly settings: SettingsRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -40,5 +48,10 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     signingKeys: new SigningKeyRepository(db),
     loginFailures: new LoginFailureRepository(db),
     refreshTokens: new RefreshTokenRepository(db),
+    clientAdmin: new ClientAdminQueries(db),
+    auditEvents: new AuditEventRepository(db),
+    administrators: new AdministratorRepository(db),
+    apiKeys: new ApiKeyRepository(db),
+    settings: new SettingsRepository(db),
   };
 }

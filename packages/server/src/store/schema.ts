@@ -36,6 +36,9 @@ export interface ClientTable {
   refresh_idle_ttl_seconds: number;
   refresh_grace_seconds: number;
   post_logout_redirect_uris: string;
+  /** During a secret rotation's overlap: the replaced secret's hash, accepted until the time below. */
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: number | null;
   id_token_signing_alg: string;
 }
 
@@ -153,6 +156,47 @@ export interface RefreshTokenTable {
   successor_sealed: string | null;
 }
 
+export interface AuditEventTable {
+  id: string;
+  at: number;
+  type: string;
+  tenant_id: string | null;
+  actor_kind: string;
+  actor_id: string;
+  actor_name: string;
+  target: string | null;
+  /** JSON snapshots; secrets are never part of them. */
+  before_json: string | null;
+  after_json: string | null;
+  detail_json: string | null;
+}
+
+export interface AdministratorTable {
+  /** The administrator's user id in the GATEHOUSE-U realm. */
+  user_id: string;
+  role: string;
+  /** JSON list of tenant ids (tenant-admin only). */
+  tenants: string;
+  created_at: number;
+}
+
+export interface AdminApiKeyTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the key (a 256-bit random secret, so a fast hash suffices). */
+  key_hash: string;
+  role: string;
+  tenants: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface SettingTable {
+  name: string;
+  value: string;
+  updated_at: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   scopes: ScopeTable;
@@ -166,6 +210,10 @@ export interface Database {
   signing_keys: SigningKeyTable;
   login_failures: LoginFailureTable;
   refresh_tokens: RefreshTokenTable;
+  audit_events: AuditEventTable;
+  administrators: AdministratorTable;
+  admin_api_keys: AdminApiKeyTable;
+  settings: SettingTable;
 }
 
 export type { Generated };

@@ -57,7 +57,7 @@ export class SigningKeyRepository {
   }
 
   /** Every stored key of every tenant, retired ones included. */
-  async listAll(): Promise<SigningKeyRecord[]> {
+  async listStored(): Promise<SigningKeyRecord[]> {
     const rows = await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at').execute();
     return rows.map(toRecord);
   }
@@ -73,6 +73,17 @@ export class SigningKeyRepository {
           .where('kid', '=', update.kid)
           .execute();
     });
+  }
+
+  /** Every key of the tenant, newest first, without private parts (for administrators). */
+  async listAll(tenantId: string): Promise<{ kid: string; alg: string; createdAt: number; retireAt: number | null }[]> {
+    const rows = await this.db
+      .selectFrom('signing_keys')
+      .select(['kid', 'alg', 'created_at', 'retire_at'])
+      .where('tenant_id', '=', tenantId)
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map((row) => ({ kid: row.kid, alg: row.alg, createdAt: row.created_at, retireAt: row.retire_at }));
   }
 
   /** Keys to publish: the active one and those whose tokens may still be alive. */

@@ -1,7 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor, User } from '../protocol/model.js';
+import { containsIgnoringCase, toPage, type Page, type PageRequest } from './paging.js';
 import type { Database, UserTable } from './schema.js';
 import { cannotBeStored } from './lookup-key.js';
+import { denyListLiveAccessTokens } from './transaction.js';
+
+export interface UserRecord extends User {
+  readonly createdAt: number;
+}
 
 export class UserRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -23,16 +29,58 @@ export class UserRepository {
       .execute();
   }
 
+  /**
+   * Usernames are unique per realm ignoring case (issue 12): `Sam` signs in as `sam`. Should two
+   * created before that rule differ only in case, the exact spelling wins.
+   */
   async findByUsername(tenantId: string, actor: Actor, username: string): Promise<User | undefined> {
     if (cannotBeStored(username, 200)) return undefined;
-    const row = await this.db
+    const rows = await this.db
       .selectFrom('users')
       .selectAll()
       .where('tenant_id', '=', tenantId)
       .where('actor', '=', actor)
-      .where('username', '=', username)
-      .executeTakeFirst();
+      .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+      .limit(10)
+      .execute();
+    const row = rows.find((candidate) => candidate.username === username) ?? rows[0];
     return row && toUser(row);
+  }
+
+  async listPage(tenantId: string, actor: Actor | undefined, page: PageRequest): Promise<Page<UserRecord>> {
+    let query = this.db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
+    if (actor !== undefined) query = query.where('actor', '=', actor);
+    if (page.q) query = query.where(containsIgnoringCase(['username', 'email'], page.q));
+    if (page.after !== undefined) query = query.where('id', '>', page.after);
+    const rows = await query
+      .orderBy('id')
+      .limit(page.limit + 1)
+      .execute();
+    const result = toPage(rows, page.limit, (row) => row.id);
+    return { items: result.items.map(toRecord), nextAfter: result.nextAfter };
+  }
+
+  async findRecord(tenantId: string, id: string): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async updateEmail(tenantId: string, id: string, email: string | null): Promise<void> {
+    await this.db.updateTable('users').set({ email }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+  }
+
+  /** Deletes the person with their sessions, consents, codes and refresh tokens (inside a transaction). */
+  async delete(tenantId: string, id: string, now: number): Promise<void> {
+    await denyListLiveAccessTokens(this.db, 'user_id', id, now);
+    for (const table of ['refresh_tokens', 'authorization_codes', 'consents', 'sessions'] as const)
+      await this.db.deleteFrom(table).where('user_id', '=', id).execute();
+    await this.db.deleteFrom('pending_authorizations').where('user_id', '=', id).execute();
+    await this.db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id).execute();
   }
 
   async setDisabled(tenantId: string, id: string, disabled: boolean): Promise<void> {
@@ -63,6 +111,10 @@ export class UserRepository {
       .executeTakeFirst();
     return row && toUser(row);
   }
+}
+
+function toRecord(row: Selectable<UserTable>): UserRecord {
+  return { ...toUser(row), createdAt: row.created_at };
 }
 
 function toUser(row: Selectable<UserTable>): User {

@@ -5,7 +5,7 @@ import { createClient } from '../../src/admin/clients.js';
 import { createScope, createTenant } from '../../src/admin/tenants.js';
 import { createUser } from '../../src/admin/users.js';
 import { loadConfig, type GatehouseConfig } from '../../src/config.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp, type BuildAppOptions } from '../../src/http/app.js';
 import type { AppContext } from '../../src/context.js';
 import type { Clock } from '../../src/protocol/ports.js';
 import {
@@ -106,6 +106,8 @@ export interface TestServerOptions {
   readonly config?: Partial<Record<keyof GatehouseConfig, string | number>>;
   /** A database opened by the test itself (migrated), used instead of a fresh one. */
   readonly database?: { database: DatabaseHandle; cleanup: () => Promise<void> };
+  /** Where the app logs (default: nowhere), e.g. a stream the test reads. */
+  readonly logger?: BuildAppOptions['logger'];
 }
 
 /**
@@ -116,7 +118,7 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
   const { database, cleanup } = options.database ?? (await openTestDatabase(options.dialect ?? DEFAULT_DIALECT));
   const config = loadConfig({ database: ':memory:', publicUrl: PUBLIC_URL, ...options.config }, {});
   const clock = new TestClock();
-  const { app, context } = await buildApp({ config, database, clock, logger: false });
+  const { app, context } = await buildApp({ config, database, clock, logger: options.logger ?? false });
   await createTenant(context, { id: TENANT, name: 'Acme Support', apiDomain: API_DOMAIN });
   await createScope(context, {
     tenant: TENANT,

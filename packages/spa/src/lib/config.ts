@@ -1,5 +1,12 @@
 import { ConfigurationError } from '../errors.js';
-import type { GatehouseClientOptions, LocationLike, LockManagerLike, StorageLike, TokenStore } from '../types.js';
+import type {
+  GatehouseClientOptions,
+  LocationLike,
+  LockManagerLike,
+  StorageLike,
+  TokenStore,
+  WindowLike,
+} from '../types.js';
 import { browserGlobal } from './browser-global.js';
 import { resolveTokenStore } from './session-store.js';
 import { wrapFetch } from './map-error.js';
@@ -16,6 +23,8 @@ export interface ClientConfig {
   locks: LockManagerLike | null;
   location: LocationLike;
   now: () => number;
+  /** Undefined outside a browser: popups and iframes then fail with a `ConfigurationError`. */
+  window: WindowLike | undefined;
 }
 
 /** Default leeway before expiry at which a cached access token is refreshed: 30 seconds. */
@@ -67,5 +76,6 @@ export function resolveConfig(options: GatehouseClientOptions): ClientConfig {
     locks,
     location,
     now: options.now ?? Date.now,
+    window: options.window ?? browserGlobal(() => globalThis.window as unknown as WindowLike),
   };
 }

@@ -1,9 +1,32 @@
 import * as oauth from 'oauth4webapi';
-import { AccessDeniedError, GatehouseError, OAuthError } from '../errors.js';
+import {
+  AccessDeniedError,
+  GatehouseError,
+  InteractionRequiredError,
+  LoginRequiredError,
+  OAuthError,
+} from '../errors.js';
 
 /** OAuth error from its wire code, choosing the dedicated class where there is one. */
 export function oauthError(error: string, description: string | undefined, cause?: unknown): OAuthError {
   return error === 'access_denied' ? new AccessDeniedError(description) : new OAuthError(error, description, { cause });
+}
+
+/** OIDC Core §3.1.2.6: what a `prompt=none` request answers when Gatehouse needs the person. */
+const INTERACTION_ERRORS = new Set(['consent_required', 'interaction_required', 'account_selection_required']);
+
+/**
+ * The error of an authorization response (RFC 6749 §4.1.2.1): `login_required` is a
+ * {@link LoginRequiredError} (nobody is signed in at Gatehouse: sign in interactively), the other
+ * `prompt=none` refusals an {@link InteractionRequiredError}, anything else an {@link OAuthError}.
+ */
+export function authorizationError(error: string, description: string | undefined): GatehouseError {
+  if (error === 'login_required')
+    return new LoginRequiredError(description ?? 'nobody is signed in at the authorization server', {
+      cause: new OAuthError(error, description),
+    });
+  if (INTERACTION_ERRORS.has(error)) return new InteractionRequiredError(error, description);
+  return oauthError(error, description);
 }
 
 /**

@@ -9,6 +9,8 @@ export interface PendingTransaction {
   /** Sent when the scope includes `openid`; the ID token must echo it (OIDC Core §3.1.2.1). */
   nonce?: string;
   appState?: unknown;
+  /** `max_age` sent, in seconds: the ID token's `auth_time` must be that recent (OIDC Core §3.1.2.1). */
+  maxAge?: number;
   /** Milliseconds since the epoch; kept for diagnostics. */
   createdAt: number;
 }

@@ -74,6 +74,13 @@ export interface FakeAuthorizationServer {
   authorize(authorizationUrl: string): Promise<string>;
   /** The next authorization request is answered with error=access_denied. */
   denyNextAuthorization(): void;
+  /** The next authorization request is answered with this error (e.g. consent_required). */
+  failNextAuthorization(error: string): void;
+  /**
+   * Whether the browser has a session at the server (default true). Without one a `prompt=none`
+   * request is answered with login_required, as Gatehouse does.
+   */
+  setBrowserSignedIn(signedIn: boolean): void;
   /** Server-side end of every refresh token (expiry, admin revocation). */
   revokeAllRefreshTokens(): void;
   /** Applies to the next ID token only. */
@@ -108,7 +115,8 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
   const userinfoRequests: Array<{ method: string; authorization: string | undefined }> = [];
   const issuedRefreshTokens: string[] = [];
   const issuedIdTokens: string[] = [];
-  let denyNext = false;
+  let failNext: string | undefined;
+  let browserSignedIn = true;
   let idTokenTampering: IdTokenTampering | undefined;
   let userinfoSubject = SUBJECT;
   let jti = 0;
@@ -254,10 +262,14 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
       return;
     }
     const redirect = new URL(REDIRECT_URI);
-    if (denyNext) {
-      denyNext = false;
-      redirect.searchParams.set('error', 'access_denied');
-      redirect.searchParams.set('error_description', 'The user declined');
+    const error = failNext ?? (params.prompt === 'none' && !browserSignedIn ? 'login_required' : undefined);
+    failNext = undefined;
+    if (error) {
+      redirect.searchParams.set('error', error);
+      redirect.searchParams.set(
+        'error_description',
+        error === 'access_denied' ? 'The user declined' : 'No page may be shown',
+      );
     } else {
       const code = b64u(randomBytes(16));
       codes.set(code, {
@@ -355,7 +367,9 @@ export async function startFakeAuthorizationServer(options: FakeServerOptions): 
         throw new Error(`authorization failed: ${response.status} ${await response.text()}`);
       return location;
     },
-    denyNextAuthorization: () => void (denyNext = true),
+    denyNextAuthorization: () => void (failNext = 'access_denied'),
+    failNextAuthorization: (error) => void (failNext = error),
+    setBrowserSignedIn: (signedIn) => void (browserSignedIn = signedIn),
     revokeAllRefreshTokens: () => refreshTokens.clear(),
     tamperNextIdToken: (tampering) => void (idTokenTampering = tampering),
     setUserinfoSubject: (sub) => void (userinfoSubject = sub),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
+import { countSignIn } from '../../observability/counting.js';
 import { showLogin, submitLogin } from '../../protocol/authorize/interaction.js';
 import { parseParameters, single } from '../../protocol/parameters.js';
 import { readBrowserCookies, redirectSeeOther, setSessionCookie } from '../browser-cookies.js';
@@ -45,6 +46,7 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
       // Throttling is keyed by it (protocol/sign-in.ts); behind --trust-proxy, from X-Forwarded-For.
       clientAddress: request.ip,
     });
+    countSignIn(ctx.metrics, outcome.kind);
     const label = realmLabel(realm, tenant);
     switch (outcome.kind) {
       case 'pending_refused':

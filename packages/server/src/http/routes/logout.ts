@@ -67,6 +67,7 @@ export function registerLogoutRoute(app: FastifyInstance, ctx: AppContext): void
         return sendPage(reply, 200, renderSignedOutPage(label));
     }
   };
-  app.get('/system/auth/:realm/oauth2/logout', { config: { html: true } }, handler);
-  app.post('/system/auth/:realm/oauth2/logout', { config: { html: true } }, handler);
+  const pageRoute = { config: { html: true } };
+  app.get('/system/auth/:realm/oauth2/logout', pageRoute, handler);
+  app.post('/system/auth/:realm/oauth2/logout', pageRoute, handler);
 }

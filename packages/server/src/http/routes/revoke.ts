@@ -18,6 +18,7 @@ export function registerRevocationRoute(app: FastifyInstance, ctx: AppContext): 
     { uniqueParameters: ['token', 'token_type_hint'] },
     async ({ realm, client, parameters }) => {
       await revokeToken(deps, realm, client, required(parameters, 'token'), single(parameters, 'token_type_hint'));
+      ctx.metrics.revocation();
       return {};
     },
   );

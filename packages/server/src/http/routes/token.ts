@@ -7,6 +7,7 @@ import { refreshTokenGrant } from '../../protocol/token/refresh-token.js';
 import type { AppContext } from '../../context.js';
 import { registerFormEndpoint } from '../form-endpoint.js';
 import { grantDeps } from '../ports.js';
+import { countingReuse } from '../../observability/counting.js';
 
 /** Grants a client may use: the code flow, plus refresh tokens where its policy allows them. */
 export function allowedGrants(client: Client): readonly string[] {
@@ -19,7 +20,11 @@ export function registerTokenRoute(app: FastifyInstance, ctx: AppContext): void 
   // New grants (client credentials, token exchange, ...) are new entries here, nothing else.
   const handlers: Record<string, GrantHandler> = {
     authorization_code: authorizationCodeGrant(deps),
-    refresh_token: refreshTokenGrant(deps),
+    refresh_token: refreshTokenGrant({
+      ...deps,
+      // The refresh grant revokes a whole family only when it detects reuse (RFC 9700 §4.14.2).
+      refreshTokens: countingReuse(deps.refreshTokens, ctx.metrics),
+    }),
   };
   registerFormEndpoint(
     app,
@@ -28,7 +33,14 @@ export function registerTokenRoute(app: FastifyInstance, ctx: AppContext): void 
     { uniqueParameters: [] },
     async ({ realm, tenant, client, parameters }) => {
       const grantType = checkTokenParameters(parameters);
-      return handleTokenRequest(handlers, allowedGrants, grantType, { realm, tenant, client, parameters });
+      const response = await handleTokenRequest(handlers, allowedGrants, grantType, {
+        realm,
+        tenant,
+        client,
+        parameters,
+      });
+      ctx.metrics.tokenIssued(grantType);
+      return response;
     },
   );
 }

@@ -9,6 +9,7 @@ import type {
   ConsentStore,
   PendingAuthorizationStore,
   ScopeCatalogue,
+  SecurityEventSink,
   UserDirectory,
 } from '../ports.js';
 import { constantTimeEqual, hashOpaqueSecret } from '../secrets.js';
@@ -39,6 +40,7 @@ export interface SignInFlowDeps extends SessionDeps {
   readonly codeTtlSeconds: number;
   readonly pendingAuthorizationTtlSeconds: number;
   readonly signInLimits: SignInLimits;
+  readonly securityEvents?: SecurityEventSink;
 }
 
 /** The browser's cookies as the route read them (raw values; the flow hashes them). */

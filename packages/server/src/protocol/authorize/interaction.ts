@@ -78,6 +78,7 @@ export async function submitLogin(
     realm,
     { username: input.username, password: input.password, clientAddress: input.clientAddress },
   );
+  await deps.securityEvents?.signIn(realm, input.username, result);
   if (!result.ok && result.reason === 'throttled')
     return { kind: 'throttled', pending, client, retryAfterSeconds: result.retryAfterSeconds };
   if (!result.ok) return { kind: 'invalid_credentials', pending, client };
@@ -164,5 +165,6 @@ export async function submitConsent(
     },
     deps.clock.nowSeconds(),
   );
+  await deps.securityEvents?.consentGranted(realm, signedIn.user, client.clientId, pending.scopes);
   return codeRedirect(deps, realm, pending, signedIn.session);
 }

@@ -11,6 +11,8 @@ import { mintTokens, newRefreshToken, type TokenIssuerDeps } from './issue-token
 export interface RefreshTokenGrantDeps extends TokenIssuerDeps, GrantCheckDeps {
   readonly refreshTokens: RefreshTokenRepository;
   readonly revokedTokens: RevokedTokenRepository;
+  /** Told when reuse revoked a family, for the audit trail. */
+  readonly onReuseDetected?: (record: RefreshTokenRecord) => Promise<void>;
 }
 
 /**
@@ -38,6 +40,7 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandler {
       const replay = graceReplay(client, record, token, now);
       if (replay) return replay;
       await deps.refreshTokens.revokeFamilies({ familyId: record.familyId }, now);
+      await deps.onReuseDetected?.(record);
       throw new InvalidGrant('the refresh token was already used', `reuse detected: family ${record.familyId} revoked`);
     }
     if (record.familyExpiresAt <= now || record.idleExpiresAt <= now)
@@ -92,6 +95,7 @@ export function refreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandler {
       const replay = latest && graceReplay(client, latest, token, now);
       if (replay) return replay;
       await deps.refreshTokens.revokeFamilies({ familyId: record.familyId }, now);
+      await deps.onReuseDetected?.(record);
       throw new InvalidGrant('the refresh token was already used', 'concurrent refresh lost the race');
     }
     return fullResponse;
