@@ -33,7 +33,7 @@ export function parseKeyEncryptionKey(text: string, source: string): Buffer {
     : /^[A-Za-z0-9+/_-]{43}=?$/.test(value)
       ? Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64')
       : undefined;
-  if (!key || key.length !== 32)
+  if (key?.length !== 32)
     throw new KeyEncryptionError(
       `${source} must hold a 256-bit key: 64 hex digits or 43-44 base64 characters (make one with: openssl rand -base64 32)`,
     );

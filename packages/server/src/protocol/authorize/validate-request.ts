@@ -30,7 +30,7 @@ const KNOWN_PARAMETERS = [
  */
 function echoableState(parameters: RawParameters): string | undefined {
   const values = parameters.get('state');
-  if (!values || values.length !== 1) return undefined;
+  if (values?.length !== 1) return undefined;
   const [state] = values;
   return state === '' || hasControlCharacters(state) ? undefined : state;
 }
