@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
  * CLI), the demo API, and the demo SPA built for these ports and served by `vite preview`.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(ROOT, 'packages/server/dist/cli.js');
-const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
-const VITE = join(
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = join(ROOT, 'packages/server/dist/cli.js');
+export const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+export const VITE = join(
   dirname(createRequire(join(ROOT, 'examples/spa-demo/package.json')).resolve('vite/package.json')),
   'bin/vite.js',
 );
@@ -66,10 +66,12 @@ export interface Stack {
   /** The confidential client the demo API introspects with; tests may introspect with it too. */
   readonly introspectionClient: ConfidentialClient;
   issuer(realm: string): string;
+  /** Runs a `gatehouse` admin command (JSON output) against the running server's database. */
+  gatehouse(args: readonly string[]): Promise<unknown>;
   stop(): Promise<void>;
 }
 
-interface Service {
+export interface Service {
   readonly name: string;
   readonly child: ChildProcess;
   readonly exited: Promise<void>;
@@ -162,6 +164,7 @@ export async function startStack(userSpecs: readonly UserSpec[], options: StackO
       users,
       introspectionClient,
       issuer: (realm) => `${gatehouseUrl}/system/auth/${realm}`,
+      gatehouse: async (args) => JSON.parse(await run('gatehouse', [CLI, ...args, '--database', database, '--json'])),
       stop: () => stopAll(services, dir),
     };
   } catch (error) {
@@ -184,6 +187,8 @@ async function seed(
 ): Promise<{ users: Record<string, SeededUser>; introspectionClient: { clientId: string; clientSecret: string } }> {
   const gatehouse = async (args: string[], stdin?: string) =>
     JSON.parse(await run('gatehouse', [CLI, ...args, '--database', database, '--json'], { stdin }));
+  // Only migrate creates a database file (issue 9: a typo'd --database is an error elsewhere).
+  await gatehouse(['migrate']);
   await gatehouse(['tenant', 'create', '--id', TENANT, '--name', 'Demo Tenant', '--api-domain', apiUrl]);
   // After the tenant, the rest in parallel: SQLite serialises the writes (busy timeout), and the
   // password hashing of each user runs in its own process.
@@ -253,6 +258,8 @@ async function seed(
       'global',
       '--redirect-uri',
       `${apiUrl}/unused`,
+      // It only calls introspection (issue 12: a client without scopes must say so).
+      '--no-scopes',
     ]);
     return { clientId: created.client_id as string, clientSecret: created.client_secret as string };
   };
@@ -290,7 +297,7 @@ const BUILD_LOCK = join(
  * is a directory (mkdir is atomic) holding the holder's pid; one left by a killed run is taken over
  * at once when that process is gone, otherwise after the timeout.
  */
-async function withBuildLock<T>(task: () => Promise<T>): Promise<T> {
+export async function withBuildLock<T>(task: () => Promise<T>): Promise<T> {
   let deadline = Date.now() + BUILD_LOCK_TIMEOUT_MS;
   for (;;) {
     try {
@@ -331,7 +338,7 @@ function lockHolderIsGone(): boolean {
 }
 
 /** Runs node with `args` to completion; resolves with its stdout, rejects with its output. */
-function run(
+export function run(
   name: string,
   args: string[],
   options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {},
@@ -356,7 +363,7 @@ function run(
   });
 }
 
-function spawnService(name: string, args: string[], env: Record<string, string>, cwd = ROOT): Service {
+export function spawnService(name: string, args: string[], env: Record<string, string>, cwd = ROOT): Service {
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, ...env },
@@ -369,7 +376,7 @@ function spawnService(name: string, args: string[], env: Record<string, string>,
   return { name, child, exited, output: () => output };
 }
 
-async function waitUntilReady(service: Service, url: string): Promise<void> {
+export async function waitUntilReady(service: Service, url: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (service.child.exitCode === null && service.child.signalCode === null && Date.now() < deadline) {
     try {
@@ -382,7 +389,7 @@ async function waitUntilReady(service: Service, url: string): Promise<void> {
   throw new Error(`${service.name} did not answer ${url}:\n${service.output()}`);
 }
 
-async function stopAll(services: readonly Service[], dir: string): Promise<void> {
+export async function stopAll(services: readonly Service[], dir: string): Promise<void> {
   await Promise.all(
     services.map(async ({ child, exited }) => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -396,7 +403,7 @@ async function stopAll(services: readonly Service[], dir: string): Promise<void>
 }
 
 /** Ports the OS reports free now; held together so the three differ. */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: count },

@@ -4,6 +4,8 @@ import { createAdministrator, createApiKey, revokeApiKey } from '../src/admin/ad
 import { CONSOLE_CLIENT_ID } from '../src/admin/caller.js';
 import { createClient } from '../src/admin/clients.js';
 import { ensureSystemTenant } from '../src/admin/system-tenant.js';
+import { createUser } from '../src/admin/users.js';
+import { ADMIN_ROUTES } from '../src/http/admin/index.js';
 import { createTenant } from '../src/admin/tenants.js';
 import { obtainTokens } from './support/browser.js';
 import {
@@ -47,6 +49,15 @@ async function adminToken(app: FastifyInstance, credentials: { username: string;
 describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
   const server = useTestServer('all', { dialect });
   const tokens = { operator: '', tenantAdmin: '', apiKey: '', tenantKey: '' };
+  const ids = { otherUser: '', agent: '' };
+
+  /** A route's URL with its parameters filled in for `tenant` (TENANT or OTHER). */
+  const pathFor = (url: string, tenant: string): string =>
+    url
+      .replace(':tenant_id', tenant)
+      .replace(':client_id', tenant === OTHER ? OTHER_CLIENT_ID : SEED_CLIENT_ID)
+      .replace(':user_id', tenant === OTHER ? ids.otherUser : ids.agent)
+      .replace(':name', 'core.aiservices.read');
 
   const call = (
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
@@ -84,6 +95,10 @@ describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
       allowNoScopes: true,
       clientId: OTHER_CLIENT_ID,
     });
+    ids.otherUser = (
+      await createUser(ctx, { tenant: OTHER, actor: 'user', username: 'olga', password: 'olga-password-1' })
+    ).id;
+    ids.agent = (await ctx.repos.users.findByUsername(TENANT, 'user', AGENT.username))!.id;
     await createAdministrator(ctx, { ...OPERATOR, role: 'operator' });
     await createAdministrator(ctx, { ...TENANT_ADMIN, role: 'tenant-admin', tenants: [TENANT] });
     tokens.operator = await adminToken(server.app, OPERATOR);
@@ -139,6 +154,40 @@ describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
       expect(response.headers['www-authenticate']).toContain('error="insufficient_scope"');
     });
 
+    it('answers 403 to a GATEHOUSE-U person who is no administrator, and 401 once an administrator is disabled', async () => {
+      const ctx = server.context;
+      const plain = { username: 'plain', password: 'plain-password-1' };
+      await createUser(ctx, { tenant: 'GATEHOUSE', actor: 'user', ...plain }, undefined, { allowSystemTenant: true });
+      const notAdmin = await call('GET', '/me', { token: await adminToken(server.app, plain) });
+      expect(notAdmin.statusCode).toBe(403);
+      expect(notAdmin.json().detail).toBe('this person is not an administrator');
+
+      const former = { username: 'former', password: 'former-password-1' };
+      const admin = await createAdministrator(ctx, { ...former, role: 'operator' });
+      const token = await adminToken(server.app, former);
+      expect((await call('GET', '/me', { token })).statusCode).toBe(200);
+      await ctx.repos.users.setDisabled('GATEHOUSE', admin.id, true);
+      expect((await call('GET', '/me', { token })).statusCode).toBe(401);
+    });
+
+    it('moves the console client with the public URL', async () => {
+      const moved = {
+        ...server.context,
+        config: { ...server.context.config, publicUrl: 'https://admin.example.test' },
+      };
+      await ensureSystemTenant(moved);
+      const consoleClient = await server.context.repos.clients.findById(CONSOLE_CLIENT_ID);
+      expect(consoleClient?.redirectUris).toEqual(['https://admin.example.test/admin/callback']);
+      expect(consoleClient?.postLogoutRedirectUris).toEqual(['https://admin.example.test/admin/']);
+      expect((await server.context.repos.tenants.findById('GATEHOUSE'))?.apiDomain).toBe(
+        'https://admin.example.test/admin/api',
+      );
+      await ensureSystemTenant(server.context);
+      expect((await server.context.repos.clients.findById(CONSOLE_CLIENT_ID))?.redirectUris).toEqual([
+        `${PUBLIC_URL}/admin/callback`,
+      ]);
+    });
+
     it('tells an operator and a tenant administrator who they are', async () => {
       expect((await call('GET', '/me')).json()).toMatchObject({ username: OPERATOR.username, role: 'operator' });
       expect((await call('GET', '/me', { token: tokens.tenantAdmin })).json()).toMatchObject({
@@ -173,6 +222,44 @@ describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ id: TENANT, api_domain: 'https://api.example.test' });
     });
+  });
+
+  describe('every route', () => {
+    it.each(ADMIN_ROUTES.map((route) => [route.method, route.url] as const))(
+      '%s %s answers 401 with a Bearer challenge without a token',
+      async (method, url) => {
+        const response = await call(method, pathFor(url, TENANT), { token: '' });
+        expect(response.statusCode).toBe(401);
+        expect(response.headers['www-authenticate']).toBe('Bearer realm="gatehouse-admin"');
+      },
+    );
+
+    it.each(
+      ADMIN_ROUTES.filter((route) => route.url.includes(':tenant_id')).map(
+        (route) => [route.method, route.url] as const,
+      ),
+    )('%s %s answers 404 to a tenant administrator for another tenant, and writes nothing', async (method, url) => {
+      const before = await auditCount();
+      for (const token of [tokens.tenantAdmin, tokens.tenantKey]) {
+        const response = await call(method, pathFor(url, OTHER), { token, body: {} });
+        expect(response.statusCode).toBe(404);
+        expect(response.json()).toMatchObject({ status: 404, detail: `unknown tenant ${OTHER}` });
+      }
+      expect(await auditCount()).toBe(before);
+    });
+
+    it.each(ADMIN_ROUTES.filter((route) => route.body).map((route) => [route.method, route.url, route] as const))(
+      '%s %s refuses a body of the wrong shape with problem+json naming a field, and writes nothing',
+      async (method, url, route) => {
+        const before = await auditCount();
+        const first = Object.keys(route.body!.properties as object)[0]!;
+        const response = await call(method, pathFor(url, TENANT), { body: { [first]: { not: 'valid' } } });
+        expect(response.statusCode).toBe(400);
+        expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+        expect(response.json().errors[0].field).toMatch(/^\//);
+        expect(await auditCount()).toBe(before);
+      },
+    );
   });
 
   describe('tenants', () => {
@@ -557,6 +644,27 @@ describe.each(testDialects('admin API'))('admin API on %s', (dialect) => {
         'redirect_uris',
         'scopes',
       ]);
+    });
+
+    it('accepts a DELETE or body-less POST sent with Content-Type: application/json, and refuses broken JSON', async () => {
+      const headers = { authorization: `Bearer ${tokens.operator}`, 'content-type': 'application/json' };
+      await call('POST', '/tenants', { body: { id: 'EMPTYBODY', name: 'E', api_domain: 'https://e.test' } });
+      const deleted = await server.app.inject({ method: 'DELETE', url: '/admin/api/v1/tenants/EMPTYBODY', headers });
+      expect(deleted.statusCode).toBe(204);
+      const rotated = await server.app.inject({
+        method: 'POST',
+        url: `/admin/api/v1/tenants/${TENANT}/keys/rotate`,
+        headers,
+      });
+      expect(rotated.statusCode).toBe(201);
+      const broken = await server.app.inject({
+        method: 'POST',
+        url: '/admin/api/v1/tenants',
+        headers,
+        payload: '{"id": ',
+      });
+      expect(broken.statusCode).toBe(400);
+      expect(broken.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     });
 
     it('answers unknown admin routes with problem+json 404', async () => {

@@ -80,7 +80,8 @@ afterAll(async () => {
 });
 
 // The tests share one database and run in order.
-describe('gatehouse CLI: management commands (issue 9) and input rules (issue 12)', () => {
+// Each test spawns several CLI processes (about a second each on a busy machine).
+describe('gatehouse CLI: management commands (issue 9) and input rules (issue 12)', { timeout: 120_000 }, () => {
   it('refuses every command but migrate and start on a missing SQLite file, and creates nothing', async () => {
     expectRefused(
       await gatehouse(['tenant', 'list']),
@@ -360,6 +361,13 @@ describe('gatehouse CLI: management commands (issue 9) and input rules (issue 12
       'ta-password-1\n',
     );
     expect(ta.administrator).toMatchObject({ role: 'tenant-admin', tenants: [OTHER] });
+    expect((await gatehouse(['admin', 'list'])).stdout).toBe(`root  operator\nta  tenant-admin of ${OTHER}\n`);
+  });
+
+  it('keys rotate and keys list also work for the GATEHOUSE tenant (created by admin create) from the CLI', async () => {
+    const rotated = await json(['keys', 'rotate', '--tenant', 'GATEHOUSE']);
+    const keys = (await json(['keys', 'list', '--tenant', 'GATEHOUSE'])).items as { kid: string; state: string }[];
+    expect(keys[0]).toMatchObject({ kid: rotated.kid, state: 'active' });
   });
 
   it('admin api-key create shows the key once and stores only its hash; list and revoke', async () => {

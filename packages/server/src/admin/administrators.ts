@@ -84,6 +84,24 @@ export async function createAdministrator(
   });
 }
 
+export async function listAdministrators(ctx: AppContext): Promise<{
+  items: { id: string; username: string; role: AdminRole; tenants: string[]; enabled: boolean; created_at: number }[];
+  next_cursor: null;
+}> {
+  const admins = await ctx.repos.administrators.list();
+  return {
+    items: admins.map((admin) => ({
+      id: admin.userId,
+      username: admin.username,
+      role: admin.role,
+      tenants: [...admin.tenants],
+      enabled: !admin.disabled,
+      created_at: admin.createdAt,
+    })),
+    next_cursor: null,
+  };
+}
+
 export interface ApiKeyView {
   readonly id: string;
   readonly name: string;

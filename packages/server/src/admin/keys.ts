@@ -29,7 +29,7 @@ export async function rotateKeys(
   kids: { ES256: string; RS256: string };
   previous_keys_published_until: number;
 }> {
-  const tenant = await requireTenantRecord(ctx, input.tenant, caller, { allowSystem: caller === CLI_CALLER });
+  const tenant = await requireTenantRecord(ctx, input.tenant, caller, { allowSystem: caller.actor.kind === 'system' });
   // Never add a key in clear beside sealed ones: needs the KEK when the keys are sealed.
   await prepareSigningKeys(ctx.repos.signingKeys, ctx.config.keyEncryptionKey);
   const { kid, kids } = await ctx.keys.rotate(tenant.id);
@@ -51,7 +51,7 @@ export async function listKeys(
   input: { tenant?: string },
   caller: AdminCaller = CLI_CALLER,
 ): Promise<{ items: KeyView[]; next_cursor: null }> {
-  const tenant = await requireTenantRecord(ctx, input.tenant, caller, { allowSystem: caller === CLI_CALLER });
+  const tenant = await requireTenantRecord(ctx, input.tenant, caller, { allowSystem: caller.actor.kind === 'system' });
   const now = ctx.clock.nowSeconds();
   const keys = await ctx.repos.signingKeys.listAll(tenant.id);
   return {

@@ -31,7 +31,7 @@ export async function ensureSystemTenant(ctx: AppContext): Promise<void> {
     const postLogoutRedirectUris = [`${publicUrl}/admin/`];
     const existing = await repos.clients.findById(CONSOLE_CLIENT_ID);
     if (!existing) {
-      const console: Client = {
+      const consoleClient: Client = {
         clientId: CONSOLE_CLIENT_ID,
         tenantId: SYSTEM_TENANT_ID,
         name: 'Gatehouse console',
@@ -48,7 +48,7 @@ export async function ensureSystemTenant(ctx: AppContext): Promise<void> {
         refreshTokens: DEFAULT_REFRESH_POLICY.spa,
         disabled: false,
       };
-      await repos.clients.insert(console, now);
+      await repos.clients.insert(consoleClient, now);
     } else if (
       existing.redirectUris[0] !== redirectUris[0] ||
       existing.postLogoutRedirectUris[0] !== postLogoutRedirectUris[0]

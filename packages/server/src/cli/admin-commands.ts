@@ -1,4 +1,10 @@
-import { createAdministrator, createApiKey, listApiKeys, revokeApiKey } from '../admin/administrators.js';
+import {
+  createAdministrator,
+  createApiKey,
+  listAdministrators,
+  listApiKeys,
+  revokeApiKey,
+} from '../admin/administrators.js';
 import { list, type Command, formatList, readPasswordFromStdin, str } from './spec.js';
 
 export const ADMIN_COMMANDS: Command[] = [
@@ -22,6 +28,23 @@ export const ADMIN_COMMANDS: Command[] = [
       return {
         json: { administrator: admin },
         text: `${admin.created ? 'created' : 'updated'} administrator ${admin.username} (${admin.role}: ${scope}); console: ${ctx.config.publicUrl}/admin/`,
+      };
+    },
+  },
+  {
+    name: 'admin list',
+    summary: 'list the administrators and their roles',
+    flags: {},
+    run: async (ctx) => {
+      const page = await listAdministrators(ctx);
+      return {
+        json: page,
+        text: formatList(
+          page,
+          (a) =>
+            `${a.username}  ${a.role === 'operator' ? 'operator' : `tenant-admin of ${a.tenants.join(',')}`}${a.enabled ? '' : '  (DISABLED)'}`,
+          'no administrators (create one with gatehouse admin create)',
+        ),
       };
     },
   },

@@ -1,4 +1,5 @@
 import { listAuditEvents } from '../admin/audit-events.js';
+import { setTenantBranding } from '../admin/branding.js';
 import { listKeys, rotateKeys } from '../admin/keys.js';
 import { createScope, deleteScope, getScope, listScopes, updateScope } from '../admin/scopes.js';
 import { createTenant, deleteTenant, getTenant, listTenants, updateTenant } from '../admin/tenants.js';
@@ -74,6 +75,29 @@ export const TENANT_COMMANDS: Command[] = [
         caller,
       );
       return { json: { tenant }, text: `updated tenant ${tenant.id}` };
+    },
+  },
+  {
+    name: 'tenant branding',
+    summary: "set how the tenant's sign-in, consent and account pages look (an empty value clears a field)",
+    flags: {
+      tenant: tenantFlag,
+      'display-name': { type: 'string', description: 'name shown above every page heading instead of the tenant name' },
+      'logo-url': { type: 'string', description: 'https URL of the logo shown on every page' },
+      'primary-color': { type: 'string', description: "button colour '#RRGGBB', at least 3:1 contrast on white" },
+    },
+    run: async (ctx, flags, caller) => {
+      const result = await setTenantBranding(
+        ctx,
+        {
+          tenant: str(flags, 'tenant'),
+          displayName: str(flags, 'display-name'),
+          logoUrl: str(flags, 'logo-url'),
+          primaryColor: str(flags, 'primary-color'),
+        },
+        caller,
+      );
+      return { json: result, text: `branding of ${result.tenant}: ${JSON.stringify(result.branding)}` };
     },
   },
   {

@@ -8,13 +8,16 @@ import type { DatabaseHandle } from '../store/database.js';
 import { createContext, type AppContext } from '../context.js';
 import { registerAdminApi } from './admin/index.js';
 import { errorHandler, sendNotFound } from './error-mapper.js';
+import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
 import { registerConsentRoutes } from './routes/consent.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerDiscoveryRoutes } from './routes/discovery.js';
 import { registerLoginRoutes } from './routes/login.js';
 import { registerIntrospectionRoute } from './routes/introspect.js';
 import { registerLogoutRoute } from './routes/logout.js';
 import { registerRevocationRoute } from './routes/revoke.js';
+import { registerRootRoutes } from './routes/root.js';
 import { registerTokenRoute } from './routes/token.js';
 import { registerUserInfoRoute } from './routes/userinfo.js';
 
@@ -78,6 +81,9 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   registerIntrospectionRoute(app, context);
   registerUserInfoRoute(app, context);
   registerLogoutRoute(app, context);
+  registerAccountRoutes(app, context);
+  registerRootRoutes(app);
   await registerAdminApi(app, context);
+  registerConsoleRoutes(app, { publicUrl: config.publicUrl });
   return { app, context };
 }

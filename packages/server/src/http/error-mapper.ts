@@ -11,6 +11,7 @@ import {
 import { InvalidClientBasic } from '../protocol/client-authentication.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { renderMessagePage } from './pages/message.js';
+import { serverPageContext } from './pages/page-context.js';
 import { UnknownRealm } from './realm.js';
 import { setNoStore, setPageHeaders } from './security.js';
 
@@ -96,40 +97,32 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   if (error instanceof UnknownRealm) return sendNotFound(request, reply);
   const oauthError = toOAuthError(error, request);
   if (request.routeOptions.config?.html) {
-    setPageHeaders(reply);
+    const pc = serverPageContext(request);
+    setPageHeaders(reply, [], pc);
     if (oauthError instanceof TemporarilyUnavailable) {
+      // The database is away (issue 12, found 8): a plain "try again" page.
       reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
-      return reply.code(503).send(
-        renderMessagePage({
-          realmLabel: 'Gatehouse',
-          title: 'Temporarily unavailable',
-          message: 'Sign-in is briefly unavailable. Please try again in a few seconds.',
-        }),
-      );
+      return reply.code(503).send(renderMessagePage(pc, pc.t('error.unavailable_title'), pc.t('error.unavailable')));
     }
-    const message =
-      oauthError.status >= 500 ? 'Something went wrong on our side. Please try again.' : oauthError.description;
-    return reply.code(oauthError.status).send(
-      renderMessagePage({
-        realmLabel: 'Gatehouse',
-        title: oauthError.status >= 500 ? 'Something went wrong' : 'Invalid request',
-        message,
-      }),
-    );
+    const serverSide = oauthError.status >= 500;
+    return reply
+      .code(oauthError.status)
+      .send(
+        renderMessagePage(
+          pc,
+          pc.t(serverSide ? 'error.server_title' : 'error.invalid_title'),
+          serverSide ? pc.t('error.server') : oauthError.description,
+        ),
+      );
   }
   return sendOAuthError(reply, oauthError);
 }
 
 export function sendNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (request.routeOptions.config?.html) {
-    setPageHeaders(reply);
-    return reply.code(404).send(
-      renderMessagePage({
-        realmLabel: 'Gatehouse',
-        title: 'Not found',
-        message: 'There is no sign-in page at this address.',
-      }),
-    );
+    const pc = serverPageContext(request);
+    setPageHeaders(reply, [], pc);
+    return reply.code(404).send(renderMessagePage(pc, pc.t('error.not_found_title'), pc.t('error.not_found')));
   }
   return reply.code(404).send({ error: 'not_found', error_description: 'no such resource' });
 }

@@ -1,6 +1,8 @@
 import type { AppContext } from '../context.js';
 import { signInLimits } from '../config.js';
 import { countingLockouts } from '../observability/counting.js';
+import type { AccountDeps } from '../protocol/account.js';
+import type { TenantBranding } from '../protocol/branding.js';
 import type { SignInFlowDeps } from '../protocol/authorize/flow.js';
 import { BUILT_IN_SCOPES } from '../protocol/built-in-scopes.js';
 import type { LogoutDeps } from '../protocol/logout.js';
@@ -77,4 +79,37 @@ export function inspectionDeps(ctx: AppContext): TokenInspectionDeps {
     refreshTokens: ctx.repos.refreshTokens,
     clock: ctx.clock,
   };
+}
+
+/** What the sign-in pages' "Not you?" needs beyond the flow: ending the session's refresh tokens. */
+export function switchAccountDeps(ctx: AppContext): SignInFlowDeps & Pick<LogoutDeps, 'refreshTokens'> {
+  return { ...signInFlowDeps(ctx), refreshTokens: ctx.repos.refreshTokens };
+}
+
+/** The person's account page (protocol/account.ts). */
+export function accountDeps(ctx: AppContext): AccountDeps {
+  const { repos, config } = ctx;
+  return {
+    sessions: repos.sessions,
+    users: repos.users,
+    clients: repos.clients,
+    consents: repos.consents,
+    refreshTokens: repos.refreshTokens,
+    loginFailures: countingLockouts(repos.loginFailures, ctx.metrics),
+    verifyPassword: ctx.passwords.verify,
+    hashPassword: ctx.passwords.hash,
+    dummyPasswordHash: () => ctx.dummyPasswordHash(),
+    clock: ctx.clock,
+    random: ctx.random,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    signInLimits: signInLimits(config),
+    // The operator's rule for new passwords (admin/users.ts MIN_PASSWORD_LENGTH).
+    minPasswordLength: 8,
+    securityEvents: ctx.securityEvents,
+  };
+}
+
+/** What every page of a realm reads besides its own data: the tenant's branding. */
+export function pageDeps(ctx: AppContext): { findBranding(tenantId: string): Promise<TenantBranding | undefined> } {
+  return { findBranding: (tenantId) => ctx.repos.branding.find(tenantId) };
 }

@@ -24,10 +24,6 @@ export async function resolveRealm(
   };
 }
 
-export function realmLabel(realm: Realm, tenant: Tenant): string {
-  return `${tenant.name} · ${realm.actor === 'user' ? 'Agent sign-in' : 'Customer sign-in'}`;
-}
-
 /** Cookies are scoped to the realm's path so each realm has its own session. */
 export function realmCookiePath(realm: Realm): string {
   return `${new URL(realm.issuer).pathname}/`;

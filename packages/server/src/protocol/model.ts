@@ -94,6 +94,10 @@ export interface AuthorizationRequest {
   readonly codeChallenge: string;
   readonly codeChallengeMethod: 'S256';
   readonly nonce: string | undefined;
+  /** OIDC Core §3.1.2.1 `login_hint`: prefills the username on the login page. */
+  readonly loginHint?: string;
+  /** OIDC Core §3.1.2.1 `ui_locales`: the languages the person prefers, in order. */
+  readonly uiLocales?: string;
 }
 
 /** An authorization request waiting for the person to sign in and consent, bound to their browser. */

@@ -47,6 +47,31 @@ export class AdministratorRepository {
     );
   }
 
+  /** Every administrator with their username (GATEHOUSE-U realm), by username. */
+  async list(): Promise<(AdministratorRecord & { username: string; disabled: boolean })[]> {
+    const rows = await this.db
+      .selectFrom('administrators')
+      .innerJoin('users', 'users.id', 'administrators.user_id')
+      .select([
+        'administrators.user_id',
+        'administrators.role',
+        'administrators.tenants',
+        'administrators.created_at',
+        'users.username',
+        'users.disabled',
+      ])
+      .orderBy('users.username')
+      .execute();
+    return rows.map((row) => ({
+      userId: row.user_id,
+      role: row.role as AdminRole,
+      tenants: JSON.parse(row.tenants) as string[],
+      createdAt: row.created_at,
+      username: row.username,
+      disabled: row.disabled !== 0,
+    }));
+  }
+
   async count(): Promise<number> {
     const row = await this.db
       .selectFrom('administrators')

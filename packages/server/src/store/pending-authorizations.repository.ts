@@ -27,6 +27,8 @@ export class PendingAuthorizationRepository {
         created_at: pending.createdAt,
         expires_at: pending.expiresAt,
         consumed_at: null,
+        login_hint: pending.loginHint ?? null,
+        ui_locales: pending.uiLocales ?? null,
       })
       .execute();
   }
@@ -77,5 +79,7 @@ function toPending(row: Selectable<PendingAuthorizationTable>): PendingAuthoriza
     userId: row.user_id,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    ...(row.login_hint ? { loginHint: row.login_hint } : {}),
+    ...(row.ui_locales ? { uiLocales: row.ui_locales } : {}),
   };
 }

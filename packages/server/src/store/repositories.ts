@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { AuthorizationCodeRepository } from './authorization-codes.repository.js';
 import { AdministratorRepository, ApiKeyRepository } from './administrators.repository.js';
 import { AuditEventRepository } from './audit-events.repository.js';
+import { BrandingRepository } from './branding.repository.js';
 import { ClientAdminQueries, ClientRepository } from './clients.repository.js';
 import { SettingsRepository } from './settings.repository.js';
 import { ConsentRepository } from './consents.repository.js';
@@ -33,6 +34,7 @@ export interface Repositories {
   readonly administrators: AdministratorRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly settings: SettingsRepository;
+  readonly branding: BrandingRepository;
 }
 
 export function createRepositories(db: Kysely<Database>): Repositories {
@@ -53,5 +55,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     administrators: new AdministratorRepository(db),
     apiKeys: new ApiKeyRepository(db),
     settings: new SettingsRepository(db),
+    branding: new BrandingRepository(db),
   };
 }

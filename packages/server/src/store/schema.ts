@@ -80,6 +80,8 @@ export interface PendingAuthorizationTable {
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
+  login_hint?: string | null;
+  ui_locales?: string | null;
 }
 
 export interface ConsentTable {
@@ -197,6 +199,15 @@ export interface SettingTable {
   updated_at: number;
 }
 
+/** Issue 11: how a tenant's pages look (null = the default look). */
+export interface TenantBrandingTable {
+  tenant_id: string;
+  display_name: string | null;
+  logo_url: string | null;
+  primary_color: string | null;
+  updated_at: number;
+}
+
 export interface Database {
   tenants: TenantTable;
   scopes: ScopeTable;
@@ -214,6 +225,7 @@ export interface Database {
   administrators: AdministratorTable;
   admin_api_keys: AdminApiKeyTable;
   settings: SettingTable;
+  tenant_branding: TenantBrandingTable;
 }
 
 export type { Generated };

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AdminCaller } from '../../admin/caller.js';
+import { type AdminCaller, canAccessTenant, SYSTEM_TENANT_ID } from '../../admin/caller.js';
+import { AdminNotFound } from '../../admin/errors.js';
 import type { AppContext } from '../../context.js';
 import { setNoStore } from '../security.js';
 import { createAdminAuthenticator } from './authenticate.js';
@@ -20,6 +21,16 @@ export async function registerAdminApi(app: FastifyInstance, ctx: AppContext): P
   await app.register(
     async (api) => {
       api.setErrorHandler(adminErrorHandler);
+      // A DELETE or a body-less POST sent with Content-Type: application/json is fine here.
+      api.removeContentTypeParser('application/json');
+      api.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+        if (body === '') return done(null, undefined);
+        try {
+          done(null, JSON.parse(body as string));
+        } catch {
+          done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400 }), undefined);
+        }
+      });
       api.setNotFoundHandler((_request, reply) => sendProblem(reply, problem(404, 'no such resource')));
       const document = buildOpenApiDocument(ctx.config.publicUrl, ADMIN_ROUTES);
       api.get('/openapi.json', async (_request, reply) => reply.header('Cache-Control', 'no-cache').send(document));
@@ -40,6 +51,10 @@ export async function registerAdminApi(app: FastifyInstance, ctx: AppContext): P
                 ...(route.querystring ? { querystring: route.querystring } : {}),
               },
               preValidation: async (request) => {
+                // Another tenant's resources are not found, whatever the body: no hint, not even a 400.
+                const tenant = (request.params as { tenant_id?: string }).tenant_id;
+                if (tenant !== undefined && !visibleTenant(callers.get(request) as AdminCaller, tenant))
+                  throw new AdminNotFound(`unknown tenant ${tenant}`);
                 if (route.body) rejectUnknownFields(request.body ?? {}, route.body, '');
               },
               handler: async (request, reply) => {
@@ -62,6 +77,10 @@ export async function registerAdminApi(app: FastifyInstance, ctx: AppContext): P
     },
     { prefix: '/admin/api' },
   );
+}
+
+function visibleTenant(caller: AdminCaller, tenant: string): boolean {
+  return tenant !== SYSTEM_TENANT_ID && canAccessTenant(caller, tenant);
 }
 
 /**

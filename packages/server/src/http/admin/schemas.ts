@@ -45,6 +45,26 @@ export const tenantPatch = object({
   api_domain: str({ minLength: 1, maxLength: 2000 }),
 });
 
+/** Issue 11: how a tenant's pages look; null or "" clears a field. */
+export const branding = object(
+  {
+    tenant: str(),
+    display_name: { type: ['string', 'null'] },
+    logo_url: { type: ['string', 'null'] },
+    primary_color: { type: ['string', 'null'] },
+  },
+  ['tenant', 'display_name', 'logo_url', 'primary_color'],
+);
+export const brandingPatch = object({
+  display_name: { type: ['string', 'null'], maxLength: 120 },
+  logo_url: { type: ['string', 'null'], maxLength: 2048, description: 'https URL' },
+  primary_color: {
+    type: ['string', 'null'],
+    maxLength: 7,
+    description: '#RRGGBB with at least 3:1 contrast on white (WCAG 2.1 SC 1.4.11)',
+  },
+});
+
 export const scope = object({ tenant: str(), name: str(), description: str(), created_at: epoch }, [
   'name',
   'description',

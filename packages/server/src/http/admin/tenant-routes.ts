@@ -1,4 +1,5 @@
 import { listAuditEvents } from '../../admin/audit-events.js';
+import { brandingView, getTenantBranding, setTenantBranding } from '../../admin/branding.js';
 import { isOperator } from '../../admin/caller.js';
 import { listKeys, rotateKeys } from '../../admin/keys.js';
 import { createScope, deleteScope, getScope, listScopes, updateScope } from '../../admin/scopes.js';
@@ -81,6 +82,41 @@ export const TENANT_ROUTES: AdminRoute[] = [
         { tenant: params.tenant_id, name: optionalString(body, 'name'), apiDomain: optionalString(body, 'api_domain') },
         caller,
       ),
+  },
+  {
+    method: 'GET',
+    url: '/tenants/:tenant_id/branding',
+    operationId: 'getTenantBranding',
+    summary: "How the tenant's sign-in, consent and account pages look",
+    tag: 'tenants',
+    status: 200,
+    response: S.branding,
+    handle: ({ ctx, caller, params }) => getTenantBranding(ctx, { tenant: params.tenant_id }, caller),
+  },
+  {
+    method: 'PATCH',
+    url: '/tenants/:tenant_id/branding',
+    operationId: 'updateTenantBranding',
+    summary: "Change the tenant's display name, https logo or primary colour (null or empty clears one)",
+    tag: 'tenants',
+    body: S.brandingPatch,
+    status: 200,
+    response: S.branding,
+    handle: async ({ ctx, caller, params, body }) => {
+      // null clears a field like the CLI's empty value; an absent field stays as it is.
+      const field = (key: string): string | undefined => (body[key] === null ? '' : optionalString(body, key));
+      const result = await setTenantBranding(
+        ctx,
+        {
+          tenant: params.tenant_id,
+          displayName: field('display_name'),
+          logoUrl: field('logo_url'),
+          primaryColor: field('primary_color'),
+        },
+        caller,
+      );
+      return brandingView(result.tenant, result.branding);
+    },
   },
   {
     method: 'DELETE',

@@ -20,4 +20,18 @@ ul.scopes li{padding:10px 12px;border-top:1px solid var(--line)}
 ul.scopes li:first-child{border-top:0}
 ul.scopes .name{display:block;font-size:12px;color:var(--muted);font-family:ui-monospace,monospace}
 .fine{font-size:13px}
+.brand{display:flex;align-items:center;gap:10px}
+.brand .logo{height:32px;width:auto;max-width:160px;object-fit:contain}
+a{color:var(--ink)}
+button.link{background:none;border:0;padding:0;color:var(--ink);text-decoration:underline;font-weight:400;cursor:pointer}
+.notice{border:1px solid var(--line);background:#f0f4ff;color:var(--ink);border-radius:8px;padding:10px 12px;margin:0 0 16px}
+section{border-top:1px solid var(--line);margin-top:24px;padding-top:16px}
+h2{font-size:17px;margin:0 0 8px}
+ul.apps{list-style:none;padding:0;margin:0}
+ul.apps li{display:flex;align-items:center;justify-content:space-between;gap:12px;padding:10px 0;border-top:1px solid var(--line)}
+ul.apps li:first-child{border-top:0}
+ul.apps form{margin:0}
+ul.apps .name{display:block;font-size:12px;color:var(--muted)}
+.actions.single{margin-top:12px}
+form + .fine{margin-top:16px}
 `;

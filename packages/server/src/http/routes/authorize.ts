@@ -1,17 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { startAuthorization } from '../../protocol/authorize/flow.js';
-import { parseParameters } from '../../protocol/parameters.js';
+import { first, parseParameters } from '../../protocol/parameters.js';
 import { readBrowserCookies, redirectSeeOther, setBrowserCookie } from '../browser-cookies.js';
 import { renderMessagePage } from '../pages/message.js';
+import { realmPageContext } from '../pages/page-context.js';
 import { signInFlowDeps } from '../ports.js';
-import { realmLabel, resolveRealm } from '../realm.js';
-import { setPageHeaders } from '../security.js';
+import { resolveRealm } from '../realm.js';
+import { sendPage } from '../pending.js';
 import { methodNotAllowed } from './method-not-allowed.js';
 
 /**
  * GET {issuer}/oauth2/authorize (RFC 6749 §4.1.1, OAuth 2.1 §4.1.1). The decisions are in
- * protocol/authorize/flow.ts; this renders them. Never sends CORS headers.
+ * protocol/authorize/flow.ts; this renders them. Never sends CORS headers. Every answer but the
+ * error page is a 303 without frame headers, so a `prompt=none` request from a hidden iframe gets
+ * its redirect (OIDC Core §3.1.2.6), while the login and consent pages it could lead to refuse
+ * to be framed.
  */
 export function registerAuthorizeRoute(app: FastifyInstance, ctx: AppContext): void {
   const deps = signInFlowDeps(ctx);
@@ -23,12 +27,8 @@ export function registerAuthorizeRoute(app: FastifyInstance, ctx: AppContext): v
       case 'untrusted_request': {
         const { error } = outcome;
         request.log.info({ reason: error.message }, 'authorization request refused without redirect');
-        setPageHeaders(reply);
-        return reply
-          .code(400)
-          .send(
-            renderMessagePage({ realmLabel: realmLabel(realm, tenant), title: error.title, message: error.message }),
-          );
+        const pc = await realmPageContext(ctx, request, realm, tenant, first(parameters, 'ui_locales'));
+        return sendPage(reply, pc, 400, renderMessagePage(pc, error.title, error.message));
       }
       case 'show_login':
       case 'show_consent':

@@ -1,19 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
+import type { MessageKey } from '../../i18n/index.js';
 import { type LogoutRefusal, logout } from '../../protocol/logout.js';
 import { parseParameters, single } from '../../protocol/parameters.js';
 import { clearSessionCookie, readBrowserCookies, redirectSeeOther } from '../browser-cookies.js';
 import { renderLogoutConfirmPage, renderSignedOutPage } from '../pages/logout.js';
-import { renderMessagePage } from '../pages/message.js';
-import { sendPage } from '../pending.js';
+import { realmPageContext } from '../pages/page-context.js';
+import { sendMessage, sendPage } from '../pending.js';
 import { logoutDeps } from '../ports.js';
-import { realmLabel, resolveRealm } from '../realm.js';
+import { resolveRealm } from '../realm.js';
 import { originsOf } from '../../protocol/origins.js';
 
-const REFUSALS: Readonly<Record<LogoutRefusal, string>> = {
-  unknown_id_token: 'The sign-out request carries an ID token this server did not issue.',
-  id_token_for_other_client: 'The ID token was issued to another application.',
-  unknown_client: 'The application is not registered.',
+const REFUSALS: Readonly<Record<LogoutRefusal, MessageKey>> = {
+  unknown_id_token: 'logout.unknown_id_token',
+  id_token_for_other_client: 'logout.id_token_for_other_client',
+  unknown_client: 'logout.unknown_client',
 };
 
 /**
@@ -24,7 +25,7 @@ export function registerLogoutRoute(app: FastifyInstance, ctx: AppContext): void
   const deps = logoutDeps(ctx);
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const { realm, tenant } = await resolveRealm(ctx, request);
-    const label = realmLabel(realm, tenant);
+    const pc = await realmPageContext(ctx, request, realm, tenant);
     const isPost = request.method === 'POST';
     const parameters = isPost
       ? parseParameters(typeof request.body === 'string' ? request.body : '')
@@ -42,29 +43,20 @@ export function registerLogoutRoute(app: FastifyInstance, ctx: AppContext): void
     });
     switch (outcome.kind) {
       case 'invalid':
-        return sendPage(
-          reply,
-          400,
-          renderMessagePage({
-            realmLabel: label,
-            title: 'Sign-out request not valid',
-            message: REFUSALS[outcome.reason],
-          }),
-        );
+        return sendMessage(reply, pc, 400, 'logout.invalid_title', REFUSALS[outcome.reason]);
       case 'confirm': {
-        const page = renderLogoutConfirmPage({
-          realmLabel: label,
+        const page = renderLogoutConfirmPage(pc, {
           username: outcome.user.username,
           formAction: `${realm.issuer}/oauth2/logout`,
           csrfToken: outcome.csrfToken,
           hidden: outcome.hidden,
         });
-        return sendPage(reply, 200, page, outcome.returnTo ? [...originsOf([outcome.returnTo])] : []);
+        return sendPage(reply, pc, 200, page, outcome.returnTo ? [...originsOf([outcome.returnTo])] : []);
       }
       case 'signed_out':
         if (outcome.sessionEnded) clearSessionCookie(ctx, reply, realm);
         if (outcome.location) return redirectSeeOther(reply, outcome.location);
-        return sendPage(reply, 200, renderSignedOutPage(label));
+        return sendPage(reply, pc, 200, renderSignedOutPage(pc));
     }
   };
   const pageRoute = { config: { html: true } };

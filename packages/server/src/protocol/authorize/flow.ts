@@ -17,6 +17,7 @@ import { currentSignIn, type SessionDeps } from '../session.js';
 import type { SignInDeps, SignInLimits } from '../sign-in.js';
 import { issueAuthorizationCode } from './issue-code.js';
 import { promptNoneError } from './prompt.js';
+import { signInTooOld } from './sign-in-hints.js';
 import { validateAuthorizationRequest } from './validate-request.js';
 
 /**
@@ -92,16 +93,17 @@ export async function startAuthorization(
     throw error;
   }
   if (!result.ok) return errorRedirect(realm, result.redirectUri, result.state, result.error);
-  const { client, request, prompt } = result;
+  const { client, request, prompt, maxAge } = result;
 
   const signedIn = await currentSignIn(deps, realm, input.cookies.session);
+  const tooOld = signedIn !== undefined && signInTooOld(maxAge, signedIn.session.authTime, deps.clock.nowSeconds());
   const grantedScopes = signedIn ? await deps.consents.grantedScopes(signedIn.user.id, client.clientId) : [];
   const step = decideNextStep({
     signedIn: signedIn !== undefined,
     client,
     requestedScopes: request.scopes,
     grantedScopes,
-    forceLogin: prompt === 'login',
+    forceLogin: prompt === 'login' || tooOld,
     forceConsent: prompt === 'consent',
   });
   if (step === 'issue_code' && signedIn) return codeRedirect(deps, realm, request, signedIn.session);

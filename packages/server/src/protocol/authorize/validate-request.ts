@@ -6,6 +6,7 @@ import { checkPrompt, type Prompt } from './prompt.js';
 import { first, rejectRepeatedParameters, single, type RawParameters } from '../parameters.js';
 import { checkRedirectUri } from './redirect-uri.js';
 import { checkResponseType } from './response-type.js';
+import { checkLoginHint, checkMaxAge, checkUiLocales } from './sign-in-hints.js';
 import { checkRequestedScopes } from './requested-scopes.js';
 
 /** Parameters whose repetition is an error (RFC 6749 §3.1); unknown parameters are ignored. */
@@ -18,6 +19,9 @@ const KNOWN_PARAMETERS = [
   'nonce',
   'prompt',
   'response_mode',
+  'login_hint',
+  'max_age',
+  'ui_locales',
 ] as const;
 
 /**
@@ -47,6 +51,8 @@ export type AuthorizationRequestResult =
       readonly client: Client;
       readonly request: AuthorizationRequest;
       readonly prompt: Prompt | undefined;
+      /** OIDC Core §3.1.2.1 `max_age` in seconds. */
+      readonly maxAge: number | undefined;
     }
   | {
       readonly ok: false;
@@ -87,10 +93,14 @@ export async function validateAuthorizationRequest(
     const scopes = checkRequestedScopes(single(parameters, 'scope'), client, input.builtInScopes);
     const nonce = single(parameters, 'nonce');
     const prompt = checkPrompt(single(parameters, 'prompt'));
+    const maxAge = checkMaxAge(single(parameters, 'max_age'));
+    const loginHint = checkLoginHint(single(parameters, 'login_hint'));
+    const uiLocales = checkUiLocales(single(parameters, 'ui_locales'));
     return {
       ok: true,
       client,
       prompt,
+      maxAge,
       request: {
         clientId,
         redirectUri,
@@ -99,6 +109,8 @@ export async function validateAuthorizationRequest(
         codeChallenge,
         codeChallengeMethod: 'S256',
         nonce: nonce === '' ? undefined : nonce,
+        ...(loginHint ? { loginHint } : {}),
+        ...(uiLocales ? { uiLocales } : {}),
       },
     };
   } catch (error) {
