@@ -49,6 +49,7 @@ export async function createContext(
       retiredKeyPublishSeconds: config.retiredKeyPublishSeconds,
       activeKeyCacheSeconds: 60,
       changes: database.changes,
+      ...(config.keyEncryptionKey ? { keyEncryptionKey: config.keyEncryptionKey } : {}),
     }),
     clock,
     random,

@@ -39,6 +39,15 @@ export interface OpenDatabaseOptions {
    */
   readonly sqliteWriter?: 'thread' | 'inline';
   /**
+   * PostgreSQL only: told about errors of idle pooled connections (the server restarted, a
+   * failover, `pg_terminate_backend`). Without a listener the pool's `error` event would end
+   * the process (issue 12, found 8); the pool drops the broken connection and opens a new one
+   * on the next query. Default: a line on stderr.
+   */
+  readonly onConnectionError?: (error: Error) => void;
+  /** PostgreSQL only: `application_name` of the connections (operators see it in pg_stat_activity). Default gatehouse. */
+  readonly applicationName?: string;
+  /**
    * Called after every statement (commits included) with its SQL and duration: the metrics hook.
    * SQLite group commits report one `COMMIT` per batch, timed over the whole batch transaction.
    */
@@ -46,6 +55,9 @@ export interface OpenDatabaseOptions {
   /** Called after every group commit with the number of write operations it held. */
   readonly onCommitBatch?: (size: number) => void;
 }
+
+/** How long a request waits for a PostgreSQL connection before it is answered 503, in milliseconds. */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 // int8 (bigint) columns hold epoch seconds, well inside Number's safe range.
 pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -60,8 +72,10 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
     const connection = {
       connectionString: url,
-      // An unreachable server fails start-up with a clear message instead of hanging.
-      connectionTimeoutMillis: 10_000,
+      // A request waits at most this long for a connection before it is answered 503, and an
+      // unreachable server fails start-up with a clear message instead of hanging.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: options.applicationName ?? 'gatehouse',
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     };
     const pool = new pg.Pool({ ...connection, max: options.poolSize ?? defaultPoolSize() });
@@ -71,6 +85,14 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
       plugins: [changes.plugin],
       ...queryLog(options),
     });
+    const report =
+      options.onConnectionError ??
+      ((error: Error) => process.stderr.write(`[gatehouse] PostgreSQL connection lost: ${error.message}\n`));
+    pool.on('error', report);
+    // A checked-out connection that dies between two queries emits `error` on its client, which
+    // would also end the process unheard; its next query fails (answered 503) and the pool drops
+    // it on release.
+    pool.on('connect', (client) => client.on('error', () => {}));
     migrationSchemas.set(db, schema ?? 'public');
     const hot = postgresHotPath(pool, db, options.onQuery);
     registerHotPath(db, hot, changes);

@@ -3,6 +3,7 @@ import type { PendingAuthorization } from '../protocol/model.js';
 import { parseScope } from '../protocol/scope.js';
 import { hotPathOf, type HotPath } from './hot-path.js';
 import type { Database, PendingAuthorizationTable } from './schema.js';
+import { cannotBeStored } from './lookup-key.js';
 
 /** Authorization requests waiting for the person to sign in and consent; kept server-side. */
 export class PendingAuthorizationRepository {
@@ -36,6 +37,7 @@ export class PendingAuthorizationRepository {
 
   /** The pending request if it is still open (not expired, not finished). */
   async findOpen(id: string, realmId: string, now: number): Promise<PendingAuthorization | undefined> {
+    if (cannotBeStored(id, 64) || cannotBeStored(realmId, 80)) return undefined;
     const row = await this.hot.get<Selectable<PendingAuthorizationTable>>(
       'SELECT * FROM pending_authorizations WHERE id = ? AND realm_id = ? AND expires_at > ? AND consumed_at IS NULL',
       [id, realmId, now],
