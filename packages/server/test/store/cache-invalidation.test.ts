@@ -116,11 +116,15 @@ for (const dialect of dialects) {
       const { a, b } = await twoInstances(dialect);
       await a.keys.ensureKey('T1');
       const before = decodeProtectedHeader(await a.keys.signAccessToken('T1', { sub: 's' })).kid;
-      const { kid } = await b.keys.rotate('T1');
+      const publishedBefore = (await a.keys.publishedKeys('T1')).keys.map((key) => key.kid);
+      // A rotation replaces the key of every algorithm (ES256 and RS256, issue 12).
+      const { kid, kids } = await b.keys.rotate('T1');
       expect(kid).not.toBe(before);
       await seen(async () => {
         expect(decodeProtectedHeader(await a.keys.signAccessToken('T1', { sub: 's' })).kid).toBe(kid);
-        expect((await a.keys.publishedKeys('T1')).keys.map((key) => key.kid).sort()).toEqual([kid, before].sort());
+        expect((await a.keys.publishedKeys('T1')).keys.map((key) => key.kid).sort()).toEqual(
+          [...publishedBefore, kids.ES256, kids.RS256].sort(),
+        );
       });
     });
   });
