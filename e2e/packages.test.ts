@@ -255,6 +255,8 @@ async function seedGatehouse(
 ): Promise<{ clientId: string; id: string }> {
   const gatehouse = async (args: string[], stdin?: string) =>
     JSON.parse(await run(process.execPath, [cli, ...args, '--database', database, '--json'], { cwd, stdin }));
+  // Only migrate (and start) create a database; every other command refuses a missing one.
+  await gatehouse(['migrate']);
   await gatehouse(['tenant', 'create', '--id', TENANT, '--name', 'Packages', '--api-domain', apiUrl]);
   await gatehouse(['scope', 'create', '--tenant', TENANT, '--name', SCOPE, '--description', 'Read answers']);
   const client = await gatehouse([

@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
  * CLI), the demo API, and the demo SPA built for these ports and served by `vite preview`.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(ROOT, 'packages/server/dist/cli.js');
-const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
-const VITE = join(
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = join(ROOT, 'packages/server/dist/cli.js');
+export const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+export const VITE = join(
   dirname(createRequire(join(ROOT, 'examples/spa-demo/package.json')).resolve('vite/package.json')),
   'bin/vite.js',
 );
@@ -71,7 +71,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-interface Service {
+export interface Service {
   readonly name: string;
   readonly child: ChildProcess;
   readonly exited: Promise<void>;
@@ -294,7 +294,7 @@ const BUILD_LOCK = join(
  * is a directory (mkdir is atomic) holding the holder's pid; one left by a killed run is taken over
  * at once when that process is gone, otherwise after the timeout.
  */
-async function withBuildLock<T>(task: () => Promise<T>): Promise<T> {
+export async function withBuildLock<T>(task: () => Promise<T>): Promise<T> {
   let deadline = Date.now() + BUILD_LOCK_TIMEOUT_MS;
   for (;;) {
     try {
@@ -335,7 +335,7 @@ function lockHolderIsGone(): boolean {
 }
 
 /** Runs node with `args` to completion; resolves with its stdout, rejects with its output. */
-function run(
+export function run(
   name: string,
   args: string[],
   options: { cwd?: string; env?: Record<string, string>; stdin?: string } = {},
@@ -360,7 +360,7 @@ function run(
   });
 }
 
-function spawnService(name: string, args: string[], env: Record<string, string>, cwd = ROOT): Service {
+export function spawnService(name: string, args: string[], env: Record<string, string>, cwd = ROOT): Service {
   const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, ...env },
@@ -373,7 +373,7 @@ function spawnService(name: string, args: string[], env: Record<string, string>,
   return { name, child, exited, output: () => output };
 }
 
-async function waitUntilReady(service: Service, url: string): Promise<void> {
+export async function waitUntilReady(service: Service, url: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (service.child.exitCode === null && service.child.signalCode === null && Date.now() < deadline) {
     try {
@@ -386,7 +386,7 @@ async function waitUntilReady(service: Service, url: string): Promise<void> {
   throw new Error(`${service.name} did not answer ${url}:\n${service.output()}`);
 }
 
-async function stopAll(services: readonly Service[], dir: string): Promise<void> {
+export async function stopAll(services: readonly Service[], dir: string): Promise<void> {
   await Promise.all(
     services.map(async ({ child, exited }) => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -400,7 +400,7 @@ async function stopAll(services: readonly Service[], dir: string): Promise<void>
 }
 
 /** Ports the OS reports free now; held together so the three differ. */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from(
       { length: count },

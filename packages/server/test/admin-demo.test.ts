@@ -24,7 +24,10 @@ afterAll(() => {
 
 describe('the demo console operator (npm start)', () => {
   it('start --demo creates the operator, who signs in to GATEHOUSE-U and calls the admin API over a socket', async () => {
-    const config = loadConfig({ port: 0, publicUrl: 'http://127.0.0.1:1', database: join(tempDir(), 'g.sqlite') }, {});
+    const config = loadConfig(
+      { port: 0, metricsPort: 0, publicUrl: 'http://127.0.0.1:1', database: join(tempDir(), 'g.sqlite') },
+      {},
+    );
     const server = await startServer(config, { seedDemo, logger: false });
     try {
       const tokens = await obtainTokens(
@@ -58,6 +61,8 @@ describe('the demo console operator (npm start)', () => {
         'start',
         '--demo',
         '--port',
+        '0',
+        '--metrics-port',
         '0',
         '--json',
         '--database',

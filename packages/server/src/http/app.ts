@@ -11,6 +11,7 @@ import { errorHandler, sendNotFound } from './error-mapper.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
 import { registerConsentRoutes } from './routes/consent.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerDiscoveryRoutes } from './routes/discovery.js';
 import { registerLoginRoutes } from './routes/login.js';
 import { registerIntrospectionRoute } from './routes/introspect.js';
@@ -81,5 +82,6 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   registerAccountRoutes(app, context);
   registerRootRoutes(app);
   await registerAdminApi(app, context);
+  registerConsoleRoutes(app, { publicUrl: config.publicUrl });
   return { app, context };
 }
