@@ -70,11 +70,13 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
       gatehouse(['scope', 'create', '--tenant', TENANT, '--name', SCOPES[0], '--description', 'Read answers']),
       gatehouse(['scope', 'create', '--tenant', TENANT, '--name', SCOPES[1], '--description', 'Create answers']),
     ]);
-    const [, introspection, agent] = await Promise.all([
-      gatehouse(
-        ['admin', 'create', '--username', operator.username, '--role', 'operator', '--password-stdin'],
-        operator.password,
-      ),
+    // The operator alone: creating the first administrator also sets up the GATEHOUSE tenant and
+    // its signing key, more writes than SQLite's busy timeout should have to wait behind.
+    await gatehouse(
+      ['admin', 'create', '--username', operator.username, '--role', 'operator', '--password-stdin'],
+      operator.password,
+    );
+    const [introspection, agent] = await Promise.all([
       gatehouse([
         'client',
         'create',

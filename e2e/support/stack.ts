@@ -239,6 +239,9 @@ async function seed(
       SCOPES[1],
       '--consent',
       'required',
+      // The SPA SDK pins ES256 ID Tokens; Gatehouse's default for a client is RS256.
+      '--id-token-alg',
+      'ES256',
     ]);
   };
   const createIntrospectionClient = async () => {

@@ -5,6 +5,8 @@ import type { AdminCaller } from './admin/caller.js';
 import { AdminError } from './admin/errors.js';
 import { ADMIN_COMMANDS } from './cli/admin-commands.js';
 import { CLIENT_COMMANDS } from './cli/client-commands.js';
+import { SECURITY_COMMANDS } from './cli/security-commands.js';
+import { KeyEncryptionError } from './keys/key-encryption.js';
 import { type Command, commandHelp, type Flags, GLOBAL_FLAGS, parseCommandFlags, str, UsageError } from './cli/spec.js';
 import { start, START_FLAGS } from './cli/start-command.js';
 import { TENANT_COMMANDS } from './cli/tenant-commands.js';
@@ -27,6 +29,7 @@ const COMMANDS: readonly Command[] = [
   ...CLIENT_COMMANDS,
   ...USER_COMMANDS,
   ...ADMIN_COMMANDS,
+  ...SECURITY_COMMANDS,
 ];
 /** The deployment setting that remembers the public URL (issue 9: no localhost by accident). */
 const PUBLIC_URL_SETTING = 'public_url';
@@ -97,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
       publicUrl: explicitPublicUrl,
       metricsPort: str(flags, 'metrics-port'),
       shutdownTimeoutSeconds: str(flags, 'shutdown-timeout'),
+      trustProxy: str(flags, 'trust-proxy'),
     });
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message, json);
@@ -131,9 +135,14 @@ async function main(argv: string[]): Promise<number> {
     const ctx = await createContext(config, database);
     const result = await command.run(ctx, flags, cliCaller(), { publicUrlKnown: publicUrlKnown !== undefined });
     process.stdout.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
-    return 0;
+    return result.exitCode ?? 0;
   } catch (error) {
-    if (error instanceof AdminError || error instanceof UsageError || error instanceof ConfigError)
+    if (
+      error instanceof AdminError ||
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof KeyEncryptionError
+    )
       return fail(error.message, json);
     throw error;
   } finally {

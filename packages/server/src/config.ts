@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { parseKeyEncryptionKey } from './keys/key-encryption.js';
+import type { SignInLimits } from './protocol/sign-in.js';
+
 /**
  * Gatehouse configuration: one defaults object, overridden by environment variables and then by
  * command-line flags, validated and frozen at start-up. Misconfiguration fails loudly here, and
@@ -26,8 +31,25 @@ export interface GatehouseConfig {
   readonly pendingAuthorizationTtlSeconds: number;
   /** Sign-in session lifetime in seconds. Default 28800 (8 hours). */
   readonly sessionTtlSeconds: number;
-  /** Failed sign-ins per username before throttling. Default 5. */
+  /** Failed sign-ins per username from one client address before throttling. Default 5. */
   readonly loginMaxFailures: number;
+  /** Failed sign-ins per username from all addresses together. Default 100. */
+  readonly loginMaxFailuresPerUsername: number;
+  /** Failed sign-ins per client address over all usernames (password spraying). Default 20. */
+  readonly loginMaxFailuresPerAddress: number;
+  /** Realm-wide failures per window beyond which the per-address limit is quartered. Default 1000. */
+  readonly loginRealmAlertFailures: number;
+  /**
+   * Proxies whose X-Forwarded-For is believed for the client address (sign-in throttling), as
+   * addresses or CIDR ranges. Default none: the TCP peer is the client.
+   */
+  readonly trustProxy: readonly string[];
+  /**
+   * The 256-bit key-encryption key that seals the signing keys at rest (keys/key-encryption.ts),
+   * from GATEHOUSE_KEY_ENCRYPTION_KEY or the file named by GATEHOUSE_KEY_ENCRYPTION_KEY_FILE.
+   * A secret: not enumerable, so it never appears when the configuration is printed. Default none.
+   */
+  readonly keyEncryptionKey?: Buffer;
   /** Window the failures are counted in, and the lock-out length, in seconds. Default 300. */
   readonly loginFailureWindowSeconds: number;
   /** How long a replaced signing key stays published after a rotation, in seconds. Default 86400. */
@@ -63,6 +85,10 @@ export const DEFAULT_CONFIG: GatehouseConfig = Object.freeze({
   pendingAuthorizationTtlSeconds: 600,
   sessionTtlSeconds: 28_800,
   loginMaxFailures: 5,
+  loginMaxFailuresPerUsername: 100,
+  loginMaxFailuresPerAddress: 20,
+  loginRealmAlertFailures: 1000,
+  trustProxy: Object.freeze([]) as readonly string[],
   loginFailureWindowSeconds: 300,
   retiredKeyPublishSeconds: 86_400,
   logLevel: 'info',
@@ -87,6 +113,11 @@ export const ENVIRONMENT: Readonly<Record<string, Key>> = Object.freeze({
   GATEHOUSE_SESSION_TTL_SECONDS: 'sessionTtlSeconds',
   GATEHOUSE_LOGIN_MAX_FAILURES: 'loginMaxFailures',
   GATEHOUSE_LOGIN_FAILURE_WINDOW_SECONDS: 'loginFailureWindowSeconds',
+  GATEHOUSE_LOGIN_MAX_FAILURES_PER_USERNAME: 'loginMaxFailuresPerUsername',
+  GATEHOUSE_LOGIN_MAX_FAILURES_PER_ADDRESS: 'loginMaxFailuresPerAddress',
+  GATEHOUSE_LOGIN_REALM_ALERT_FAILURES: 'loginRealmAlertFailures',
+  GATEHOUSE_TRUST_PROXY: 'trustProxy',
+  GATEHOUSE_KEY_ENCRYPTION_KEY: 'keyEncryptionKey',
   GATEHOUSE_RETIRED_KEY_PUBLISH_SECONDS: 'retiredKeyPublishSeconds',
   GATEHOUSE_LOG_LEVEL: 'logLevel',
   GATEHOUSE_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
@@ -102,6 +133,7 @@ export const FLAGS: Readonly<Partial<Record<Key, string>>> = Object.freeze({
   database: '--database',
   metricsPort: '--metrics-port',
   shutdownTimeoutSeconds: '--shutdown-timeout',
+  trustProxy: '--trust-proxy',
 });
 
 export class ConfigError extends Error {}
@@ -119,11 +151,26 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): GatehouseConfig {
   const raw = new Map<Key, Raw>();
-  for (const [key, value] of Object.entries(DEFAULT_CONFIG) as [Key, RawValue][])
-    raw.set(key, { value, source: settingName(key) });
+  for (const [key, value] of Object.entries(DEFAULT_CONFIG) as [Key, RawValue | readonly string[]][])
+    raw.set(key, { value: Array.isArray(value) ? value.join(',') : (value as RawValue), source: settingName(key) });
   for (const [variable, key] of Object.entries(ENVIRONMENT)) {
     const value = env[variable];
     if (value !== undefined && value !== '') raw.set(key, { value, source: variable });
+  }
+  const kekFile = env.GATEHOUSE_KEY_ENCRYPTION_KEY_FILE;
+  if (kekFile) {
+    if (raw.has('keyEncryptionKey'))
+      throw new ConfigError('set GATEHOUSE_KEY_ENCRYPTION_KEY or GATEHOUSE_KEY_ENCRYPTION_KEY_FILE, not both');
+    try {
+      raw.set('keyEncryptionKey', {
+        value: readFileSync(kekFile, 'utf8'),
+        source: 'GATEHOUSE_KEY_ENCRYPTION_KEY_FILE',
+      });
+    } catch (error) {
+      throw new ConfigError(
+        `cannot read GATEHOUSE_KEY_ENCRYPTION_KEY_FILE ${kekFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
+    }
   }
   for (const [key, value] of Object.entries(overrides) as [Key, RawValue | undefined][]) {
     if (value !== undefined) raw.set(key, { value, source: FLAGS[key] ?? key });
@@ -149,7 +196,7 @@ function validateConfig(raw: Map<Key, Raw>): GatehouseConfig {
   const seconds = (key: Key, min: number, max: number): number => integer(key, min, max, ' (seconds)');
   const port = integer('port', 0, 65_535);
   const publicUrl = parsePublicUrl(get('publicUrl'), port);
-  return Object.freeze({
+  const config: GatehouseConfig = {
     host: nonEmpty(get('host')),
     port,
     publicUrl,
@@ -160,13 +207,57 @@ function validateConfig(raw: Map<Key, Raw>): GatehouseConfig {
     pendingAuthorizationTtlSeconds: seconds('pendingAuthorizationTtlSeconds', 60, 86_400),
     sessionTtlSeconds: seconds('sessionTtlSeconds', 60, 31_536_000),
     loginMaxFailures: integer('loginMaxFailures', 1, 1000),
+    loginMaxFailuresPerUsername: integer('loginMaxFailuresPerUsername', 1, 1_000_000),
+    loginMaxFailuresPerAddress: integer('loginMaxFailuresPerAddress', 1, 1_000_000),
+    loginRealmAlertFailures: integer('loginRealmAlertFailures', 1, 100_000_000),
+    trustProxy: parseTrustProxy(get('trustProxy')),
     loginFailureWindowSeconds: seconds('loginFailureWindowSeconds', 1, 86_400),
     retiredKeyPublishSeconds: seconds('retiredKeyPublishSeconds', 0, 31_536_000),
     logLevel: oneOf(get('logLevel'), LOG_LEVELS),
     sqliteSynchronous: oneOf(get('sqliteSynchronous'), ['FULL', 'NORMAL'] as const),
     metricsPort: integer('metricsPort', 0, 65_535, ' (0 turns metrics off)'),
     shutdownTimeoutSeconds: seconds('shutdownTimeoutSeconds', 0, 600),
-  });
+  };
+  const kek = raw.get('keyEncryptionKey');
+  if (kek && String(kek.value) !== '') {
+    let keyEncryptionKey: Buffer;
+    try {
+      keyEncryptionKey = parseKeyEncryptionKey(String(kek.value), kek.source);
+    } catch (error) {
+      throw new ConfigError((error as Error).message);
+    }
+    Object.defineProperty(config, 'keyEncryptionKey', { value: keyEncryptionKey, enumerable: false });
+  }
+  return Object.freeze(config);
+}
+
+/** The sign-in throttling limits (protocol/sign-in.ts) of a configuration. */
+export function signInLimits(config: GatehouseConfig): SignInLimits {
+  return {
+    windowSeconds: config.loginFailureWindowSeconds,
+    perUsernameAndAddress: config.loginMaxFailures,
+    perUsername: config.loginMaxFailuresPerUsername,
+    perAddress: config.loginMaxFailuresPerAddress,
+    realmAlertFailures: config.loginRealmAlertFailures,
+  };
+}
+
+/** A comma-separated list of IPv4/IPv6 addresses or CIDR ranges; never "all" (any client could then forge its address). */
+function parseTrustProxy({ value, source }: Raw): readonly string[] {
+  const entries = String(value)
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const ok =
+      rest.length === 0 &&
+      address !== undefined &&
+      isIP(address) !== 0 &&
+      (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128)));
+    if (!ok) throw new ConfigError(`${source} must list IP addresses or CIDR ranges, got ${JSON.stringify(entry)}`);
+  }
+  return Object.freeze(entries);
 }
 
 function parsePublicUrl({ value, source }: Raw, port: number): string {

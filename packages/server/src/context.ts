@@ -48,6 +48,8 @@ export async function createContext(
     keys: new KeyManager(repos.signingKeys, clock, {
       retiredKeyPublishSeconds: config.retiredKeyPublishSeconds,
       activeKeyCacheSeconds: 60,
+      changes: database.changes,
+      ...(config.keyEncryptionKey ? { keyEncryptionKey: config.keyEncryptionKey } : {}),
     }),
     clock,
     random,

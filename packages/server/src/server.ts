@@ -8,7 +8,8 @@ import type { AppContext } from './context.js';
 import { markDraining } from './observability/health.js';
 import { startManagementServer, stopManagementServer } from './observability/management-server.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
-import { databaseStartupError, listenStartupError } from './startup-errors.js';
+import { KeyEncryptionError, prepareSigningKeys } from './keys/key-encryption.js';
+import { databaseStartupError, listenStartupError, StartupError } from './startup-errors.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './store/database.js';
 import { purgeExpired } from './store/housekeeping.js';
 
@@ -45,10 +46,16 @@ export interface StartServerOptions {
 export async function startServer(config: GatehouseConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const metrics = createMetrics({ processMetrics: true });
   let database: DatabaseHandle;
+  // Connections PostgreSQL cuts (restart, failover) are reported, never fatal (issue 12, found 8).
+  let reportConnectionError = (error: Error): void => {
+    process.stderr.write(`[gatehouse] PostgreSQL connection lost: ${error.message}\n`);
+  };
   try {
     database = openDatabase(config.database, {
       sqliteSynchronous: config.sqliteSynchronous,
       onQuery: (sql, seconds) => metrics.observeQuery(sql, seconds),
+      onCommitBatch: (size) => metrics.observeCommitBatch(size),
+      onConnectionError: (error) => reportConnectionError(error),
     });
   } catch (error) {
     throw databaseStartupError(error, config);
@@ -69,6 +76,17 @@ export async function startServer(config: GatehouseConfig, options: StartServerO
     });
     app = built.app;
     const { context } = built;
+    const log = built.app.log;
+    reportConnectionError = (error) =>
+      log.warn({ err: error }, 'PostgreSQL connection lost; the pool reconnects on the next query');
+    // Refuses to start when the keys are sealed and the KEK is missing or wrong; seals keys still in clear.
+    try {
+      const sealed = await prepareSigningKeys(context.repos.signingKeys, config.keyEncryptionKey);
+      if (sealed > 0) log.info({ keys: sealed }, 'signing keys encrypted at rest with the key-encryption key');
+    } catch (error) {
+      if (error instanceof KeyEncryptionError) throw new StartupError(`refusing to start: ${error.message}`);
+      throw error;
+    }
     const demo = options.seedDemo ? await options.seedDemo(context) : undefined;
     await ensureSystemTenant(context);
     for (const tenant of await context.repos.tenants.list()) await context.keys.ensureKey(tenant.id);

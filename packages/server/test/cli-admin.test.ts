@@ -328,14 +328,20 @@ describe('gatehouse CLI: management commands (issue 9) and input rules (issue 12
   });
 
   it('keys list shows the active key; keys rotate makes it retiring', async () => {
-    const before = (await json(['keys', 'list', '--tenant', OTHER])).items as { kid: string; state: string }[];
-    expect(before.map((k) => k.state)).toEqual(['active']);
-    const rotated = await json(['keys', 'rotate', '--tenant', OTHER]);
-    const after = (await json(['keys', 'list', '--tenant', OTHER])).items as { kid: string; state: string }[];
-    expect(after.map((k) => [k.kid, k.state])).toEqual([
-      [rotated.kid, 'active'],
-      [before[0]!.kid, 'retiring'],
+    type Key = { kid: string; alg: string; state: string };
+    // One active key per algorithm: ES256 (access tokens) and RS256 (default ID Tokens, issue 12).
+    const before = (await json(['keys', 'list', '--tenant', OTHER])).items as Key[];
+    expect(before.map((k) => [k.alg, k.state]).sort()).toEqual([
+      ['ES256', 'active'],
+      ['RS256', 'active'],
     ]);
+    const rotated = await json(['keys', 'rotate', '--tenant', OTHER]);
+    const after = (await json(['keys', 'list', '--tenant', OTHER])).items as Key[];
+    for (const alg of ['ES256', 'RS256'])
+      expect(after.filter((k) => k.alg === alg).map((k) => [k.kid, k.state])).toEqual([
+        [rotated.kids[alg], 'active'],
+        [before.find((k) => k.alg === alg)!.kid, 'retiring'],
+      ]);
   });
 
   it('admin create makes an operator and a tenant administrator', async () => {

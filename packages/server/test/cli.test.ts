@@ -155,6 +155,7 @@ const SPA_METADATA = {
   redirect_uris: ['https://oauth.pstmn.io/v1/callback', 'http://localhost:5173/callback'],
   scopes: [READ, WRITE],
   consent: 'required',
+  id_token_signed_response_alg: 'RS256',
   post_logout_redirect_uris: [],
   // spa clients get refresh tokens by default: one week absolute, one day idle, no grace window.
   refresh_tokens: { enabled: true, absolute_ttl_seconds: 604_800, idle_ttl_seconds: 86_400, grace_seconds: 0 },
@@ -324,6 +325,7 @@ describe('gatehouse CLI', () => {
       redirect_uris: ['https://console.acme.example/callback'],
       scopes: [READ],
       consent: 'required',
+      id_token_signed_response_alg: 'RS256',
       post_logout_redirect_uris: [],
       // web clients get no refresh tokens unless asked for.
       refresh_tokens: { enabled: false, absolute_ttl_seconds: 604_800, idle_ttl_seconds: 86_400, grace_seconds: 0 },
@@ -331,12 +333,14 @@ describe('gatehouse CLI', () => {
     });
   });
 
-  it('client create takes repeatable --post-logout-redirect-uri and the refresh lifetimes and grace window, and stores them', async () => {
+  it('client create takes repeatable --post-logout-redirect-uri, the refresh lifetimes and grace window and --id-token-alg, and stores them', async () => {
     const clientId = '22222222-3333-4444-8555-666666666666';
     const output = singleJsonObject(
       await gatehouse([
         'client',
         'create',
+        '--id-token-alg',
+        'ES256',
         '--tenant',
         TENANT,
         '--name',
@@ -375,6 +379,7 @@ describe('gatehouse CLI', () => {
         redirect_uris: ['https://app.acme.example/callback'],
         scopes: [READ],
         consent: 'required',
+        id_token_signed_response_alg: 'ES256',
         post_logout_redirect_uris: ['https://app.acme.example/signed-out', 'http://localhost:5173/'],
         refresh_tokens: { enabled: true, absolute_ttl_seconds: 3_600, idle_ttl_seconds: 600, grace_seconds: 10 },
         realms: { customer: realm('C') },
@@ -384,6 +389,7 @@ describe('gatehouse CLI', () => {
     expect(stored).toMatchObject({
       postLogoutRedirectUris: ['https://app.acme.example/signed-out', 'http://localhost:5173/'],
       refreshTokens: { enabled: true, absoluteTtlSeconds: 3_600, idleTtlSeconds: 600, graceSeconds: 10 },
+      idTokenSigningAlg: 'ES256',
       disabled: false,
     });
   });
@@ -708,10 +714,11 @@ describe('gatehouse CLI', () => {
     const before = Math.floor(Date.now() / 1000);
     const output = singleJsonObject(await gatehouse(['keys', 'rotate', '--tenant', TENANT, '--json']));
     const after = Math.floor(Date.now() / 1000);
-    expect(Object.keys(output).sort()).toEqual(['kid', 'previous_keys_published_until', 'tenant']);
+    expect(Object.keys(output).sort()).toEqual(['kid', 'kids', 'previous_keys_published_until', 'tenant']);
     expect(output.tenant).toBe(TENANT);
-    // RFC 7638 thumbprint: base64url SHA-256.
+    // RFC 7638 thumbprint: base64url SHA-256; one new key per algorithm, kid naming the ES256 one.
     expect(output.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(output.kids).toEqual({ ES256: output.kid, RS256: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     expect(output.previous_keys_published_until).toBeGreaterThanOrEqual(before + 86_400);
     expect(output.previous_keys_published_until).toBeLessThanOrEqual(after + 86_400);
   });

@@ -77,6 +77,9 @@ export interface GatehouseClient {
  * those URLs, and the issuer is derived from the authorization URL unless given. Options are
  * validated here, so a misconfiguration fails at start-up with a `ConfigurationError`.
  */
+/** The algorithms Gatehouse signs ID tokens with (issue 12: RS256 default, ES256 per client). */
+const ID_TOKEN_ALGORITHMS: readonly string[] = ['RS256', 'ES256'];
+
 export async function createGatehouseClient(options: GatehouseClientOptions): Promise<GatehouseClient> {
   const config = resolveConfig(options);
   const as =
@@ -86,13 +89,15 @@ export async function createGatehouseClient(options: GatehouseClientOptions): Pr
 
   const { clientId, fetch, location, now } = config;
   /**
-   * Gatehouse signs ID tokens with ES256 only, so that is pinned whatever the metadata says
-   * (OIDC Core §3.1.3.7 step 7). oauth4webapi checks `exp` against `Date.now()`; the skew makes it
-   * use the `now` option instead, like every other time decision of the SDK.
+   * Gatehouse signs ID tokens with RS256 (the OpenID Connect default for a client that names
+   * none) or ES256 (per client), so exactly those two are accepted whatever the metadata says
+   * (OIDC Core §3.1.3.7 step 7; oauth4webapi takes a list here though its type says string).
+   * oauth4webapi checks `exp` against `Date.now()`; the skew makes it use the `now` option
+   * instead, like every other time decision of the SDK.
    */
   const oauthClient = (): oauth.Client => ({
     client_id: clientId,
-    id_token_signed_response_alg: 'ES256',
+    id_token_signed_response_alg: ID_TOKEN_ALGORITHMS as unknown as string,
     [oauth.clockSkew]: Math.floor(now() / 1000) - Math.floor(Date.now() / 1000),
   });
   // Public client: the token endpoint identifies it by client_id alone (OAuth 2.1 §2.4).

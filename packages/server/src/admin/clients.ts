@@ -1,5 +1,7 @@
 import type { AppContext } from '../context.js';
 import {
+  ID_TOKEN_SIGNING_ALGS,
+  type IdTokenSigningAlg,
   issuerFor,
   realmIdFor,
   type Actor,
@@ -37,6 +39,8 @@ export interface CreateClientInput extends RefreshPolicyInput {
   postLogoutRedirectUris?: string[];
   /** A client with no scope must say so (issue 12): `--no-scopes`, or `scopes: []` in the API. */
   allowNoScopes?: boolean;
+  /** `RS256` (default, OIDC Dynamic Client Registration §2) or `ES256`: how its ID Tokens are signed. */
+  idTokenAlg?: string;
   /** Only for seeding the demo: a known secret instead of a generated one. */
   clientSecret?: string;
 }
@@ -60,6 +64,7 @@ export interface ClientMetadata {
   readonly redirect_uris: readonly string[];
   readonly scopes: readonly string[];
   readonly consent: ConsentMode;
+  readonly id_token_signed_response_alg: IdTokenSigningAlg;
   readonly post_logout_redirect_uris: readonly string[];
   readonly refresh_tokens: {
     readonly enabled: boolean;
@@ -99,6 +104,12 @@ export async function createClient(
   );
   const refreshTokens = refreshPolicy(defaultRefreshPolicy(platform), input, true);
   const scopes = await checkScopes(ctx, tenant.id, input.scopes ?? [], input.allowNoScopes === true);
+  const idTokenSigningAlg = oneOf<IdTokenSigningAlg>(
+    input.idTokenAlg ?? 'RS256',
+    ID_TOKEN_SIGNING_ALGS,
+    '--id-token-alg',
+    '/id_token_signed_response_alg',
+  );
   const clientId = input.clientId ?? ctx.random.uuid();
   if (!UUID.test(clientId)) throw new AdminInputError('--client-id must be a lower-case UUID', '/client_id');
   if (await ctx.repos.clients.findById(clientId))
@@ -117,6 +128,7 @@ export async function createClient(
     secretHash: secret ? await ctx.passwords.hash(secret) : null,
     postLogoutRedirectUris,
     refreshTokens,
+    idTokenSigningAlg,
     disabled: false,
   };
   const now = ctx.clock.nowSeconds();
@@ -189,6 +201,7 @@ export function clientMetadata(publicUrl: string, tenant: Tenant, client: Client
     redirect_uris: client.redirectUris,
     scopes: client.scopes,
     consent: client.consentMode,
+    id_token_signed_response_alg: client.idTokenSigningAlg,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
     refresh_tokens: {
       enabled: client.refreshTokens.enabled,

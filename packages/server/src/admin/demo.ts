@@ -51,6 +51,8 @@ export async function seedDemo(ctx: AppContext): Promise<{ created: boolean; met
     scopes: DEMO.scopes.map((scope) => scope.name),
     clientId: DEMO.clientId,
     postLogoutRedirectUris: [...DEMO.postLogoutRedirectUris],
+    // The SPA SDK pins ES256 ID Tokens (packages/spa/src/client.ts).
+    idTokenAlg: 'ES256',
   });
   await createClient(ctx, {
     tenant: DEMO.tenantId,

@@ -37,6 +37,8 @@ export async function ensureSystemTenant(ctx: AppContext): Promise<void> {
         name: 'Gatehouse console',
         platform: 'spa',
         resourceType: 'user',
+        // The console's SPA SDK pins ES256 ID Tokens (packages/spa/src/client.ts).
+        idTokenSigningAlg: 'ES256',
         redirectUris,
         scopes: [ADMIN_SCOPE],
         // First party: administrators are not asked to consent to the console itself.

@@ -39,6 +39,13 @@ const REFRESH_FLAGS: Record<string, FlagSpec> = {
   'refresh-grace': { type: 'string', description: 'duplicate-refresh grace window, 0 to 60 seconds', default: '0' },
 };
 
+/** OpenID Connect Dynamic Client Registration 1.0 §2: RS256 unless the client asks otherwise. */
+const ID_TOKEN_ALG_FLAG = {
+  type: 'string',
+  description: 'how the ID Tokens of this client are signed: RS256 or ES256',
+  default: 'RS256',
+} as const;
+
 const refreshInput = (flags: Flags) => ({
   refreshTokens: str(flags, 'refresh-tokens'),
   refreshAbsoluteTtlSeconds: str(flags, 'refresh-absolute-ttl'),
@@ -102,6 +109,7 @@ export const CLIENT_COMMANDS: Command[] = [
       consent: { type: 'string', description: 'required or skip (first-party clients)', default: 'required' },
       'post-logout-redirect-uri': { type: 'string', multiple: true, description: 'where logout may return to' },
       ...REFRESH_FLAGS,
+      'id-token-alg': ID_TOKEN_ALG_FLAG,
     },
     run: async (ctx, flags, caller, env) => {
       const { client, secret, metadata } = await createClient(
@@ -118,6 +126,7 @@ export const CLIENT_COMMANDS: Command[] = [
           consent: str(flags, 'consent'),
           postLogoutRedirectUris: list(flags, 'post-logout-redirect-uri'),
           ...refreshInput(flags),
+          idTokenAlg: str(flags, 'id-token-alg'),
         },
         caller,
       );

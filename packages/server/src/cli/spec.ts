@@ -16,6 +16,8 @@ export type Flags = Record<string, string | boolean | string[] | undefined>;
 export interface CommandOutput {
   readonly json: unknown;
   readonly text: string;
+  /** Default 0; `doctor` exits 1 when it finds an error. */
+  readonly exitCode?: number;
 }
 
 export interface Command {

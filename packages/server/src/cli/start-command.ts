@@ -18,6 +18,12 @@ export const START_FLAGS: Readonly<Record<string, FlagSpec>> = {
     description: 'seconds to wait for requests in flight on SIGTERM/SIGINT (or GATEHOUSE_SHUTDOWN_TIMEOUT_SECONDS)',
     default: '10',
   },
+  'trust-proxy': {
+    type: 'string',
+    description:
+      'proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For gives the client address for sign-in throttling (or GATEHOUSE_TRUST_PROXY)',
+    default: 'none',
+  },
   demo: {
     type: 'boolean',
     description: 'on an empty database, create the demo tenant, clients, people and console operator',

@@ -183,7 +183,10 @@ export const TENANT_COMMANDS: Command[] = [
     flags: { tenant: tenantFlag },
     run: async (ctx, flags, caller) => {
       const result = await rotateKeys(ctx, { tenant: str(flags, 'tenant') }, caller);
-      return { json: result, text: `new signing key ${result.kid} for ${result.tenant}` };
+      return {
+        json: result,
+        text: `new signing keys for ${result.tenant}: ES256 ${result.kids.ES256}, RS256 ${result.kids.RS256}`,
+      };
     },
   },
   {

@@ -51,8 +51,10 @@ export async function buildApp(options: BuildAppOptions): Promise<{ app: Fastify
   const app = Fastify({
     ...logging,
     ...(options.logger === false ? { logger: false } : {}),
-    // URLs come from configuration, never from proxy headers (RFC 8414 issuer integrity).
-    trustProxy: false,
+    // URLs come from configuration, never from proxy headers (RFC 8414 issuer integrity); only the
+    // client address (sign-in throttling) is read from X-Forwarded-For, and only when it was set
+    // by a proxy on the operator's explicit list.
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     bodyLimit: FORM_BODY_LIMIT_BYTES,
   });
   const metrics = options.metrics ?? createMetrics();

@@ -1,11 +1,22 @@
 import './route-config.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InsufficientScope, InvalidRequest, InvalidToken, OAuthError, ServerError } from '../protocol/errors.js';
+import {
+  InsufficientScope,
+  InvalidRequest,
+  InvalidToken,
+  OAuthError,
+  ServerError,
+  TemporarilyUnavailable,
+} from '../protocol/errors.js';
 import { InvalidClientBasic } from '../protocol/client-authentication.js';
+import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { renderMessagePage } from './pages/message.js';
 import { serverPageContext } from './pages/page-context.js';
 import { UnknownRealm } from './realm.js';
 import { setNoStore, setPageHeaders } from './security.js';
+
+/** Retry-After on a 503 while the database is away: the pool reconnects within seconds. */
+const RETRY_AFTER_SECONDS = 5;
 
 /**
  * The one place OAuth errors become HTTP responses for JSON endpoints (RFC 6749 §5.2,
@@ -14,6 +25,7 @@ import { setNoStore, setPageHeaders } from './security.js';
  */
 export function sendOAuthError(reply: FastifyReply, error: OAuthError, status: number = error.status): FastifyReply {
   setNoStore(reply);
+  if (error instanceof TemporarilyUnavailable) reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
   if (error instanceof InvalidClientBasic) reply.header('WWW-Authenticate', 'Basic realm="gatehouse", charset="UTF-8"');
   return reply.code(status).send({ error: error.error, error_description: error.description });
 }
@@ -72,6 +84,11 @@ export function toOAuthError(error: unknown, request: FastifyRequest): OAuthErro
       fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported content type' : 'malformed request',
     );
   }
+  if (isDatabaseUnavailable(error)) {
+    // An outage, not a bug: the client may retry; the pool reconnects by itself.
+    request.log.warn({ err: error }, 'database unavailable');
+    return new TemporarilyUnavailable('the service is briefly unavailable; try again in a few seconds');
+  }
   request.log.error({ err: error }, 'unexpected error');
   return new ServerError('the server could not handle the request');
 }
@@ -82,6 +99,11 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   if (request.routeOptions.config?.html) {
     const pc = serverPageContext(request);
     setPageHeaders(reply, [], pc);
+    if (oauthError instanceof TemporarilyUnavailable) {
+      // The database is away (issue 12, found 8): a plain "try again" page.
+      reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return reply.code(503).send(renderMessagePage(pc, pc.t('error.unavailable_title'), pc.t('error.unavailable')));
+    }
     const serverSide = oauthError.status >= 500;
     return reply
       .code(oauthError.status)

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { signInLimits } from '../config.js';
 import { countingLockouts } from '../observability/counting.js';
 import type { AccountDeps } from '../protocol/account.js';
 import type { TenantBranding } from '../protocol/branding.js';
@@ -24,7 +25,7 @@ export function signInFlowDeps(ctx: AppContext): SignInFlowDeps {
     clients: repos.clients,
     scopes: repos.tenants,
     codes: repos.codes,
-    loginFailures: countingLockouts(repos.loginFailures, ctx.metrics, config.loginMaxFailures),
+    loginFailures: countingLockouts(repos.loginFailures, ctx.metrics),
     verifyPassword: ctx.passwords.verify,
     dummyPasswordHash: () => ctx.dummyPasswordHash(),
     clock: ctx.clock,
@@ -33,8 +34,7 @@ export function signInFlowDeps(ctx: AppContext): SignInFlowDeps {
     sessionTtlSeconds: config.sessionTtlSeconds,
     codeTtlSeconds: config.codeTtlSeconds,
     pendingAuthorizationTtlSeconds: config.pendingAuthorizationTtlSeconds,
-    loginMaxFailures: config.loginMaxFailures,
-    loginFailureWindowSeconds: config.loginFailureWindowSeconds,
+    signInLimits: signInLimits(config),
     securityEvents: ctx.securityEvents,
   };
 }
@@ -95,15 +95,14 @@ export function accountDeps(ctx: AppContext): AccountDeps {
     clients: repos.clients,
     consents: repos.consents,
     refreshTokens: repos.refreshTokens,
-    loginFailures: countingLockouts(repos.loginFailures, ctx.metrics, config.loginMaxFailures),
+    loginFailures: countingLockouts(repos.loginFailures, ctx.metrics),
     verifyPassword: ctx.passwords.verify,
     hashPassword: ctx.passwords.hash,
     dummyPasswordHash: () => ctx.dummyPasswordHash(),
     clock: ctx.clock,
     random: ctx.random,
     sessionTtlSeconds: config.sessionTtlSeconds,
-    loginMaxFailures: config.loginMaxFailures,
-    loginFailureWindowSeconds: config.loginFailureWindowSeconds,
+    signInLimits: signInLimits(config),
     // The operator's rule for new passwords (admin/users.ts MIN_PASSWORD_LENGTH).
     minPasswordLength: 8,
     securityEvents: ctx.securityEvents,

@@ -57,6 +57,8 @@ export const de: Messages = {
   'error.server_title': 'Etwas ist schiefgelaufen',
   'error.server': 'Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',
   'error.invalid_title': 'Ungültige Anfrage',
+  'error.unavailable_title': 'Vorübergehend nicht verfügbar',
+  'error.unavailable': 'Die Anmeldung ist kurz nicht verfügbar. Bitte versuchen Sie es in ein paar Sekunden erneut.',
   'error.not_found_title': 'Nicht gefunden',
   'error.not_found': 'Unter dieser Adresse gibt es keine Anmeldeseite.',
   'untrusted.unknown_client_title': 'Unbekannte Anwendung',

@@ -58,6 +58,8 @@ export const en = {
   'error.server_title': 'Something went wrong',
   'error.server': 'Something went wrong on our side. Please try again.',
   'error.invalid_title': 'Invalid request',
+  'error.unavailable_title': 'Temporarily unavailable',
+  'error.unavailable': 'Sign-in is briefly unavailable. Please try again in a few seconds.',
   'error.not_found_title': 'Not found',
   'error.not_found': 'There is no sign-in page at this address.',
   'untrusted.unknown_client_title': 'Unknown application',

@@ -1,27 +1,25 @@
 import type { RefreshFamilySelector } from '../protocol/ports.js';
+import { attemptKeys, type SignInAttemptStore } from '../protocol/sign-in.js';
 import type { Metrics } from './metrics.js';
 
-interface FailureCounter {
-  get(realmId: string, key: string): Promise<{ failures: number; windowStart: number } | undefined>;
-  recordFailure(realmId: string, key: string, now: number, windowSeconds: number): Promise<void>;
-  clear(realmId: string, key: string): Promise<void>;
-}
+const USERNAME_AND_ADDRESS_PREFIX = attemptKeys('', '').usernameAndAddress.split(':')[0]!;
 
 /**
- * The sign-in failure store, counting a lockout when a recorded failure is the one that reaches
- * `maxFailures` (one extra read, on failures only).
+ * The sign-in attempt store (protocol/sign-in.ts), counting a lockout when a reservation for one
+ * username from one address is the one that reaches its limit (one extra read, on that counter
+ * only).
  */
-export function countingLockouts<T extends FailureCounter>(
-  failures: T,
-  metrics: Metrics,
-  maxFailures: number,
-): FailureCounter {
+export function countingLockouts(attempts: SignInAttemptStore, metrics: Metrics): SignInAttemptStore {
   return {
-    get: (realmId, key) => failures.get(realmId, key),
-    clear: (realmId, key) => failures.clear(realmId, key),
-    async recordFailure(realmId, key, now, windowSeconds) {
-      await failures.recordFailure(realmId, key, now, windowSeconds);
-      if ((await failures.get(realmId, key))?.failures === maxFailures) metrics.lockout();
+    get: (realmId, key) => attempts.get(realmId, key),
+    clear: (realmId, key) => attempts.clear(realmId, key),
+    release: (realmId, key) => attempts.release(realmId, key),
+    async reserve(realmId, key, now, windowSeconds, limit) {
+      const refused = await attempts.reserve(realmId, key, now, windowSeconds, limit);
+      if (refused === undefined && key.startsWith(USERNAME_AND_ADDRESS_PREFIX)) {
+        if ((await attempts.get(realmId, key))?.failures === limit) metrics.lockout();
+      }
+      return refused;
     },
   };
 }

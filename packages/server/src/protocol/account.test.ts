@@ -67,6 +67,7 @@ async function signedIn(fake: ReturnType<typeof account>) {
     csrfToken: accountCsrfToken(BROWSER),
     username: SEED_USER.username,
     password: 'correct horse',
+    clientAddress: '192.0.2.1',
   });
   if (outcome.kind !== 'signed_in') throw new Error(outcome.kind);
   const cookies = { session: outcome.sessionCookie, browser: BROWSER };
@@ -93,6 +94,7 @@ describe('account page rules (issue 11)', () => {
       csrfToken: accountCsrfToken('c'.repeat(43)),
       username: SEED_USER.username,
       password: 'correct horse',
+      clientAddress: '192.0.2.1',
     });
     expect(outcome).toEqual({ kind: 'form_expired' });
   });
@@ -130,7 +132,14 @@ describe('account page rules (issue 11)', () => {
     const other = await signedIn(fake);
     const { cookies, csrfToken } = await signedIn(fake);
     const change = (currentPassword: string, newPassword: string) =>
-      changePassword(fake.deps, { realm, cookies, csrfToken, currentPassword, newPassword });
+      changePassword(fake.deps, {
+        realm,
+        cookies,
+        csrfToken,
+        currentPassword,
+        newPassword,
+        clientAddress: '192.0.2.1',
+      });
     expect(await change('correct horse', '        ')).toEqual({ kind: 'blank_password' });
     expect(await change('correct horse', 'short')).toEqual({ kind: 'short_password' });
     expect(await change('wrong horse', 'battery staple')).toEqual({ kind: 'wrong_password' });

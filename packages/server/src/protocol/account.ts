@@ -9,7 +9,7 @@ import type {
 } from './ports.js';
 import { constantTimeEqual } from './secrets.js';
 import { currentSignIn, type SessionDeps, startSession } from './session.js';
-import { type SignInDeps, signIn } from './sign-in.js';
+import { type SignInDeps, type SignInLimits, signIn } from './sign-in.js';
 
 /**
  * The person's own page of a realm, `{issuer}/account` (issue 11): the applications they allowed
@@ -29,12 +29,11 @@ export interface AccountDeps extends SessionDeps {
     revoke(userId: string, clientId: string): Promise<unknown>;
   };
   readonly refreshTokens: Pick<RefreshTokenRepository, 'revokeFamilies'>;
-  readonly loginFailures: SignInDeps['failures'];
+  readonly loginFailures: SignInDeps['attempts'];
   readonly verifyPassword: SignInDeps['verifyPassword'];
   readonly hashPassword: (password: string) => Promise<string>;
   readonly dummyPasswordHash: () => Promise<string>;
-  readonly loginMaxFailures: number;
-  readonly loginFailureWindowSeconds: number;
+  readonly signInLimits: SignInLimits;
   readonly minPasswordLength: number;
   /** The audit trail's sign-in and logout events (issue 9), as the login page records them. */
   readonly securityEvents?: Pick<SecurityEventSink, 'signIn' | 'logout'>;
@@ -106,10 +105,17 @@ export type AccountSignInOutcome =
 /** POST /account/login: the same credential check and throttling as the login page. */
 export async function signInToAccount(
   deps: AccountDeps,
-  input: { realm: Realm; cookies: AccountCookies; csrfToken: string; username: string; password: string },
+  input: {
+    realm: Realm;
+    cookies: AccountCookies;
+    csrfToken: string;
+    username: string;
+    password: string;
+    clientAddress: string;
+  },
 ): Promise<AccountSignInOutcome> {
   if (!csrfMatches(input.cookies.browser, input.csrfToken)) return { kind: 'form_expired' };
-  const result = await checkCredentials(deps, input.realm, input.username, input.password);
+  const result = await checkCredentials(deps, input.realm, input.username, input.password, input.clientAddress);
   await deps.securityEvents?.signIn(input.realm, input.username, result);
   if (!result.ok && result.reason === 'throttled')
     return { kind: 'throttled', retryAfterSeconds: result.retryAfterSeconds ?? 60 };
@@ -156,13 +162,26 @@ export type PasswordChangeOutcome =
  */
 export async function changePassword(
   deps: AccountDeps,
-  input: { realm: Realm; cookies: AccountCookies; csrfToken: string; currentPassword: string; newPassword: string },
+  input: {
+    realm: Realm;
+    cookies: AccountCookies;
+    csrfToken: string;
+    currentPassword: string;
+    newPassword: string;
+    clientAddress: string;
+  },
 ): Promise<PasswordChangeOutcome> {
   const form = await signedInForm(deps, input);
   if (form.kind !== 'ok') return form;
   if (input.newPassword.trim() === '') return { kind: 'blank_password' };
   if (input.newPassword.length < deps.minPasswordLength) return { kind: 'short_password' };
-  const check = await checkCredentials(deps, input.realm, form.user.username, input.currentPassword);
+  const check = await checkCredentials(
+    deps,
+    input.realm,
+    form.user.username,
+    input.currentPassword,
+    input.clientAddress,
+  );
   if (!check.ok && check.reason === 'throttled')
     return { kind: 'throttled', retryAfterSeconds: check.retryAfterSeconds ?? 60 };
   if (!check.ok || check.user.id !== form.user.id) return { kind: 'wrong_password' };
@@ -187,19 +206,23 @@ export async function signOutEverywhere(
   return { kind: 'signed_out' };
 }
 
-async function checkCredentials(deps: AccountDeps, realm: Realm, username: string, password: string) {
+async function checkCredentials(
+  deps: AccountDeps,
+  realm: Realm,
+  username: string,
+  password: string,
+  clientAddress: string,
+) {
   return signIn(
     {
       findUser: (name) => deps.users.findByUsername(realm.tenantId, realm.actor, name),
       verifyPassword: deps.verifyPassword,
       dummyPasswordHash: await deps.dummyPasswordHash(),
-      failures: deps.loginFailures,
+      attempts: deps.loginFailures,
       clock: deps.clock,
-      maxFailures: deps.loginMaxFailures,
-      failureWindowSeconds: deps.loginFailureWindowSeconds,
+      limits: deps.signInLimits,
     },
     realm,
-    username,
-    password,
+    { username, password, clientAddress },
   );
 }

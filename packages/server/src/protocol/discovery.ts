@@ -1,5 +1,5 @@
 import { BUILT_IN_SCOPES } from './built-in-scopes.js';
-import type { Realm } from './model.js';
+import { ID_TOKEN_SIGNING_ALGS, type Realm } from './model.js';
 import type { ScopeCatalogue } from './ports.js';
 
 /**
@@ -43,7 +43,8 @@ export async function serverMetadata(
       'email_verified',
     ],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: [deps.signingAlgorithm],
+    // OIDC Discovery 1.0 §3: RS256 MUST be listed; each client picks one (id_token_signed_response_alg).
+    id_token_signing_alg_values_supported: [...ID_TOKEN_SIGNING_ALGS],
     authorization_response_iss_parameter_supported: true,
     prompt_values_supported: ['none', 'login', 'consent'],
     access_token_signing_alg_values_supported: [deps.signingAlgorithm],

@@ -3,7 +3,7 @@ import type { Realm } from './model.js';
 
 /**
  * OIDC Core §3.1.3.6 at_hash: base64url of the left half of the SHA-256 of the access token
- * (SHA-256 because the id_token is signed with ES256).
+ * (SHA-256 because the id_token is signed with ES256 or RS256, both SHA-256 based).
  */
 export function accessTokenHash(accessToken: string): string {
   return createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16).toString('base64url');

@@ -40,7 +40,10 @@ async function setup(clients: Client[] = [seedClient({ postLogoutRedirectUris: [
   await refreshTokens.insert(refreshTokenRecord('rt-1', { sessionId: SESSION_HASH }));
   const deps: LogoutDeps = {
     verifyJwt: async (tenantId, token, expected) => {
-      expect([tenantId, expected]).toEqual([realm.tenantId, { typ: 'JWT', issuer: realm.issuer, allowExpired: true }]);
+      expect([tenantId, expected]).toEqual([
+        realm.tenantId,
+        { typ: 'JWT', issuer: realm.issuer, allowExpired: true, algorithms: ['RS256', 'ES256'] },
+      ]);
       return ID_TOKENS[token];
     },
     clients: { findById: async (id) => clients.find((client) => client.clientId === id) },

@@ -1,3 +1,4 @@
+import { ID_TOKEN_SIGNING_ALGS } from './model.js';
 import { buildAuthorizationResponseUrl } from './authorization-response-url.js';
 import type { Realm, User } from './model.js';
 import type {
@@ -67,7 +68,13 @@ export function logoutCsrfToken(sessionCookie: string): string {
 export async function logout(deps: LogoutDeps, input: LogoutRequest): Promise<LogoutOutcome> {
   const { realm } = input;
   const hint = input.idTokenHint
-    ? await deps.verifyJwt(realm.tenantId, input.idTokenHint, { typ: 'JWT', issuer: realm.issuer, allowExpired: true })
+    ? await deps.verifyJwt(realm.tenantId, input.idTokenHint, {
+        typ: 'JWT',
+        issuer: realm.issuer,
+        allowExpired: true,
+        // Each client's ID Tokens are RS256 or ES256 (OIDC Dynamic Client Registration §2).
+        algorithms: ID_TOKEN_SIGNING_ALGS,
+      })
     : undefined;
   if (input.idTokenHint && !hint) return { kind: 'invalid', reason: 'unknown_id_token' };
   // §2: when both are sent, client_id must be the id_token_hint's audience.

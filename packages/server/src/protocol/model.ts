@@ -4,6 +4,12 @@ export type Actor = 'user' | 'customer';
 export type Platform = 'spa' | 'web';
 export type ResourceType = 'user' | 'customer' | 'global';
 export type ConsentMode = 'required' | 'skip';
+/**
+ * How a client's ID Tokens are signed (`id_token_signed_response_alg`, OpenID Connect Dynamic
+ * Client Registration 1.0 §2: RS256 unless the client asks otherwise).
+ */
+export type IdTokenSigningAlg = 'RS256' | 'ES256';
+export const ID_TOKEN_SIGNING_ALGS: readonly IdTokenSigningAlg[] = ['RS256', 'ES256'];
 
 /** A tenant together with one kind of actor: its own issuer, user directory and sessions. */
 export interface Realm {
@@ -35,6 +41,8 @@ export interface Client {
   /** Exact URIs end_session may send the person back to (OIDC RP-Initiated Logout §3). */
   readonly postLogoutRedirectUris: readonly string[];
   readonly refreshTokens: RefreshTokenPolicy;
+  /** The algorithm of its ID Tokens; access tokens are ES256 whatever this says. */
+  readonly idTokenSigningAlg: IdTokenSigningAlg;
   /** A disabled client is refused everywhere; its grants stop working at once. */
   readonly disabled: boolean;
   /** After a secret rotation with an overlap: the replaced secret's hash, valid until `expiresAt`. */

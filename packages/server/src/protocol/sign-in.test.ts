@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret, verifySecret } from '../lib/passwords.js';
 import type { Realm, User } from './model.js';
-import { signIn, type SignInDeps } from './sign-in.js';
+import { attemptKeys, signIn, type SignInDeps } from './sign-in.js';
 import { createTestClock, SEED_TENANT, T0, testRealm } from './testing/fakes.js';
 
 const MAX_FAILURES = 3;
@@ -46,32 +46,41 @@ beforeAll(async () => {
   dummyPasswordHash = dummyHash;
 });
 
-/** The same windowing as LoginFailureRepository: a failure after the window starts a new one at 1. */
-function createFailureStore() {
+/** The same windowing and atomic reservation as LoginFailureRepository, in memory. */
+function createAttemptStore() {
   const rows = new Map<string, { failures: number; windowStart: number }>();
-  const key = (realmId: string, usernameKey: string): string => `${realmId}\u0000${usernameKey}`;
+  const id = (realmId: string, key: string): string => `${realmId}\u0000${key}`;
   return {
     rows,
-    peek: (realmId: string, usernameKey: string) => rows.get(key(realmId, usernameKey)),
-    async get(realmId: string, usernameKey: string) {
-      const row = rows.get(key(realmId, usernameKey));
+    peek: (realmId: string, key: string) => rows.get(id(realmId, key)),
+    async get(realmId: string, key: string) {
+      const row = rows.get(id(realmId, key));
       return row && { ...row };
     },
-    async recordFailure(realmId: string, usernameKey: string, now: number, windowSeconds: number) {
-      const row = rows.get(key(realmId, usernameKey));
-      if (!row || row.windowStart <= now - windowSeconds)
-        rows.set(key(realmId, usernameKey), { failures: 1, windowStart: now });
-      else rows.set(key(realmId, usernameKey), { failures: row.failures + 1, windowStart: row.windowStart });
+    async reserve(realmId: string, key: string, now: number, windowSeconds: number, limit: number) {
+      const row = rows.get(id(realmId, key));
+      if (!row || row.windowStart <= now - windowSeconds) rows.set(id(realmId, key), { failures: 1, windowStart: now });
+      else if (row.failures < limit) rows.set(id(realmId, key), { ...row, failures: row.failures + 1 });
+      else return row.windowStart + windowSeconds - now;
+      return undefined;
     },
-    async clear(realmId: string, usernameKey: string) {
-      rows.delete(key(realmId, usernameKey));
+    async release(realmId: string, key: string) {
+      const row = rows.get(id(realmId, key));
+      if (row && row.failures > 0) rows.set(id(realmId, key), { ...row, failures: row.failures - 1 });
+    },
+    async clear(realmId: string, key: string) {
+      rows.delete(id(realmId, key));
     },
   };
 }
 
-function setup() {
+const ADDRESS = '192.0.2.10';
+const OTHER_ADDRESS = '198.51.100.7';
+const keysOf = (username: string, address = ADDRESS) => attemptKeys(username, address);
+
+function setup(limits: Partial<SignInDeps['limits']> = {}) {
   const clock = createTestClock();
-  const failures = createFailureStore();
+  const failures = createAttemptStore();
   const verifiedHashes: string[] = [];
   const lookedUp: string[] = [];
   const deps: SignInDeps = {
@@ -84,13 +93,19 @@ function setup() {
       return verifySecret(hash, password);
     },
     dummyPasswordHash,
-    failures,
+    attempts: failures,
     clock,
-    maxFailures: MAX_FAILURES,
-    failureWindowSeconds: WINDOW_SECONDS,
+    limits: {
+      windowSeconds: WINDOW_SECONDS,
+      perUsernameAndAddress: MAX_FAILURES,
+      perUsername: 100,
+      perAddress: 20,
+      realmAlertFailures: 1000,
+      ...limits,
+    },
   };
-  const attempt = (username: string, password: string, realm: Realm = USER_REALM) =>
-    signIn(deps, realm, username, password);
+  const attempt = (username: string, password: string, realm: Realm = USER_REALM, clientAddress = ADDRESS) =>
+    signIn(deps, realm, { username, password, clientAddress });
   return { clock, failures, verifiedHashes, lookedUp, attempt };
 }
 
@@ -118,15 +133,15 @@ describe('signIn', () => {
   it('refuses a disabled user with the right password, with the same answer as a wrong password', async () => {
     const { attempt, failures } = setup();
     expect(await attempt('bob', BOB_PASSWORD)).toEqual({ ok: false, reason: 'invalid_credentials' });
-    expect(failures.peek(USER_REALM.id, 'bob')).toEqual({ failures: 1, windowStart: T0 });
+    expect(failures.peek(USER_REALM.id, keysOf('bob').usernameAndAddress)).toEqual({ failures: 1, windowStart: T0 });
   });
 
   it('counts failures per realm under the trimmed, lower-cased username', async () => {
     const { attempt, failures } = setup();
     await attempt(' Alice ', 'wrong-1');
     await attempt('ALICE', 'wrong-2');
-    expect(failures.peek(USER_REALM.id, 'alice')).toEqual({ failures: 2, windowStart: T0 });
-    expect(failures.peek(CUSTOMER_REALM.id, 'alice')).toBeUndefined();
+    expect(failures.peek(USER_REALM.id, keysOf('alice').usernameAndAddress)).toEqual({ failures: 2, windowStart: T0 });
+    expect(failures.peek(CUSTOMER_REALM.id, keysOf('alice').usernameAndAddress)).toBeUndefined();
   });
 
   it(`throttles a username after ${MAX_FAILURES} failures, even with the right password, until the window ends`, async () => {
@@ -152,7 +167,10 @@ describe('signIn', () => {
     expect(await attempt('alice', 'wrong-again')).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 200 });
     expect(verifiedHashes).toEqual([]);
     expect(lookedUp).toEqual([]);
-    expect(failures.peek(USER_REALM.id, 'alice')).toEqual({ failures: MAX_FAILURES, windowStart: T0 });
+    expect(failures.peek(USER_REALM.id, keysOf('alice').usernameAndAddress)).toEqual({
+      failures: MAX_FAILURES,
+      windowStart: T0,
+    });
   });
 
   it('throttles unknown usernames too, so throttling does not reveal which accounts exist', async () => {
@@ -181,7 +199,10 @@ describe('signIn', () => {
     await attempt('alice', 'wrong-2');
     clock.now = T0 + WINDOW_SECONDS;
     await attempt('alice', 'wrong-3');
-    expect(failures.peek(USER_REALM.id, 'alice')).toEqual({ failures: 1, windowStart: T0 + WINDOW_SECONDS });
+    expect(failures.peek(USER_REALM.id, keysOf('alice').usernameAndAddress)).toEqual({
+      failures: 1,
+      windowStart: T0 + WINDOW_SECONDS,
+    });
     clock.now = T0 + WINDOW_SECONDS + 1;
     await attempt('alice', 'wrong-4');
     expect(await attempt('alice', ALICE_PASSWORD)).toEqual({ ok: true, user: alice });
@@ -192,9 +213,56 @@ describe('signIn', () => {
     await attempt('alice', 'wrong-1');
     await attempt('alice', 'wrong-2');
     expect(await attempt('alice', ALICE_PASSWORD)).toEqual({ ok: true, user: alice });
-    expect(failures.peek(USER_REALM.id, 'alice')).toBeUndefined();
+    expect(failures.peek(USER_REALM.id, keysOf('alice').usernameAndAddress)).toBeUndefined();
     await attempt('alice', 'wrong-3');
     await attempt('alice', 'wrong-4');
     expect(await attempt('alice', ALICE_PASSWORD)).toEqual({ ok: true, user: alice });
+  });
+  it('reserves before checking: of 20 concurrent guesses only the allowed number check a password (issue 12)', async () => {
+    const { attempt, verifiedHashes } = setup();
+    const guesses = Array.from({ length: 20 }, (_, i) => (i === 15 ? ALICE_PASSWORD : `wrong-${i}`));
+    const results = await Promise.all(guesses.map((password) => attempt('alice', password)));
+    expect(verifiedHashes).toHaveLength(MAX_FAILURES);
+    expect(results.filter((r) => r.ok === false && r.reason === 'throttled')).toHaveLength(20 - MAX_FAILURES);
+    expect(results[15]).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: WINDOW_SECONDS });
+  });
+
+  it('keys the lock-out by address: guesses from one address do not lock the person out of another', async () => {
+    const { attempt } = setup();
+    for (let i = 0; i < MAX_FAILURES + 3; i += 1) await attempt('alice', `wrong-${i}`, USER_REALM, OTHER_ADDRESS);
+    expect(await attempt('alice', ALICE_PASSWORD)).toEqual({ ok: true, user: alice });
+  });
+
+  it('limits one address over all usernames (password spraying), without counting its throttled requests', async () => {
+    const { attempt, failures, verifiedHashes } = setup({ perAddress: 4 });
+    const results = [];
+    for (let i = 0; i < 10; i += 1) results.push(await attempt(`user-${i}`, 'Summer2026!'));
+    expect(verifiedHashes).toHaveLength(4);
+    expect(results.slice(4).every((r) => r.ok === false && r.reason === 'throttled')).toBe(true);
+    expect(failures.peek(USER_REALM.id, keysOf('user-9').username)).toBeUndefined();
+    expect(await attempt('alice', ALICE_PASSWORD, USER_REALM, OTHER_ADDRESS)).toEqual({ ok: true, user: alice });
+  });
+
+  it('limits one username over all addresses once enough addresses have guessed', async () => {
+    const { attempt } = setup({ perUsername: 6 });
+    for (let i = 0; i < 6; i += 1) await attempt('alice', `wrong-${i}`, USER_REALM, `203.0.113.${i}`);
+    expect(await attempt('alice', ALICE_PASSWORD)).toMatchObject({ ok: false, reason: 'throttled' });
+  });
+
+  it('quarters the per-address limit while the realm as a whole sees more failures than its alert level', async () => {
+    const { attempt, verifiedHashes } = setup({ perAddress: 8, realmAlertFailures: 3 });
+    for (let i = 0; i < 3; i += 1) await attempt(`spray-${i}`, 'guess', USER_REALM, `203.0.113.${i}`);
+    verifiedHashes.length = 0;
+    for (let i = 0; i < 5; i += 1) await attempt(`other-${i}`, 'guess', USER_REALM, OTHER_ADDRESS);
+    expect(verifiedHashes).toHaveLength(2);
+  });
+
+  it('gives back the address and username reservations of a successful sign-in', async () => {
+    const { attempt, failures } = setup();
+    await attempt('alice', 'wrong-1');
+    expect(await attempt('alice', ALICE_PASSWORD)).toEqual({ ok: true, user: alice });
+    expect(failures.peek(USER_REALM.id, keysOf('alice').address)?.failures).toBe(1);
+    expect(failures.peek(USER_REALM.id, keysOf('alice').username)?.failures).toBe(1);
+    expect(failures.peek(USER_REALM.id, keysOf('alice').realm)?.failures).toBe(1);
   });
 });

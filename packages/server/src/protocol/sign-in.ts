@@ -1,19 +1,47 @@
 import type { Realm, User } from './model.js';
 import type { Clock } from './ports.js';
 
+/**
+ * Attempt counters shared by every instance (store/login-failures.repository.ts). `reserve`
+ * must be atomic: it counts one attempt only while the count is under `limit` and answers
+ * `undefined`, else the seconds until the window ends.
+ */
+export interface SignInAttemptStore {
+  reserve(realmId: string, key: string, now: number, windowSeconds: number, limit: number): Promise<number | undefined>;
+  release(realmId: string, key: string): Promise<void>;
+  clear(realmId: string, key: string): Promise<void>;
+  get(realmId: string, key: string): Promise<{ failures: number; windowStart: number } | undefined>;
+}
+
+/** How many failed sign-ins are let through per window (see docs/security.md, "Sign-in throttling"). */
+export interface SignInLimits {
+  /** Window the counts are kept in, and the longest wait, in seconds. */
+  readonly windowSeconds: number;
+  /** One username from one client address: the person's own lock-out. */
+  readonly perUsernameAndAddress: number;
+  /** One username from all addresses together: bounds guessing spread over many addresses. */
+  readonly perUsername: number;
+  /** One client address over all usernames: bounds password spraying from one place. */
+  readonly perAddress: number;
+  /** Failures in the whole realm in one window beyond which the per-address limit is quartered. */
+  readonly realmAlertFailures: number;
+}
+
 export interface SignInDeps {
   readonly findUser: (username: string) => Promise<User | undefined>;
   readonly verifyPassword: (hash: string, password: string) => Promise<boolean>;
   /** A real argon2id hash of nothing in particular, verified when the user does not exist. */
   readonly dummyPasswordHash: string;
-  readonly failures: {
-    get(realmId: string, key: string): Promise<{ failures: number; windowStart: number } | undefined>;
-    recordFailure(realmId: string, key: string, now: number, windowSeconds: number): Promise<void>;
-    clear(realmId: string, key: string): Promise<void>;
-  };
+  readonly attempts: SignInAttemptStore;
   readonly clock: Clock;
-  readonly maxFailures: number;
-  readonly failureWindowSeconds: number;
+  readonly limits: SignInLimits;
+}
+
+export interface SignInAttempt {
+  readonly username: string;
+  readonly password: string;
+  /** The client's network address, as far as it can be trusted (http/realm.ts `clientAddress`). */
+  readonly clientAddress: string;
 }
 
 export type SignInResult =
@@ -21,30 +49,63 @@ export type SignInResult =
   | { readonly ok: false; readonly reason: 'invalid_credentials' }
   | { readonly ok: false; readonly reason: 'throttled'; readonly retryAfterSeconds: number };
 
+/** The counter keys one attempt touches, in the order they are reserved. */
+export function attemptKeys(username: string, clientAddress: string) {
+  const name = username.trim().toLowerCase();
+  return {
+    address: `address:${clientAddress}`,
+    usernameAndAddress: `user-address:${clientAddress}:${name}`,
+    username: `user:${name}`,
+    realm: 'realm',
+  };
+}
+
+const UNLIMITED = 2_147_483_647;
+
 /**
  * Checks a username and password. Unknown users, disabled users and wrong passwords give the
  * same answer after the same amount of work (an argon2id verification), so neither the message
- * nor the timing tells whether an account exists. After `maxFailures` failures for one username
- * within `failureWindowSeconds`, further attempts are refused until the window ends.
+ * nor the timing tells whether an account exists.
+ *
+ * Every attempt is reserved in the database BEFORE the password is checked (NIST SP 800-63B §5.2.2
+ * asks for a hard limit on failed attempts; a read-check-write sequence lets concurrent guesses
+ * all pass the read, issue 12): so at most the configured number of passwords is ever checked per
+ * window, whatever the concurrency. The address-scoped counters come first, so throttled
+ * requests from one attacker never count against the username as a whole: one attacker cannot
+ * lock a person out of their own address, and needs `perUsername / perUsernameAndAddress`
+ * addresses to lock the username everywhere. A successful sign-in gives its reservations back.
  */
-export async function signIn(
-  deps: SignInDeps,
-  realm: Realm,
-  username: string,
-  password: string,
-): Promise<SignInResult> {
+export async function signIn(deps: SignInDeps, realm: Realm, attempt: SignInAttempt): Promise<SignInResult> {
+  const { limits, attempts } = deps;
   const now = deps.clock.nowSeconds();
-  const key = username.trim().toLowerCase();
-  const record = await deps.failures.get(realm.id, key);
-  if (record && record.failures >= deps.maxFailures && now < record.windowStart + deps.failureWindowSeconds) {
-    return { ok: false, reason: 'throttled', retryAfterSeconds: record.windowStart + deps.failureWindowSeconds - now };
+  const keys = attemptKeys(attempt.username, attempt.clientAddress);
+  const realmCount = await attempts.get(realm.id, keys.realm);
+  const underAttack =
+    realmCount !== undefined &&
+    realmCount.windowStart > now - limits.windowSeconds &&
+    realmCount.failures >= limits.realmAlertFailures;
+  const plan: [string, number][] = [
+    [keys.address, underAttack ? Math.max(1, Math.floor(limits.perAddress / 4)) : limits.perAddress],
+    [keys.usernameAndAddress, limits.perUsernameAndAddress],
+    [keys.username, limits.perUsername],
+    [keys.realm, UNLIMITED],
+  ];
+  const reserved: string[] = [];
+  for (const [key, limit] of plan) {
+    const retryAfterSeconds = await attempts.reserve(realm.id, key, now, limits.windowSeconds, limit);
+    if (retryAfterSeconds !== undefined) {
+      // Nothing was checked: give back what this attempt took so far.
+      for (const taken of reserved) await attempts.release(realm.id, taken);
+      return { ok: false, reason: 'throttled', retryAfterSeconds };
+    }
+    reserved.push(key);
   }
-  const user = await deps.findUser(username);
-  const passwordOk = await deps.verifyPassword(user?.passwordHash ?? deps.dummyPasswordHash, password);
-  if (!user || user.disabled || !passwordOk) {
-    await deps.failures.recordFailure(realm.id, key, now, deps.failureWindowSeconds);
-    return { ok: false, reason: 'invalid_credentials' };
-  }
-  if (record) await deps.failures.clear(realm.id, key);
+
+  const user = await deps.findUser(attempt.username);
+  const passwordOk = await deps.verifyPassword(user?.passwordHash ?? deps.dummyPasswordHash, attempt.password);
+  if (!user || user.disabled || !passwordOk) return { ok: false, reason: 'invalid_credentials' };
+
+  await attempts.clear(realm.id, keys.usernameAndAddress);
+  for (const key of [keys.address, keys.username, keys.realm]) await attempts.release(realm.id, key);
   return { ok: true, user };
 }

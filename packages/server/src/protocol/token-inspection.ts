@@ -1,3 +1,4 @@
+import type { IdTokenSigningAlg } from './model.js';
 import type { JWTPayload } from 'jose';
 import type { Realm } from './model.js';
 import type { Clock, RefreshTokenRecord, RefreshTokenRepository, RevokedTokenRepository } from './ports.js';
@@ -7,7 +8,7 @@ import { hashOpaqueSecret } from './secrets.js';
 export type OwnJwtVerifier = (
   tenantId: string,
   token: string,
-  expected: { typ: string; issuer: string; allowExpired?: boolean },
+  expected: { typ: string; issuer: string; allowExpired?: boolean; algorithms?: readonly IdTokenSigningAlg[] },
 ) => Promise<JWTPayload | undefined>;
 
 export interface TokenInspectionDeps {

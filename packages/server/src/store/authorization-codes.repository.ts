@@ -1,46 +1,47 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type {
   AuthorizationCodeRecord,
   AuthorizationCodeRepository as Port,
   RefreshTokenRecord,
 } from '../protocol/ports.js';
-import { RefreshTokenRepository } from './refresh-tokens.repository.js';
 import { parseScope } from '../protocol/scope.js';
-import type { Database } from './schema.js';
+import { hotPathOf, type HotPath } from './hot-path.js';
+import { refreshTokenRow } from './refresh-tokens.repository.js';
+import type { AuthorizationCodeTable, Database } from './schema.js';
 
 /** Authorization codes, stored under the SHA-256 of the code; the code itself is never stored. */
 export class AuthorizationCodeRepository implements Port {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly hot: HotPath;
+
+  constructor(db: Kysely<Database>) {
+    this.hot = hotPathOf(db);
+  }
 
   async insert(record: Omit<AuthorizationCodeRecord, 'consumedAt' | 'accessTokenJti'>): Promise<void> {
-    await this.db
-      .insertInto('authorization_codes')
-      .values({
-        code_hash: record.codeHash,
-        realm_id: record.realmId,
-        tenant_id: record.tenantId,
-        client_id: record.clientId,
-        user_id: record.userId,
-        session_id: record.sessionId,
-        redirect_uri: record.redirectUri,
-        scope: record.scopes.join(' '),
-        code_challenge: record.codeChallenge,
-        nonce: record.nonce,
-        auth_time: record.authTime,
-        expires_at: record.expiresAt,
-        consumed_at: null,
-        access_token_jti: null,
-        created_at: record.authTime,
-      })
-      .execute();
+    await this.hot.write('insertCode', {
+      code_hash: record.codeHash,
+      realm_id: record.realmId,
+      tenant_id: record.tenantId,
+      client_id: record.clientId,
+      user_id: record.userId,
+      session_id: record.sessionId,
+      redirect_uri: record.redirectUri,
+      scope: record.scopes.join(' '),
+      code_challenge: record.codeChallenge,
+      nonce: record.nonce,
+      auth_time: record.authTime,
+      expires_at: record.expiresAt,
+      consumed_at: null,
+      access_token_jti: null,
+      created_at: record.authTime,
+    });
   }
 
   async findByHash(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
-    const row = await this.db
-      .selectFrom('authorization_codes')
-      .selectAll()
-      .where('code_hash', '=', codeHash)
-      .executeTakeFirst();
+    const row = await this.hot.get<Selectable<AuthorizationCodeTable>>(
+      'SELECT * FROM authorization_codes WHERE code_hash = ?',
+      [codeHash],
+    );
     return (
       row && {
         codeHash: row.code_hash,
@@ -68,16 +69,11 @@ export class AuthorizationCodeRepository implements Port {
     accessTokenJti: string,
     firstRefreshToken?: RefreshTokenRecord,
   ): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('authorization_codes')
-        .set({ consumed_at: now, access_token_jti: accessTokenJti })
-        .where('code_hash', '=', codeHash)
-        .where('consumed_at', 'is', null)
-        .executeTakeFirst();
-      if (result.numUpdatedRows !== 1n) return false;
-      if (firstRefreshToken) await new RefreshTokenRepository(trx).insert(firstRefreshToken);
-      return true;
+    return this.hot.write('consumeCode', {
+      codeHash,
+      now,
+      jti: accessTokenJti,
+      refresh: firstRefreshToken ? refreshTokenRow(firstRefreshToken) : null,
     });
   }
 }

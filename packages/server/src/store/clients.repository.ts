@@ -1,5 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Client, ConsentMode, Platform, RefreshTokenPolicy, ResourceType } from '../protocol/model.js';
+import type {
+  Client,
+  ConsentMode,
+  IdTokenSigningAlg,
+  Platform,
+  RefreshTokenPolicy,
+  ResourceType,
+} from '../protocol/model.js';
+import { cannotBeStored } from './lookup-key.js';
 import { containsIgnoringCase, toPage, type Page, type PageRequest } from './paging.js';
 import type { ClientTable, Database } from './schema.js';
 import { denyListLiveAccessTokens } from './transaction.js';
@@ -42,12 +50,14 @@ export class ClientRepository {
         refresh_idle_ttl_seconds: client.refreshTokens.idleTtlSeconds,
         refresh_grace_seconds: client.refreshTokens.graceSeconds,
         post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris),
+        id_token_signing_alg: client.idTokenSigningAlg,
       })
       .execute();
   }
 
   /** Disabled clients are returned too (with `disabled: true`): callers decide what that means. */
   async findById(clientId: string): Promise<Client | undefined> {
+    if (cannotBeStored(clientId, 64)) return undefined;
     const row = await this.db.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
     return row && toClient(row);
   }
@@ -178,6 +188,7 @@ function toClient(row: Selectable<ClientTable>): Client {
       idleTtlSeconds: row.refresh_idle_ttl_seconds,
       graceSeconds: row.refresh_grace_seconds,
     },
+    idTokenSigningAlg: row.id_token_signing_alg as IdTokenSigningAlg,
     disabled: row.disabled !== 0,
     ...(row.previous_secret_hash !== null && row.previous_secret_expires_at !== null
       ? { previousSecret: { hash: row.previous_secret_hash, expiresAt: row.previous_secret_expires_at } }

@@ -1,29 +1,27 @@
 import type { Kysely } from 'kysely';
 import { parseScope } from '../protocol/scope.js';
+import { hotPathOf, type HotPath } from './hot-path.js';
 import type { Database } from './schema.js';
 
 /** What each person has granted each client, so a returning person is not asked again. */
 export class ConsentRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly hot: HotPath;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.hot = hotPathOf(db);
+  }
 
   async grantedScopes(userId: string, clientId: string): Promise<string[]> {
-    const row = await this.db
-      .selectFrom('consents')
-      .select('scope')
-      .where('user_id', '=', userId)
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
+    const row = await this.hot.get<{ scope: string }>(
+      'SELECT scope FROM consents WHERE user_id = ? AND client_id = ?',
+      [userId, clientId],
+    );
     return row ? (parseScope(row.scope) ?? []) : [];
   }
 
   /** Withdraws the consent; true when there was one. */
   async revoke(userId: string, clientId: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('consents')
-      .where('user_id', '=', userId)
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    return this.hot.write('revokeConsent', { userId, clientId });
   }
 
   /** Every consent the person has given, with the client's name, oldest client id first. */
@@ -50,27 +48,13 @@ export class ConsentRepository {
     input: { tenantId: string; realmId: string; userId: string; clientId: string; scopes: readonly string[] },
     now: number,
   ): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const existing = await trx
-        .selectFrom('consents')
-        .select('scope')
-        .where('user_id', '=', input.userId)
-        .where('client_id', '=', input.clientId)
-        .executeTakeFirst();
-      const merged = [...new Set([...(existing ? existing.scope.split(' ') : []), ...input.scopes])].join(' ');
-      // One upsert covers both the first grant and a concurrent first grant from another tab.
-      await trx
-        .insertInto('consents')
-        .values({
-          tenant_id: input.tenantId,
-          realm_id: input.realmId,
-          user_id: input.userId,
-          client_id: input.clientId,
-          scope: merged,
-          updated_at: now,
-        })
-        .onConflict((oc) => oc.columns(['user_id', 'client_id']).doUpdateSet({ scope: merged, updated_at: now }))
-        .execute();
+    await this.hot.write('grantConsent', {
+      tenant_id: input.tenantId,
+      realm_id: input.realmId,
+      user_id: input.userId,
+      client_id: input.clientId,
+      scope: input.scopes.join(' '),
+      updated_at: now,
     });
   }
 }

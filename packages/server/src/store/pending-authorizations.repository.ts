@@ -1,63 +1,57 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { PendingAuthorization } from '../protocol/model.js';
 import { parseScope } from '../protocol/scope.js';
+import { hotPathOf, type HotPath } from './hot-path.js';
 import type { Database, PendingAuthorizationTable } from './schema.js';
+import { cannotBeStored } from './lookup-key.js';
 
 /** Authorization requests waiting for the person to sign in and consent; kept server-side. */
 export class PendingAuthorizationRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly hot: HotPath;
+
+  constructor(db: Kysely<Database>) {
+    this.hot = hotPathOf(db);
+  }
 
   async insert(pending: PendingAuthorization, tenantId: string): Promise<void> {
-    await this.db
-      .insertInto('pending_authorizations')
-      .values({
-        id: pending.id,
-        realm_id: pending.realmId,
-        tenant_id: tenantId,
-        browser_hash: pending.browserHash,
-        csrf_token: pending.csrfToken,
-        client_id: pending.clientId,
-        redirect_uri: pending.redirectUri,
-        scope: pending.scopes.join(' '),
-        state: pending.state ?? null,
-        code_challenge: pending.codeChallenge,
-        nonce: pending.nonce ?? null,
-        user_id: pending.userId,
-        created_at: pending.createdAt,
-        expires_at: pending.expiresAt,
-        consumed_at: null,
-        login_hint: pending.loginHint ?? null,
-        ui_locales: pending.uiLocales ?? null,
-      })
-      .execute();
+    await this.hot.write('insertPending', {
+      id: pending.id,
+      realm_id: pending.realmId,
+      tenant_id: tenantId,
+      browser_hash: pending.browserHash,
+      csrf_token: pending.csrfToken,
+      client_id: pending.clientId,
+      redirect_uri: pending.redirectUri,
+      scope: pending.scopes.join(' '),
+      state: pending.state ?? null,
+      code_challenge: pending.codeChallenge,
+      nonce: pending.nonce ?? null,
+      user_id: pending.userId,
+      created_at: pending.createdAt,
+      expires_at: pending.expiresAt,
+      consumed_at: null,
+      login_hint: pending.loginHint ?? null,
+      ui_locales: pending.uiLocales ?? null,
+    });
   }
 
   /** The pending request if it is still open (not expired, not finished). */
   async findOpen(id: string, realmId: string, now: number): Promise<PendingAuthorization | undefined> {
-    const row = await this.db
-      .selectFrom('pending_authorizations')
-      .selectAll()
-      .where('id', '=', id)
-      .where('realm_id', '=', realmId)
-      .where('expires_at', '>', now)
-      .where('consumed_at', 'is', null)
-      .executeTakeFirst();
+    if (cannotBeStored(id, 64) || cannotBeStored(realmId, 80)) return undefined;
+    const row = await this.hot.get<Selectable<PendingAuthorizationTable>>(
+      'SELECT * FROM pending_authorizations WHERE id = ? AND realm_id = ? AND expires_at > ? AND consumed_at IS NULL',
+      [id, realmId, now],
+    );
     return row && toPending(row);
   }
 
   async attachUser(id: string, userId: string): Promise<void> {
-    await this.db.updateTable('pending_authorizations').set({ user_id: userId }).where('id', '=', id).execute();
+    await this.hot.write('attachUserToPending', { id, userId });
   }
 
   /** Closes the request in one atomic statement; false if another request closed it first. */
   async complete(id: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('pending_authorizations')
-      .set({ consumed_at: now })
-      .where('id', '=', id)
-      .where('consumed_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    return this.hot.write('completePending', { id, now });
   }
 }
 

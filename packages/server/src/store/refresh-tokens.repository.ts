@@ -1,8 +1,9 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { RefreshFamilySelector, RefreshTokenRecord, RefreshTokenRepository as Port } from '../protocol/ports.js';
 import { parseScope } from '../protocol/scope.js';
-import { inTransaction } from './transaction.js';
+import { hotPathOf, type HotPath } from './hot-path.js';
 import type { Database, RefreshTokenTable } from './schema.js';
+import type { FamilySelectorArgs } from './sqlite/write-operations.js';
 
 /**
  * Refresh tokens, stored under the SHA-256 of the token. Each code exchange starts a family;
@@ -10,18 +11,20 @@ import type { Database, RefreshTokenTable } from './schema.js';
  * only matches a live row, so concurrent rotations of one token cannot both succeed.
  */
 export class RefreshTokenRepository implements Port {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly hot: HotPath;
+
+  constructor(db: Kysely<Database>) {
+    this.hot = hotPathOf(db);
+  }
 
   async insert(record: RefreshTokenRecord): Promise<void> {
-    await this.db.insertInto('refresh_tokens').values(toRow(record)).execute();
+    await this.hot.write('insertRefreshToken', refreshTokenRow(record));
   }
 
   async findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
-    const row = await this.db
-      .selectFrom('refresh_tokens')
-      .selectAll()
-      .where('token_hash', '=', tokenHash)
-      .executeTakeFirst();
+    const row = await this.hot.get<Selectable<RefreshTokenTable>>('SELECT * FROM refresh_tokens WHERE token_hash = ?', [
+      tokenHash,
+    ]);
     return row && toRecord(row);
   }
 
@@ -31,17 +34,11 @@ export class RefreshTokenRepository implements Port {
     successorSealed: string | null,
     successor: RefreshTokenRecord,
   ): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('refresh_tokens')
-        .set({ rotated_at: now, successor_sealed: successorSealed })
-        .where('token_hash', '=', previousHash)
-        .where('rotated_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (result.numUpdatedRows !== 1n) return false;
-      await trx.insertInto('refresh_tokens').values(toRow(successor)).execute();
-      return true;
+    return this.hot.write('rotateRefreshToken', {
+      previousHash,
+      now,
+      sealed: successorSealed,
+      successor: refreshTokenRow(successor),
     });
   }
 
@@ -50,47 +47,18 @@ export class RefreshTokenRepository implements Port {
    * them that have not expired yet, so introspection and userinfo refuse them at once.
    */
   async revokeFamilies(selector: RefreshFamilySelector, now: number): Promise<number> {
-    return inTransaction(this.db, async (trx) => {
-      const familyIds = await selectFamilies(trx, selector);
-      if (familyIds.length === 0) return 0;
-      await trx
-        .updateTable('refresh_tokens')
-        .set({ revoked_at: now })
-        .where('family_id', 'in', familyIds)
-        .where('revoked_at', 'is', null)
-        .execute();
-      const live = await trx
-        .selectFrom('refresh_tokens')
-        .select(['access_token_jti', 'access_token_expires_at', 'realm_id'])
-        .where('family_id', 'in', familyIds)
-        .where('access_token_jti', 'is not', null)
-        .where('access_token_expires_at', '>', now)
-        .execute();
-      for (const row of live) {
-        await trx
-          .insertInto('revoked_access_tokens')
-          .values({ jti: row.access_token_jti!, realm_id: row.realm_id, expires_at: row.access_token_expires_at! })
-          .onConflict((oc) => oc.column('jti').doNothing())
-          .execute();
-      }
-      return familyIds.length;
-    });
+    return this.hot.write('revokeFamilies', { selector: selectorArgs(selector), now });
   }
 }
 
-async function selectFamilies(trx: Transaction<Database>, selector: RefreshFamilySelector): Promise<string[]> {
-  if ('familyId' in selector) return [selector.familyId];
-  let query = trx.selectFrom('refresh_tokens').select('family_id').distinct();
-  if ('codeHash' in selector) query = query.where('code_hash', '=', selector.codeHash);
-  else if ('sessionId' in selector) query = query.where('session_id', '=', selector.sessionId);
-  else {
-    query = query.where('user_id', '=', selector.userId);
-    if (selector.clientId !== undefined) query = query.where('client_id', '=', selector.clientId);
-  }
-  return (await query.execute()).map((row) => row.family_id);
+function selectorArgs(selector: RefreshFamilySelector): FamilySelectorArgs {
+  if ('familyId' in selector) return { by: 'family', familyId: selector.familyId };
+  if ('codeHash' in selector) return { by: 'code', codeHash: selector.codeHash };
+  if ('sessionId' in selector) return { by: 'session', sessionId: selector.sessionId };
+  return { by: 'user', userId: selector.userId, clientId: selector.clientId ?? null };
 }
 
-function toRow(record: RefreshTokenRecord): Selectable<RefreshTokenTable> {
+export function refreshTokenRow(record: RefreshTokenRecord): Selectable<RefreshTokenTable> {
   return {
     token_hash: record.tokenHash,
     family_id: record.familyId,

@@ -3,6 +3,7 @@ import { AuthorizationCodeRepository } from './authorization-codes.repository.js
 import { AdministratorRepository, ApiKeyRepository } from './administrators.repository.js';
 import { AuditEventRepository } from './audit-events.repository.js';
 import { BrandingRepository } from './branding.repository.js';
+import { CachedClientRepository, CachedTenantRepository } from './cached-repositories.js';
 import { ClientAdminQueries, ClientRepository } from './clients.repository.js';
 import { SettingsRepository } from './settings.repository.js';
 import { ConsentRepository } from './consents.repository.js';
@@ -14,6 +15,7 @@ import type { Database } from './schema.js';
 import { SessionRepository } from './sessions.repository.js';
 import { SigningKeyRepository } from './signing-keys.repository.js';
 import { TenantRepository } from './tenants.repository.js';
+import { changeFeedOf } from './hot-path.js';
 import { UserRepository } from './users.repository.js';
 
 /** Every repository over one database handle. */
@@ -37,10 +39,13 @@ export interface Repositories {
   readonly branding: BrandingRepository;
 }
 
+/** Tenants and clients are served from memory, kept current by the database's change feed. */
 export function createRepositories(db: Kysely<Database>): Repositories {
+  // Inside a transaction, reads must see its own uncommitted changes: no cache there.
+  const changes = db.isTransaction ? undefined : changeFeedOf(db);
   return {
-    tenants: new TenantRepository(db),
-    clients: new ClientRepository(db),
+    tenants: changes ? new CachedTenantRepository(db, changes) : new TenantRepository(db),
+    clients: changes ? new CachedClientRepository(db, changes) : new ClientRepository(db),
     users: new UserRepository(db),
     sessions: new SessionRepository(db),
     pendingAuthorizations: new PendingAuthorizationRepository(db),

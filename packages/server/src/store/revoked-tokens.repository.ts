@@ -1,25 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { RevokedTokenRepository as Port } from '../protocol/ports.js';
+import { hotPathOf, type HotPath } from './hot-path.js';
 import type { Database } from './schema.js';
 
 /** Access-token jtis revoked before their expiry, consulted by introspection and userinfo. */
 export class RevokedTokenRepository implements Port {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly hot: HotPath;
+
+  constructor(db: Kysely<Database>) {
+    this.hot = hotPathOf(db);
+  }
 
   async revokeAccessToken(jti: string, realmId: string, expiresAt: number): Promise<void> {
-    await this.db
-      .insertInto('revoked_access_tokens')
-      .values({ jti, realm_id: realmId, expires_at: expiresAt })
-      .onConflict((oc) => oc.column('jti').doNothing())
-      .execute();
+    await this.hot.write('revokeAccessToken', { jti, realmId, expiresAt });
   }
 
   async isAccessTokenRevoked(jti: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('revoked_access_tokens')
-      .select('jti')
-      .where('jti', '=', jti)
-      .executeTakeFirst();
-    return row !== undefined;
+    return (await this.hot.get('SELECT 1 AS revoked FROM revoked_access_tokens WHERE jti = ?', [jti])) !== undefined;
   }
 }

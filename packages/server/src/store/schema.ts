@@ -39,6 +39,7 @@ export interface ClientTable {
   /** During a secret rotation's overlap: the replaced secret's hash, accepted until the time below. */
   previous_secret_hash: string | null;
   previous_secret_expires_at: number | null;
+  id_token_signing_alg: string;
 }
 
 export interface UserTable {

@@ -1,34 +1,33 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Session } from '../protocol/model.js';
-import type { Database } from './schema.js';
+import { hotPathOf, type HotPath } from './hot-path.js';
+import type { Database, SessionTable } from './schema.js';
 
 /** Sign-in sessions, looked up by the SHA-256 of the cookie value (the cookie is the secret). */
 export class SessionRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly hot: HotPath;
+
+  constructor(db: Kysely<Database>) {
+    this.hot = hotPathOf(db);
+  }
 
   async insert(idHash: string, session: Omit<Session, 'id'> & { tenantId: string }, now: number): Promise<void> {
-    await this.db
-      .insertInto('sessions')
-      .values({
-        id_hash: idHash,
-        realm_id: session.realmId,
-        tenant_id: session.tenantId,
-        user_id: session.userId,
-        auth_time: session.authTime,
-        expires_at: session.expiresAt,
-        created_at: now,
-      })
-      .execute();
+    await this.hot.write('insertSession', {
+      id_hash: idHash,
+      realm_id: session.realmId,
+      tenant_id: session.tenantId,
+      user_id: session.userId,
+      auth_time: session.authTime,
+      expires_at: session.expiresAt,
+      created_at: now,
+    });
   }
 
   async findActive(idHash: string, realmId: string, now: number): Promise<Session | undefined> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('id_hash', '=', idHash)
-      .where('realm_id', '=', realmId)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    const row = await this.hot.get<Selectable<SessionTable>>(
+      'SELECT * FROM sessions WHERE id_hash = ? AND realm_id = ? AND expires_at > ?',
+      [idHash, realmId, now],
+    );
     return (
       row && {
         id: row.id_hash,
@@ -42,10 +41,10 @@ export class SessionRepository {
 
   /** Ends every session of a person (password change, account disabled). */
   async deleteByUser(userId: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    await this.hot.write('deleteSessionsOfUser', { userId });
   }
 
   async delete(idHash: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    await this.hot.write('deleteSession', { idHash });
   }
 }

@@ -15,8 +15,9 @@ export class SigningKeyRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Adds a key that signs from now on; keys it replaces get `retireAt` (they stay published
-   * until then so tokens they signed keep verifying). One transaction: never two active keys.
+   * Adds a key that signs from now on; keys of its algorithm it replaces get `retireAt` (they
+   * stay published until then so tokens they signed keep verifying). One transaction: never two
+   * active keys of one algorithm.
    */
   async rotate(key: Omit<SigningKeyRecord, 'retireAt'>, retireOthersAt: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -24,6 +25,7 @@ export class SigningKeyRepository {
         .updateTable('signing_keys')
         .set({ retire_at: retireOthersAt })
         .where('tenant_id', '=', key.tenantId)
+        .where('alg', '=', key.alg)
         .where('retire_at', 'is', null)
         .execute();
       await trx
@@ -41,16 +43,36 @@ export class SigningKeyRepository {
     });
   }
 
-  /** The signing key: the newest key not scheduled to retire. */
-  async findActive(tenantId: string): Promise<SigningKeyRecord | undefined> {
+  /** The signing key of `alg`: the newest key of that algorithm not scheduled to retire. */
+  async findActive(tenantId: string, alg = 'ES256'): Promise<SigningKeyRecord | undefined> {
     const row = await this.db
       .selectFrom('signing_keys')
       .selectAll()
       .where('tenant_id', '=', tenantId)
+      .where('alg', '=', alg)
       .where('retire_at', 'is', null)
       .orderBy('created_at', 'desc')
       .executeTakeFirst();
     return row && toRecord(row);
+  }
+
+  /** Every stored key of every tenant, retired ones included. */
+  async listStored(): Promise<SigningKeyRecord[]> {
+    const rows = await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at').execute();
+    return rows.map(toRecord);
+  }
+
+  /** Replaces the stored private parts of keys (sealing, re-sealing), all or none. */
+  async replacePrivateKeys(updates: readonly { kid: string; privateJwk: Record<string, unknown> }[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const update of updates)
+        await trx
+          .updateTable('signing_keys')
+          .set({ private_jwk: JSON.stringify(update.privateJwk) })
+          .where('kid', '=', update.kid)
+          .execute();
+    });
   }
 
   /** Every key of the tenant, newest first, without private parts (for administrators). */

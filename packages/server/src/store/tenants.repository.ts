@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Tenant } from '../protocol/model.js';
 import { containsIgnoringCase, toPage, type Page, type PageRequest } from './paging.js';
 import type { Database } from './schema.js';
+import { cannotBeStored } from './lookup-key.js';
 
 export interface TenantRecord extends Tenant {
   readonly createdAt: number;
@@ -41,6 +42,7 @@ export class TenantRepository {
   }
 
   async findById(id: string): Promise<Tenant | undefined> {
+    if (cannotBeStored(id, 64)) return undefined;
     const row = await this.db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
     return row && { id: row.id, name: row.name, apiDomain: row.api_domain };
   }

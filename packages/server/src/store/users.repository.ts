@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Actor, User } from '../protocol/model.js';
 import { containsIgnoringCase, toPage, type Page, type PageRequest } from './paging.js';
 import type { Database, UserTable } from './schema.js';
+import { cannotBeStored } from './lookup-key.js';
 import { denyListLiveAccessTokens } from './transaction.js';
 
 export interface UserRecord extends User {
@@ -33,6 +34,7 @@ export class UserRepository {
    * created before that rule differ only in case, the exact spelling wins.
    */
   async findByUsername(tenantId: string, actor: Actor, username: string): Promise<User | undefined> {
+    if (cannotBeStored(username, 200)) return undefined;
     const rows = await this.db
       .selectFrom('users')
       .selectAll()
@@ -100,6 +102,7 @@ export class UserRepository {
   }
 
   async findById(tenantId: string, id: string): Promise<User | undefined> {
+    if (cannotBeStored(id, 64)) return undefined;
     const row = await this.db
       .selectFrom('users')
       .selectAll()

@@ -39,7 +39,7 @@ describe('discovery (RFC 8414)', () => {
         end_session_endpoint: `${ISSUER_U}/oauth2/logout`,
         grant_types_supported: ['authorization_code', 'refresh_token'],
         subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ['ES256'],
+        id_token_signing_alg_values_supported: ['RS256', 'ES256'],
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
         authorization_response_iss_parameter_supported: true,
@@ -110,13 +110,15 @@ describe('JWKS and key rotation', () => {
     return response.json().access_token;
   }
 
-  it('publishes public keys only', async () => {
+  it('publishes public keys only: one ES256 and one RS256 key (issue 12, found 7)', async () => {
+    await server.context.keys.ensureKey(TENANT);
     const { keys } = await jwks();
-    expect(keys.length).toBeGreaterThanOrEqual(1);
+    expect(keys.map((key) => key.alg).sort()).toEqual(['ES256', 'RS256']);
     for (const key of keys) {
-      expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
+      if (key.alg === 'ES256') expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', use: 'sig' });
+      else expect(key).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', e: 'AQAB' });
       expect(key.kid).toBeTruthy();
-      expect(key.d).toBeUndefined();
+      for (const privatePart of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(key[privatePart]).toBeUndefined();
     }
   });
 
@@ -127,11 +129,11 @@ describe('JWKS and key rotation', () => {
   it('signs with the new key after a rotation and keeps the old key published until it retires', async () => {
     const before = await issueToken();
     const oldKid = decodeProtectedHeader(before).kid;
-    const { kid: newKid } = await rotateKeys(server.context, { tenant: TENANT });
+    const { kid: newKid, kids } = await rotateKeys(server.context, { tenant: TENANT });
     const after = await issueToken();
     expect(decodeProtectedHeader(after).kid).toBe(newKid);
-    expect((await jwks()).keys.map((key) => key.kid)).toEqual(expect.arrayContaining([oldKid, newKid]));
+    expect((await jwks()).keys.map((key) => key.kid)).toEqual(expect.arrayContaining([oldKid, newKid, kids.RS256]));
     server.clock.advance(server.context.config.retiredKeyPublishSeconds + 1);
-    expect((await jwks()).keys.map((key) => key.kid)).toEqual([newKid]);
+    expect((await jwks()).keys.map((key) => key.kid).sort()).toEqual([newKid, kids.RS256].sort());
   });
 });

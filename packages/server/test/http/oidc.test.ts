@@ -16,7 +16,7 @@ function userinfo(token?: string, method: 'GET' | 'POST' = 'GET', headers: Recor
 }
 
 describe('OpenID Connect: id_token', () => {
-  it('issues an ES256 id_token with nonce, auth_time and at_hash when openid is requested', async () => {
+  it('issues an RS256 id_token (the default for a client that names none) with nonce, auth_time and at_hash when openid is requested', async () => {
     const tokens = await obtainTokens(
       server.app,
       ISSUER_U,
@@ -32,7 +32,7 @@ describe('OpenID Connect: id_token', () => {
       audience: SEED_CLIENT_ID,
       currentDate: new Date(server.clock.now * 1000),
     });
-    expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'JWT' });
+    expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
     const expectedAtHash = createHash('sha256')
       .update(String(tokens.access_token))
       .digest()

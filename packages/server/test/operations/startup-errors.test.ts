@@ -48,7 +48,9 @@ describe('configuration errors name what a person sets (issue 10)', () => {
     for (const variable of Object.keys(ENVIRONMENT).filter((name) => !free.has(name))) {
       const message = configError({}, { [variable]: 'ftp://nonsense?' });
       expect(message.startsWith(`${variable} must `), message).toBe(true);
-      expect(message).toContain('ftp://nonsense?');
+      // A secret (the key-encryption key, issue 12) is named but never echoed.
+      if (variable === 'GATEHOUSE_KEY_ENCRYPTION_KEY') expect(message).not.toContain('ftp://nonsense?');
+      else expect(message).toContain('ftp://nonsense?');
     }
   });
 });

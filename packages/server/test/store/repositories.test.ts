@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/database.js';
@@ -54,6 +55,7 @@ for (const dialect of testDialects('repository tests')) {
         secretHash: null,
         postLogoutRedirectUris: ['https://app.test/'],
         refreshTokens: { enabled: true, absoluteTtlSeconds: 1000, idleTtlSeconds: 100, graceSeconds: 5 },
+        idTokenSigningAlg: 'ES256' as const,
         disabled: false,
       };
       await repos.clients.insert(client, NOW);
@@ -152,6 +154,37 @@ for (const dialect of testDialects('repository tests')) {
       await repos.loginFailures.clear('T1-U', 'sam');
       expect(await repos.loginFailures.get('T1-U', 'sam')).toBeUndefined();
     });
+
+    it('reserves sign-in attempts atomically: 30 concurrent reservations under a limit of 5 let 5 through', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 30 }, () => repos.loginFailures.reserve('T1-U', 'user:sam', NOW, 300, 5)),
+      );
+      expect(results.filter((r) => r === undefined)).toHaveLength(5);
+      expect(results.filter((r) => r === 300)).toHaveLength(25);
+      await repos.loginFailures.release('T1-U', 'user:sam');
+      expect(await repos.loginFailures.reserve('T1-U', 'user:sam', NOW + 10, 300, 5)).toBeUndefined();
+      expect(await repos.loginFailures.reserve('T1-U', 'user:sam', NOW + 299, 300, 5)).toBe(1);
+      expect(await repos.loginFailures.reserve('T1-U', 'user:sam', NOW + 300, 300, 5)).toBeUndefined();
+    });
+
+    it('stores any key, however long or strange, as its hash (issue 12: NUL bytes, 10 kB usernames)', async () => {
+      const key = `user:${'x'.repeat(10_000)}\u0000`;
+      await repos.loginFailures.recordFailure('T1-U', key, NOW, 300);
+      expect(await repos.loginFailures.get('T1-U', key)).toEqual({ failures: 1, windowStart: NOW });
+    });
+
+    if (dialect === 'postgres')
+      it("migrates a second schema in the same database on its own (Kysely must not find the first one's tables)", async () => {
+        const other = await openTestDatabase('postgres');
+        try {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(
+            other.database.db,
+          );
+          expect(rows[0]!.n).toBeGreaterThan(0);
+        } finally {
+          await other.cleanup();
+        }
+      });
 
     it('records revoked access tokens idempotently', async () => {
       await repos.revokedTokens.revokeAccessToken('j1', 'T1-U', NOW + 900);

@@ -33,6 +33,15 @@ export class TestBrowser {
     return [...this.cookies.values()].find((cookie) => cookie.name === name)?.value;
   }
 
+  /** The Cookie header this browser would send to `url` (for requests made outside app.inject). */
+  cookieHeader(url: string): string {
+    const target = new URL(url, 'http://localhost:8080');
+    return [...this.cookies.values()]
+      .filter((cookie) => target.pathname.startsWith(cookie.path))
+      .map((cookie) => `${cookie.name}=${cookie.value}`)
+      .join('; ');
+  }
+
   clearCookies(): void {
     this.cookies.clear();
   }

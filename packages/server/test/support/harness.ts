@@ -21,8 +21,21 @@ export const POSTGRES_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL;
 
 export type DialectName = 'sqlite' | 'postgres';
 
-/** The dialects storage-sensitive suites run against; says plainly when PostgreSQL is left out. */
+/**
+ * The dialect of this run, set per project by vitest.config.ts: with GATEHOUSE_TEST_POSTGRES_URL
+ * the server's database suites run once as the "sqlite" project and once as "postgres".
+ */
+const PROJECT_DIALECT = process.env.GATEHOUSE_TEST_DIALECT as DialectName | undefined;
+
+/** The dialect `useTestServer` and `createTestServer` use when none is named. */
+export const DEFAULT_DIALECT: DialectName = PROJECT_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * The dialects a suite runs against in this run: the project's one when vitest.config.ts
+ * runs the suites per dialect, else SQLite, saying plainly that PostgreSQL was left out.
+ */
 export function testDialects(suite: string): DialectName[] {
+  if (PROJECT_DIALECT === 'sqlite' || PROJECT_DIALECT === 'postgres') return [PROJECT_DIALECT];
   if (POSTGRES_URL) return ['sqlite', 'postgres'];
   console.warn(`[gatehouse] GATEHOUSE_TEST_POSTGRES_URL is not set: "${suite}" ran on SQLite only, NOT on PostgreSQL.`);
   return ['sqlite'];
@@ -91,6 +104,8 @@ export interface TestServer {
 export interface TestServerOptions {
   readonly dialect?: DialectName;
   readonly config?: Partial<Record<keyof GatehouseConfig, string | number>>;
+  /** A database opened by the test itself (migrated), used instead of a fresh one. */
+  readonly database?: { database: DatabaseHandle; cleanup: () => Promise<void> };
   /** Where the app logs (default: nowhere), e.g. a stream the test reads. */
   readonly logger?: BuildAppOptions['logger'];
 }
@@ -100,7 +115,7 @@ export interface TestServerOptions {
  * a first-party client that skips consent, a confidential web client, one agent and one customer.
  */
 export async function createTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const { database, cleanup } = await openTestDatabase(options.dialect ?? 'sqlite');
+  const { database, cleanup } = options.database ?? (await openTestDatabase(options.dialect ?? DEFAULT_DIALECT));
   const config = loadConfig({ database: ':memory:', publicUrl: PUBLIC_URL, ...options.config }, {});
   const clock = new TestClock();
   const { app, context } = await buildApp({ config, database, clock, logger: options.logger ?? false });

@@ -88,6 +88,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
       csrfToken: single(c.form, 'csrf_token') ?? '',
       username,
       password: single(c.form, 'password') ?? '',
+      clientAddress: request.ip,
     });
     switch (outcome.kind) {
       case 'form_expired':
@@ -123,6 +124,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: AppContext): vo
       csrfToken: single(c.form, 'csrf_token') ?? '',
       currentPassword: single(c.form, 'current_password') ?? '',
       newPassword: single(c.form, 'new_password') ?? '',
+      clientAddress: request.ip,
     });
     const { t } = c.pc;
     switch (outcome.kind) {

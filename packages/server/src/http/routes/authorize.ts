@@ -9,6 +9,7 @@ import { untrustedRequestText } from '../pages/untrusted-request.js';
 import { signInFlowDeps } from '../ports.js';
 import { resolveRealm } from '../realm.js';
 import { sendPage } from '../pending.js';
+import { methodNotAllowed } from './method-not-allowed.js';
 
 /**
  * GET {issuer}/oauth2/authorize (RFC 6749 §4.1.1, OAuth 2.1 §4.1.1). The decisions are in
@@ -39,4 +40,7 @@ export function registerAuthorizeRoute(app: FastifyInstance, ctx: AppContext): v
         return redirectSeeOther(reply, outcome.location);
     }
   });
+  // GET only (OAuth 2.1 §4.1.1 requires GET support; the form-encoded POST OpenID Connect Core
+  // §3.1.2.1 also allows is not offered): anything else is 405 with Allow (issue 12, found 4).
+  methodNotAllowed(app, '/system/auth/:realm/oauth2/authorize', ['GET']);
 }

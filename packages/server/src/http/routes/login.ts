@@ -46,6 +46,8 @@ export function registerLoginRoutes(app: FastifyInstance, ctx: AppContext): void
       cookies: readBrowserCookies(request),
       username,
       password: single(form, 'password') ?? '',
+      // Throttling is keyed by it (protocol/sign-in.ts); behind --trust-proxy, from X-Forwarded-For.
+      clientAddress: request.ip,
     });
     countSignIn(ctx.metrics, outcome.kind);
     const uiLocales = 'pending' in outcome ? outcome.pending.uiLocales : undefined;

@@ -14,7 +14,7 @@ import type {
 } from '../ports.js';
 import { constantTimeEqual, hashOpaqueSecret } from '../secrets.js';
 import { currentSignIn, type SessionDeps } from '../session.js';
-import type { SignInDeps } from '../sign-in.js';
+import type { SignInDeps, SignInLimits } from '../sign-in.js';
 import { issueAuthorizationCode } from './issue-code.js';
 import { promptNoneError } from './prompt.js';
 import { signInTooOld } from './sign-in-hints.js';
@@ -33,15 +33,14 @@ export interface SignInFlowDeps extends SessionDeps {
   readonly clients: Pick<ClientDirectory, 'findById'>;
   readonly scopes: ScopeCatalogue;
   readonly codes: Pick<AuthorizationCodeRepository, 'insert'>;
-  readonly loginFailures: SignInDeps['failures'];
+  readonly loginFailures: SignInDeps['attempts'];
   readonly verifyPassword: SignInDeps['verifyPassword'];
   /** argon2id hash verified for unknown users, so sign-in timing does not reveal them. */
   readonly dummyPasswordHash: () => Promise<string>;
   readonly builtInScopes: ReadonlySet<string>;
   readonly codeTtlSeconds: number;
   readonly pendingAuthorizationTtlSeconds: number;
-  readonly loginMaxFailures: number;
-  readonly loginFailureWindowSeconds: number;
+  readonly signInLimits: SignInLimits;
   readonly securityEvents?: SecurityEventSink;
 }
 

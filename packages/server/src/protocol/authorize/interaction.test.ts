@@ -57,6 +57,7 @@ function login(fake: FakeSignInFlow, overrides: { password?: string; csrfToken?:
     cookies: { session: overrides.session, browser: BROWSER },
     username: 'alice',
     password: overrides.password ?? 'correct horse',
+    clientAddress: '192.0.2.1',
   });
 }
 

@@ -60,7 +60,7 @@ export type LoginOutcome =
  */
 export async function submitLogin(
   deps: SignInFlowDeps,
-  input: FormSubmission & { username: string; password: string },
+  input: FormSubmission & { username: string; password: string; clientAddress: string },
 ): Promise<LoginOutcome> {
   const { realm } = input;
   const lookup = await loadPendingAuthorization(deps, { ...input, browserCookie: input.cookies.browser });
@@ -71,14 +71,12 @@ export async function submitLogin(
       findUser: (name) => deps.users.findByUsername(realm.tenantId, realm.actor, name),
       verifyPassword: deps.verifyPassword,
       dummyPasswordHash: await deps.dummyPasswordHash(),
-      failures: deps.loginFailures,
+      attempts: deps.loginFailures,
       clock: deps.clock,
-      maxFailures: deps.loginMaxFailures,
-      failureWindowSeconds: deps.loginFailureWindowSeconds,
+      limits: deps.signInLimits,
     },
     realm,
-    input.username,
-    input.password,
+    { username: input.username, password: input.password, clientAddress: input.clientAddress },
   );
   await deps.securityEvents?.signIn(realm, input.username, result);
   if (!result.ok && result.reason === 'throttled')

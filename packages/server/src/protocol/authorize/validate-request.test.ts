@@ -143,10 +143,19 @@ describe('validateAuthorizationRequest echoes state byte for byte', () => {
     expect(result.ok && result.request.state).toBe('état ✓ ');
   });
 
-  it('as the first value when state was repeated, while refusing the repetition', async () => {
+  it('not at all when state was repeated: neither value is known to be the client’s (issue 12)', async () => {
     const result = await validate(`${query({ state: 'first' })}&state=second`);
-    expect(result).toMatchObject({ ok: false, state: 'first' });
+    expect(result).toMatchObject({ ok: false, state: undefined });
     expect(!result.ok && result.error.error).toBe('invalid_request');
+  });
+
+  it('not at all when state is empty (RFC 6749 §3.1) or holds control characters', async () => {
+    expect(await validate(query({ state: '' }))).toMatchObject({ ok: true, request: { state: undefined } });
+    const nul = await validate(query({ state: 'x\u0000' }));
+    expect(nul).toMatchObject({ ok: false, state: undefined });
+    expect(!nul.ok && nul.error.error).toBe('invalid_request');
+    const nonce = await validate(query({ nonce: 'n\u0000' }));
+    expect(!nonce.ok && nonce.error.error).toBe('invalid_request');
   });
 });
 

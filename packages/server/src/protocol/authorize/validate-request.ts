@@ -1,4 +1,4 @@
-import { OAuthError, UntrustedRedirect } from '../errors.js';
+import { InvalidRequest, OAuthError, UntrustedRedirect } from '../errors.js';
 import type { AuthorizationRequest, Client, Realm } from '../model.js';
 import { checkClient, checkClientIdParameter } from './client.js';
 import { checkPkceChallenge } from './code-challenge.js';
@@ -23,6 +23,26 @@ const KNOWN_PARAMETERS = [
   'max_age',
   'ui_locales',
 ] as const;
+
+/**
+ * The state to send back (RFC 6749 §4.1.2, §4.1.2.1): the one value the client sent. Given twice,
+ * neither is known to be the client's (an attacker may have appended one), so none is echoed and
+ * the request fails with invalid_request; an empty `state=` is no state (RFC 6749 §3.1:
+ * parameters without a value are treated as omitted); a state no client could have meant
+ * (control characters; RFC 6749 Appendix A.5 allows only VSCHAR) is not echoed either.
+ * Issue 12, found 4.
+ */
+function echoableState(parameters: RawParameters): string | undefined {
+  const values = parameters.get('state');
+  if (values?.length !== 1) return undefined;
+  const [state] = values;
+  return state === '' || hasControlCharacters(state) ? undefined : state;
+}
+
+function hasControlCharacters(value: string | undefined): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point.
+  return value !== undefined && /[\u0000-\u001f\u007f]/.test(value);
+}
 
 /** Where an authorization error goes: to the client (redirect) or to the person (page). */
 export type AuthorizationRequestResult =
@@ -60,9 +80,11 @@ export async function validateAuthorizationRequest(
   const clientId = checkClientIdParameter(parameters.get('client_id'));
   const client = checkClient(await input.findClient(clientId), realm);
   const redirectUri = checkRedirectUri(parameters.get('redirect_uri'), client);
-  const state = first(parameters, 'state');
+  const state = echoableState(parameters);
   try {
     rejectRepeatedParameters(parameters, KNOWN_PARAMETERS);
+    if (hasControlCharacters(first(parameters, 'state')) || hasControlCharacters(first(parameters, 'nonce')))
+      throw new InvalidRequest('state and nonce must not contain control characters');
     checkResponseType(single(parameters, 'response_type'));
     const codeChallenge = checkPkceChallenge(
       single(parameters, 'code_challenge'),

@@ -76,6 +76,7 @@ export function seedClient(overrides: Partial<Client> = {}): Client {
     secretHash: null,
     postLogoutRedirectUris: [],
     refreshTokens: DEFAULT_REFRESH_POLICY.spa,
+    idTokenSigningAlg: 'RS256',
     disabled: false,
     ...overrides,
   };
@@ -172,6 +173,8 @@ export interface SignedToken {
   readonly tenantId: string;
   readonly typ: string;
   readonly claims: Record<string, unknown>;
+  /** The algorithm asked for (ID Tokens: the client's). */
+  readonly alg?: string;
 }
 
 /** A signer that records what it signs, in order, and answers with the given stand-in tokens. */
@@ -186,8 +189,8 @@ export function createRecordingSigner(tokens: {
       signed.push({ tenantId, typ: 'at+jwt', claims });
       return tokens.accessToken(claims);
     },
-    async sign(tenantId, claims, typ) {
-      signed.push({ tenantId, typ, claims });
+    async sign(tenantId, claims, typ, alg) {
+      signed.push({ tenantId, typ, claims, ...(alg ? { alg } : {}) });
       return tokens.idToken;
     },
   };

@@ -70,7 +70,7 @@ export function createConsentStore(): ConsentStore & { grants: Map<string, strin
   };
 }
 
-export function createLoginFailureStore(): SignInDeps['failures'] & {
+export function createLoginFailureStore(): SignInDeps['attempts'] & {
   records: Map<string, { failures: number; windowStart: number }>;
 } {
   const records = new Map<string, { failures: number; windowStart: number }>();
@@ -79,11 +79,19 @@ export function createLoginFailureStore(): SignInDeps['failures'] & {
     async get(realmId, key) {
       return records.get(`${realmId}|${key}`);
     },
-    async recordFailure(realmId, key, now, windowSeconds) {
+    async reserve(realmId, key, now, windowSeconds, limit) {
       const existing = records.get(`${realmId}|${key}`);
       if (!existing || now >= existing.windowStart + windowSeconds)
         records.set(`${realmId}|${key}`, { failures: 1, windowStart: now });
-      else records.set(`${realmId}|${key}`, { ...existing, failures: existing.failures + 1 });
+      else if (existing.failures < limit)
+        records.set(`${realmId}|${key}`, { ...existing, failures: existing.failures + 1 });
+      else return existing.windowStart + windowSeconds - now;
+      return undefined;
+    },
+    async release(realmId, key) {
+      const existing = records.get(`${realmId}|${key}`);
+      if (existing && existing.failures > 0)
+        records.set(`${realmId}|${key}`, { ...existing, failures: existing.failures - 1 });
     },
     async clear(realmId, key) {
       records.delete(`${realmId}|${key}`);
@@ -135,8 +143,13 @@ export function createSignInFlow(input: {
     sessionTtlSeconds: 3_600,
     codeTtlSeconds: 60,
     pendingAuthorizationTtlSeconds: 600,
-    loginMaxFailures: 3,
-    loginFailureWindowSeconds: 300,
+    signInLimits: {
+      windowSeconds: 300,
+      perUsernameAndAddress: 3,
+      perUsername: 100,
+      perAddress: 20,
+      realmAlertFailures: 1000,
+    },
   };
   return { deps, sessions, pendingAuthorizations, consents, codes, loginFailures, clock, random };
 }

@@ -233,6 +233,7 @@ describe('authorization_code grant: OpenID Connect id_token', () => {
     expect(signed[1]).toEqual({
       tenantId: SEED_TENANT.id,
       typ: 'JWT',
+      alg: 'RS256',
       claims: {
         iss: SEED_USER_REALM.issuer,
         sub: 'user-1',

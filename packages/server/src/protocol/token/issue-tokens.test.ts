@@ -82,6 +82,7 @@ describe('mintTokens', () => {
     expect(signed[1]).toEqual({
       tenantId: SEED_TENANT.id,
       typ: 'JWT',
+      alg: 'RS256',
       claims: {
         iss: SEED_CUSTOMER_REALM.issuer,
         sub: 'customer-7',

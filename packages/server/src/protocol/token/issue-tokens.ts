@@ -1,6 +1,6 @@
 import { mintAccessToken } from '../access-token.js';
 import { buildIdTokenClaims } from '../id-token.js';
-import type { Client, Realm, Tenant } from '../model.js';
+import type { Client, IdTokenSigningAlg, Realm, Tenant } from '../model.js';
 import type { AccessTokenSigner, Clock, Random, RefreshTokenRecord } from '../ports.js';
 import { hashOpaqueSecret } from '../secrets.js';
 import { formatScope } from '../scope.js';
@@ -8,7 +8,7 @@ import type { TokenResponse } from './grant.js';
 
 export interface TokenIssuerDeps {
   readonly signer: AccessTokenSigner & {
-    sign(tenantId: string, claims: Record<string, unknown>, typ: string): Promise<string>;
+    sign(tenantId: string, claims: Record<string, unknown>, typ: string, alg?: IdTokenSigningAlg): Promise<string>;
   };
   readonly clock: Clock;
   readonly random: Random;
@@ -67,7 +67,8 @@ export async function mintTokens(
     now: deps.clock.nowSeconds(),
     ttlSeconds: deps.idTokenTtlSeconds,
   });
-  const id_token = await deps.signer.sign(grant.tenant.id, claims, 'JWT');
+  // The client's registered algorithm (OIDC Dynamic Client Registration §2, default RS256).
+  const id_token = await deps.signer.sign(grant.tenant.id, claims, 'JWT', grant.client.idTokenSigningAlg);
   return { response: { ...response, id_token }, accessTokenExpiresAt: accessToken.expiresAt };
 }
 

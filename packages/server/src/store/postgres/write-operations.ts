@@ -1,0 +1,202 @@
+/**
+ * The group-commit writer's operations on PostgreSQL. PostgreSQL groups concurrent commits
+ * itself (commit_delay aside, one WAL flush serves every commit waiting for it), so each
+ * operation simply runs as ONE statement, hence one round trip: data-modifying CTEs keep the
+ * consume-and-insert and rotate-and-insert pairs atomic, and the UPDATE ... WHERE ... IS NULL
+ * row count still decides single use across any number of instances.
+ */
+import type pg from 'pg';
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type {
+  FamilySelectorArgs,
+  RefreshRow,
+  WriteArgs,
+  WriteOperationName,
+  WriteResult,
+} from '../sqlite/write-operations.js';
+import { ConsentRepositoryTransaction } from './consent-merge.js';
+
+export interface PostgresContext {
+  /** Runs one statement as a named (server-side prepared) statement. */
+  query(sql: string, params: readonly unknown[]): Promise<Pick<pg.QueryResult, 'rows' | 'rowCount'>>;
+  readonly db: Kysely<Database>;
+}
+
+const REFRESH_COLUMNS: ReadonlyArray<[keyof RefreshRow, string]> = [
+  ['token_hash', 'text'],
+  ['family_id', 'text'],
+  ['realm_id', 'text'],
+  ['tenant_id', 'text'],
+  ['client_id', 'text'],
+  ['user_id', 'text'],
+  ['session_id', 'text'],
+  ['code_hash', 'text'],
+  ['scope', 'text'],
+  ['auth_time', 'bigint'],
+  ['family_created_at', 'bigint'],
+  ['family_expires_at', 'bigint'],
+  ['idle_expires_at', 'bigint'],
+  ['created_at', 'bigint'],
+  ['rotated_at', 'bigint'],
+  ['revoked_at', 'bigint'],
+  ['access_token_jti', 'text'],
+  ['access_token_expires_at', 'bigint'],
+  ['successor_sealed', 'text'],
+];
+
+/** `INSERT INTO refresh_tokens (...) SELECT $from.. FROM source`: parameters typed, as a SELECT list needs. */
+function insertRefreshFrom(source: string, from: number): string {
+  const columns = REFRESH_COLUMNS.map(([name]) => name).join(', ');
+  const values = REFRESH_COLUMNS.map(([, type], i) => `$${from + i}::${type}`).join(', ');
+  return `INSERT INTO refresh_tokens (${columns}) SELECT ${values} FROM ${source}`;
+}
+const refreshValues = (row: RefreshRow): unknown[] => REFRESH_COLUMNS.map(([name]) => row[name]);
+const INSERT_REFRESH = `INSERT INTO refresh_tokens (${REFRESH_COLUMNS.map(([n]) => n).join(', ')}) VALUES (${REFRESH_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
+const CONSUME =
+  'UPDATE authorization_codes SET consumed_at = $1, access_token_jti = $2 WHERE code_hash = $3 AND consumed_at IS NULL';
+const CONSUME_AND_START_FAMILY = `WITH consumed AS (${CONSUME} RETURNING 1) ${insertRefreshFrom('consumed', 4)}`;
+const ROTATE =
+  'UPDATE refresh_tokens SET rotated_at = $1, successor_sealed = $2 WHERE token_hash = $3 AND rotated_at IS NULL AND revoked_at IS NULL';
+const ROTATE_AND_INSERT = `WITH rotated AS (${ROTATE} RETURNING 1) ${insertRefreshFrom('rotated', 4)}`;
+
+function familiesSql(selector: FamilySelectorArgs): { sql: string; params: unknown[] } {
+  switch (selector.by) {
+    case 'family':
+      return { sql: 'SELECT $2::text AS family_id', params: [selector.familyId] };
+    case 'code':
+      return { sql: 'SELECT DISTINCT family_id FROM refresh_tokens WHERE code_hash = $2', params: [selector.codeHash] };
+    case 'session':
+      return {
+        sql: 'SELECT DISTINCT family_id FROM refresh_tokens WHERE session_id = $2',
+        params: [selector.sessionId],
+      };
+    case 'user':
+      return selector.clientId === null
+        ? { sql: 'SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = $2', params: [selector.userId] }
+        : {
+            sql: 'SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = $2 AND client_id = $3',
+            params: [selector.userId, selector.clientId],
+          };
+  }
+}
+
+type PgOperations = {
+  [K in WriteOperationName]: (ctx: PostgresContext, args: WriteArgs<K>) => Promise<WriteResult<K>>;
+};
+
+export const POSTGRES_WRITE_OPERATIONS: PgOperations = {
+  insertCode: async (ctx, r) => {
+    await ctx.query(
+      'INSERT INTO authorization_codes (code_hash, realm_id, tenant_id, client_id, user_id, session_id, redirect_uri, scope, code_challenge, nonce, auth_time, expires_at, consumed_at, access_token_jti, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)',
+      [
+        r.code_hash,
+        r.realm_id,
+        r.tenant_id,
+        r.client_id,
+        r.user_id,
+        r.session_id,
+        r.redirect_uri,
+        r.scope,
+        r.code_challenge,
+        r.nonce,
+        r.auth_time,
+        r.expires_at,
+        r.consumed_at,
+        r.access_token_jti,
+        r.created_at,
+      ],
+    );
+    return null;
+  },
+  consumeCode: async (ctx, a) => {
+    const result = a.refresh
+      ? await ctx.query(CONSUME_AND_START_FAMILY, [a.now, a.jti, a.codeHash, ...refreshValues(a.refresh)])
+      : await ctx.query(CONSUME, [a.now, a.jti, a.codeHash]);
+    return result.rowCount === 1;
+  },
+  insertRefreshToken: async (ctx, row) => {
+    await ctx.query(INSERT_REFRESH, refreshValues(row));
+    return null;
+  },
+  rotateRefreshToken: async (ctx, a) =>
+    (await ctx.query(ROTATE_AND_INSERT, [a.now, a.sealed, a.previousHash, ...refreshValues(a.successor)])).rowCount ===
+    1,
+  revokeFamilies: async (ctx, a) => {
+    const families = familiesSql(a.selector);
+    // One statement: every part sees the same snapshot; the count is the number of families.
+    const result = await ctx.query(
+      `WITH families AS (${families.sql}),
+        revoked AS (UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id IN (SELECT family_id FROM families) AND revoked_at IS NULL),
+        denied AS (INSERT INTO revoked_access_tokens (jti, realm_id, expires_at) SELECT access_token_jti, realm_id, access_token_expires_at FROM refresh_tokens WHERE family_id IN (SELECT family_id FROM families) AND access_token_jti IS NOT NULL AND access_token_expires_at > $1 ON CONFLICT (jti) DO NOTHING)
+      SELECT count(*)::int AS families FROM families`,
+      [a.now, ...families.params],
+    );
+    return (result.rows[0] as { families: number }).families;
+  },
+  revokeAccessToken: async (ctx, a) => {
+    await ctx.query(
+      'INSERT INTO revoked_access_tokens (jti, realm_id, expires_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING',
+      [a.jti, a.realmId, a.expiresAt],
+    );
+    return null;
+  },
+  insertSession: async (ctx, r) => {
+    await ctx.query(
+      'INSERT INTO sessions (id_hash, realm_id, tenant_id, user_id, auth_time, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [r.id_hash, r.realm_id, r.tenant_id, r.user_id, r.auth_time, r.expires_at, r.created_at],
+    );
+    return null;
+  },
+  deleteSession: async (ctx, a) => {
+    await ctx.query('DELETE FROM sessions WHERE id_hash = $1', [a.idHash]);
+    return null;
+  },
+  deleteSessionsOfUser: async (ctx, a) => {
+    await ctx.query('DELETE FROM sessions WHERE user_id = $1', [a.userId]);
+    return null;
+  },
+  insertPending: async (ctx, r) => {
+    await ctx.query(
+      'INSERT INTO pending_authorizations (id, realm_id, tenant_id, browser_hash, csrf_token, client_id, redirect_uri, scope, state, code_challenge, nonce, user_id, created_at, expires_at, consumed_at, login_hint, ui_locales) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)',
+      [
+        r.id,
+        r.realm_id,
+        r.tenant_id,
+        r.browser_hash,
+        r.csrf_token,
+        r.client_id,
+        r.redirect_uri,
+        r.scope,
+        r.state,
+        r.code_challenge,
+        r.nonce,
+        r.user_id,
+        r.created_at,
+        r.expires_at,
+        r.consumed_at,
+        r.login_hint,
+        r.ui_locales,
+      ],
+    );
+    return null;
+  },
+  attachUserToPending: async (ctx, a) => {
+    await ctx.query('UPDATE pending_authorizations SET user_id = $1 WHERE id = $2', [a.userId, a.id]);
+    return null;
+  },
+  completePending: async (ctx, a) =>
+    (
+      await ctx.query('UPDATE pending_authorizations SET consumed_at = $1 WHERE id = $2 AND consumed_at IS NULL', [
+        a.now,
+        a.id,
+      ])
+    ).rowCount === 1,
+  grantConsent: async (ctx, row) => {
+    await new ConsentRepositoryTransaction(ctx.db).grant(row);
+    return null;
+  },
+  revokeConsent: async (ctx, a) =>
+    ((await ctx.query('DELETE FROM consents WHERE user_id = $1 AND client_id = $2', [a.userId, a.clientId])).rowCount ??
+      0) > 0,
+};
