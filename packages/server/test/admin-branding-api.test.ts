@@ -71,6 +71,23 @@ describe.each(testDialects('admin API branding'))('admin API: tenant branding (i
     expect(unknownField.statusCode).toBe(400);
   });
 
+  it('deleting a tenant deletes its branding, so a new tenant of the same id starts with the default look', async () => {
+    await createTenant(server.context, { id: 'GONE1', name: 'Gone', apiDomain: 'https://api.gone.test' });
+    await call('PATCH', '/tenants/GONE1/branding', keys.operator, { display_name: 'Gone Help' });
+    const deleted = await server.app.inject({
+      method: 'DELETE',
+      url: '/admin/api/v1/tenants/GONE1?cascade=true',
+      headers: { authorization: `Bearer ${keys.operator}` },
+    });
+    expect(deleted.statusCode).toBe(204);
+    const rows = await server.database.db
+      .selectFrom('tenant_branding')
+      .selectAll()
+      .where('tenant_id', '=', 'GONE1')
+      .execute();
+    expect(rows).toEqual([]);
+  });
+
   it("another tenant's key cannot see or change this tenant's branding (404)", async () => {
     expect((await call('GET', `/tenants/${TENANT}/branding`, keys.otherTenant)).statusCode).toBe(404);
     const patch = await call('PATCH', `/tenants/${TENANT}/branding`, keys.otherTenant, { display_name: 'Pwned' });

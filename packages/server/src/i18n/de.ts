@@ -61,6 +61,17 @@ export const de: Messages = {
   'error.unavailable': 'Die Anmeldung ist kurz nicht verfügbar. Bitte versuchen Sie es in ein paar Sekunden erneut.',
   'error.not_found_title': 'Nicht gefunden',
   'error.not_found': 'Unter dieser Adresse gibt es keine Anmeldeseite.',
+  'untrusted.unknown_client_title': 'Unbekannte Anwendung',
+  'untrusted.unknown_client':
+    'Die Anwendung, die Sie hierher geschickt hat, ist für diese Anmeldeseite nicht registriert.',
+  'untrusted.client_id_missing': 'Die Anfrage nennt keine Anwendung (client_id fehlt).',
+  'untrusted.client_id_repeated': 'Die Anfrage nennt mehr als eine Anwendung (client_id wurde wiederholt).',
+  'untrusted.redirect_uri_missing': 'Die Anfrage sagt nicht, wohin es zurückgeht (redirect_uri fehlt).',
+  'untrusted.redirect_uri_repeated':
+    'Die Anfrage nennt mehr als eine Rücksprungadresse (redirect_uri wurde wiederholt).',
+  'untrusted.redirect_uri_unregistered_title': 'Ungültige Rücksprungadresse',
+  'untrusted.redirect_uri_unregistered':
+    'Die Rücksprungadresse (redirect_uri) ist für diese Anwendung nicht registriert.',
   'root.title': 'Gatehouse',
   'root.heading': 'Gatehouse',
   'root.about': 'Dies ist ein Gatehouse-Autorisierungsserver: Anwendungen schicken Personen zur Anmeldung hierher.',

@@ -23,6 +23,7 @@ const TENANT_TABLES = [
   'clients',
   'scopes',
   'signing_keys',
+  'tenant_branding',
 ] as const;
 
 export interface ScopeDefinition {

@@ -141,6 +141,16 @@ for (const dialect of testDialects('person pages (issue 11)')) {
         expect(consent.body).toContain('Nicht Sie?');
       });
 
+      it('an untrusted request (unknown redirect_uri) gets its error page in the asked language, never a redirect', async () => {
+        const response = await browser.get(
+          authorizeUrl(ISSUER_U, seedAuthorizeParams({ redirect_uri: 'https://evil.example/cb', ui_locales: 'de' })),
+        );
+        expect(response.statusCode).toBe(400);
+        expect(response.headers.location).toBeUndefined();
+        expect(response.headers['content-language']).toBe('de');
+        expect(response.body).toContain('<h1>Ungültige Rücksprungadresse</h1>');
+      });
+
       it('without ui_locales the page follows Accept-Language, and English otherwise', async () => {
         const german = await openLoginPage(seedAuthorizeParams(), { 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' });
         expect(german.page.headers['content-language']).toBe('de');

@@ -5,6 +5,7 @@ import { first, parseParameters } from '../../protocol/parameters.js';
 import { readBrowserCookies, redirectSeeOther, setBrowserCookie } from '../browser-cookies.js';
 import { renderMessagePage } from '../pages/message.js';
 import { realmPageContext } from '../pages/page-context.js';
+import { untrustedRequestText } from '../pages/untrusted-request.js';
 import { signInFlowDeps } from '../ports.js';
 import { resolveRealm } from '../realm.js';
 import { sendPage } from '../pending.js';
@@ -28,7 +29,8 @@ export function registerAuthorizeRoute(app: FastifyInstance, ctx: AppContext): v
         const { error } = outcome;
         request.log.info({ reason: error.message }, 'authorization request refused without redirect');
         const pc = await realmPageContext(ctx, request, realm, tenant, first(parameters, 'ui_locales'));
-        return sendPage(reply, pc, 400, renderMessagePage(pc, error.title, error.message));
+        const text = untrustedRequestText(pc, error);
+        return sendPage(reply, pc, 400, renderMessagePage(pc, text.title, text.message));
       }
       case 'show_login':
       case 'show_consent':
