@@ -3,14 +3,13 @@ import {
   createLocalJWKSet,
   exportJWK,
   generateKeyPair,
-  importJWK,
   jwtVerify,
-  SignJWT,
-  type CryptoKey,
   type JWK,
   type JWTPayload,
 } from 'jose';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { AccessTokenSigner, Clock } from '../protocol/ports.js';
+import { signCompactJws } from './compact-jws.js';
 import { openPrivateKey, sealPrivateKey } from './key-encryption.js';
 import type { SigningKeyRecord, SigningKeyRepository } from '../store/signing-keys.repository.js';
 
@@ -42,7 +41,7 @@ export interface KeyManagerOptions {
 
 interface CachedKey {
   readonly kid: string;
-  readonly key: CryptoKey;
+  readonly key: KeyObject;
   readonly readAt: number;
   readonly version: number;
 }
@@ -122,7 +121,7 @@ export class KeyManager implements AccessTokenSigner {
     alg: KeyAlgorithm = SIGNING_ALGORITHM,
   ): Promise<string> {
     const { kid, key } = await this.activeKey(tenantId, alg);
-    return new SignJWT(claims).setProtectedHeader({ alg, typ, kid }).sign(key);
+    return signCompactJws(claims, { alg, typ, kid }, key);
   }
 
   /** The JWKS document: public parts of every key whose tokens may still be alive. */
@@ -204,7 +203,7 @@ export class KeyManager implements AccessTokenSigner {
     const key =
       cached?.kid === record.kid
         ? cached.key
-        : ((await importJWK(openPrivateKey(this.options.keyEncryptionKey, record) as JWK, alg)) as CryptoKey);
+        : createPrivateKey({ key: openPrivateKey(this.options.keyEncryptionKey, record) as JsonWebKey, format: 'jwk' });
     const entry = { kid: record.kid, key, readAt: now, version };
     this.cache.set(cacheKey(tenantId, alg), entry);
     return entry;
