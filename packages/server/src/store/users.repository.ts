@@ -4,6 +4,7 @@ import { containsIgnoringCase, toPage, type Page, type PageRequest } from './pag
 import type { Database, UserTable } from './schema.js';
 import { cannotBeStored } from './lookup-key.js';
 import { denyListLiveAccessTokens } from './transaction.js';
+import { hotPathOf } from './hot-path.js';
 
 export interface UserRecord extends User {
   readonly createdAt: number;
@@ -103,12 +104,11 @@ export class UserRepository {
 
   async findById(tenantId: string, id: string): Promise<User | undefined> {
     if (cannotBeStored(id, 64)) return undefined;
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    // Every code exchange and refresh reads its person (grant-checks.ts): a statement prepared once.
+    const row = await hotPathOf(this.db).get<Selectable<UserTable>>(
+      'SELECT * FROM users WHERE tenant_id = ? AND id = ?',
+      [tenantId, id],
+    );
     return row && toUser(row);
   }
 }
