@@ -23,19 +23,32 @@ export interface ChangeFeed {
 const VERSION_SQL = 'SELECT version FROM gh_changes WHERE id = 1';
 
 /**
- * SQLite: the counter is read on every cache access with one prepared statement (a few
- * microseconds; under WAL it sees every commit of every connection and process at once), so a
- * change is seen by the very next request everywhere. Before migration 0005 has run there is no
+ * SQLite: the counter is read with one prepared statement (a few microseconds; under WAL it
+ * sees every commit of every connection and process at once), at most once per event-loop turn. Before migration 0005 has run there is no
  * counter: nothing is cached then (version NaN never equals itself).
  */
-export function sqliteChangeFeed(statements: StatementCache): ChangeFeed {
+export function sqliteChangeFeed(statements: StatementCache): ChangeFeed & { wrote(): void } {
+  // One read per event-loop turn: a request touches three or four caches (realm, client, key),
+  // and the many requests handled in one turn would otherwise read the counter again each time.
+  // A change committed by another connection or process is seen from the next turn on (well
+  // within issue 8's 1 s); one made on this connection at once (`wrote`).
+  let memo: number | undefined;
+  const forget = () => {
+    memo = undefined;
+  };
   return {
+    wrote: forget,
     version: () => {
+      if (memo !== undefined) return memo;
+      let version: number;
       try {
-        return (statements.prepare(VERSION_SQL).get() as { version: number } | undefined)?.version ?? Number.NaN;
+        version = (statements.prepare(VERSION_SQL).get() as { version: number } | undefined)?.version ?? Number.NaN;
       } catch {
-        return Number.NaN;
+        version = Number.NaN;
       }
+      memo = version;
+      setImmediate(forget);
+      return version;
     },
     close: async () => {},
   };

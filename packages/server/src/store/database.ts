@@ -116,8 +116,9 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const statements = new StatementCache(sqlite);
+  const changes = sqliteChangeFeed(statements);
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: kyselyConnection(sqlite, statements) }),
+    dialect: new SqliteDialect({ database: kyselyConnection(sqlite, statements, changes.wrote) }),
     ...queryLog(options),
   });
   // An in-memory database lives in this connection only: its writer cannot be another thread.
@@ -126,7 +127,6 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
       ? new InlineWriter(sqlite, statements, options)
       : new ThreadWriter(path, synchronous, options);
   const hot = sqliteHotPath(statements, writer, options.onQuery);
-  const changes = sqliteChangeFeed(statements);
   registerHotPath(db, hot, changes);
   return {
     db,

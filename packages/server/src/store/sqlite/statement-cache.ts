@@ -30,17 +30,23 @@ export class StatementCache {
 }
 
 /**
- * The connection as Kysely's SQLite dialect sees it, with two changes: statements come from the
- * cache, and transactions begin IMMEDIATE. A deferred transaction that reads before it writes
+ * The connection as Kysely's SQLite dialect sees it, with three changes: statements come from the
+ * cache, transactions begin IMMEDIATE, and writes are reported (the change feed's memo). A deferred transaction that reads before it writes
  * fails at once with SQLITE_BUSY when another connection (the group-commit writer, another
  * process) committed in between; IMMEDIATE takes the write lock first and waits (busy_timeout).
  */
 export function kyselyConnection(
   sqlite: SqliteDatabase.Database,
   cache: StatementCache,
+  onWrite: () => void,
 ): { prepare(sql: string): Statement; close(): void } {
   return {
-    prepare: (sql: string) => cache.prepare(sql === 'begin' ? 'begin immediate' : sql),
+    prepare: (sql: string) => {
+      const statement = cache.prepare(sql === 'begin' ? 'begin immediate' : sql);
+      // Kysely prepares a statement right before running it: a write is about to happen here.
+      if (!statement.reader) onWrite();
+      return statement;
+    },
     close: () => {
       sqlite.close();
     },
