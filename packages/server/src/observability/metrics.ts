@@ -109,13 +109,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   // Present from the first scrape, so a rate() over them never starts from nothing.
   for (const outcome of ['success', 'invalid_credentials', 'throttled'] as const) signIns.labels(outcome);
   for (const grantType of ['authorization_code', 'refresh_token']) tokens.labels(grantType);
+  const queryObservers = new Map<string, (seconds: number) => void>();
+  const requestChildren = new Map<
+    string,
+    { count: ReturnType<typeof requests.labels>; duration: ReturnType<typeof requestDuration.labels> }
+  >();
 
   return {
     registry,
     observeRequest(method, route, status, seconds) {
-      const labels = { method, route, status: String(status) };
-      requests.inc(labels);
-      requestDuration.observe(labels, seconds);
+      // prom-client hashes a label set on every call; keep the children per label set instead.
+      const key = `${method} ${status} ${route}`;
+      let children = requestChildren.get(key);
+      if (children === undefined) {
+        const labels = { method, route, status: String(status) };
+        children = { count: requests.labels(labels), duration: requestDuration.labels(labels) };
+        if (requestChildren.size < 10_000) requestChildren.set(key, children);
+      }
+      children.count.inc();
+      children.duration.observe(seconds);
     },
     tokenIssued: (grantType) => tokens.inc({ grant_type: grantType }),
     signIn: (outcome) => signIns.inc({ outcome }),
@@ -123,9 +135,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     refreshTokenReuse: () => reuse.inc(),
     revocation: () => revocations.inc(),
     observeQuery(sql, seconds) {
-      const operation = statementKind(sql);
-      if (operation === 'commit') commits.observe(seconds);
-      else queries.observe({ operation }, seconds);
+      // Called for every statement: the label lookup is done once per statement text.
+      let observe = queryObservers.get(sql);
+      if (observe === undefined) {
+        const operation = statementKind(sql);
+        const child = operation === 'commit' ? commits : queries.labels({ operation });
+        observe = (value) => child.observe(value);
+        if (queryObservers.size < 1000) queryObservers.set(sql, observe);
+      }
+      observe(seconds);
     },
     observeCommitBatch: (size) => commitBatch.observe(size),
   };

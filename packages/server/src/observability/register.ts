@@ -9,13 +9,16 @@ import type { Metrics } from './metrics.js';
  * answered request counted and timed by route pattern and status, and /healthz and /readyz.
  */
 export function registerObservability(app: FastifyInstance, metrics: Metrics, db: Kysely<Database>): void {
-  app.addHook('onSend', async (request, reply) => {
+  // Callback-style hooks: every request runs them, and an async hook costs a promise each.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Request-Id', request.id);
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     // The route pattern, never the raw URL: bounded label values.
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   registerHealthRoutes(app, db);
 }
