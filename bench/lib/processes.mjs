@@ -14,7 +14,10 @@ export const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']
  * /proc/PID/stat counts all of its threads, libuv's hashing pool included).
  */
 export function spawnPinned(core, args, { env = {}, cwd } = {}) {
-  const child = spawn('taskset', ['-c', String(core), process.execPath, ...args], {
+  // BENCH_SERVER_NODE_OPTIONS adds flags to the servers' node only (e.g. `--cpu-prof
+  // --cpu-prof-dir=/tmp/prof` to profile them; NODE_OPTIONS refuses --cpu-prof).
+  const nodeFlags = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const child = spawn('taskset', ['-c', String(core), process.execPath, ...nodeFlags, ...args], {
     cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
