@@ -10,7 +10,7 @@ import type {
 import { cannotBeStored } from './lookup-key.js';
 import { containsIgnoringCase, toPage, type Page, type PageRequest } from './paging.js';
 import type { ClientTable, Database } from './schema.js';
-import { denyListLiveAccessTokens } from './transaction.js';
+import { denyListLiveAccessTokens, familiesOf } from './transaction.js';
 
 export interface ClientRecord extends Client {
   readonly createdAt: number;
@@ -150,7 +150,11 @@ export class ClientAdminQueries {
   /** Deletes the client with its codes, consents and refresh tokens (call inside a transaction). */
   async delete(clientId: string, now: number): Promise<void> {
     await denyListLiveAccessTokens(this.db, 'client_id', clientId, now);
-    for (const table of ['refresh_tokens', 'authorization_codes', 'consents', 'pending_authorizations'] as const)
+    await this.db
+      .deleteFrom('refresh_tokens')
+      .where('family_id', 'in', familiesOf(this.db, 'client_id', clientId))
+      .execute();
+    for (const table of ['authorization_codes', 'consents', 'pending_authorizations'] as const)
       await this.db.deleteFrom(table).where('client_id', '=', clientId).execute();
     await this.db.deleteFrom('clients').where('client_id', '=', clientId).execute();
   }

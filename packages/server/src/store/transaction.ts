@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { FIRST_TOKEN_OF_FAMILY } from './migrations/0007-family-indexes.js';
 import type { Database } from './schema.js';
 
 /**
@@ -22,7 +23,7 @@ export async function denyListLiveAccessTokens(
   const live = await db
     .selectFrom('refresh_tokens')
     .select(['access_token_jti', 'access_token_expires_at', 'realm_id'])
-    .where(column, '=', value)
+    .where('family_id', 'in', familiesOf(db, column, value))
     .where('access_token_jti', 'is not', null)
     .where('access_token_expires_at', '>', now)
     .execute();
@@ -33,4 +34,16 @@ export async function denyListLiveAccessTokens(
       .onConflict((oc) => oc.column('jti').doNothing())
       .execute();
   }
+}
+
+/**
+ * The refresh families of a client or person, found through each family's first token (the
+ * partial indexes of migration 0007); every token of a family shares its client and person.
+ */
+export function familiesOf(db: Kysely<Database>, column: 'client_id' | 'user_id', value: string) {
+  return db
+    .selectFrom('refresh_tokens')
+    .select('family_id')
+    .where(column, '=', value)
+    .where(sql.raw<boolean>(FIRST_TOKEN_OF_FAMILY));
 }

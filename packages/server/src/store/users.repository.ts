@@ -3,7 +3,7 @@ import type { Actor, User } from '../protocol/model.js';
 import { containsIgnoringCase, toPage, type Page, type PageRequest } from './paging.js';
 import type { Database, UserTable } from './schema.js';
 import { cannotBeStored } from './lookup-key.js';
-import { denyListLiveAccessTokens } from './transaction.js';
+import { denyListLiveAccessTokens, familiesOf } from './transaction.js';
 import { hotPathOf } from './hot-path.js';
 
 export interface UserRecord extends User {
@@ -78,7 +78,11 @@ export class UserRepository {
   /** Deletes the person with their sessions, consents, codes and refresh tokens (inside a transaction). */
   async delete(tenantId: string, id: string, now: number): Promise<void> {
     await denyListLiveAccessTokens(this.db, 'user_id', id, now);
-    for (const table of ['refresh_tokens', 'authorization_codes', 'consents', 'sessions'] as const)
+    await this.db
+      .deleteFrom('refresh_tokens')
+      .where('family_id', 'in', familiesOf(this.db, 'user_id', id))
+      .execute();
+    for (const table of ['authorization_codes', 'consents', 'sessions'] as const)
       await this.db.deleteFrom(table).where('user_id', '=', id).execute();
     await this.db.deleteFrom('pending_authorizations').where('user_id', '=', id).execute();
     await this.db.deleteFrom('users').where('tenant_id', '=', tenantId).where('id', '=', id).execute();

@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { FIRST_TOKEN_OF_FAMILY } from '../migrations/0007-family-indexes.js';
 import type {
   FamilySelectorArgs,
   RefreshRow,
@@ -65,17 +66,23 @@ function familiesSql(selector: FamilySelectorArgs): { sql: string; params: unkno
     case 'family':
       return { sql: 'SELECT $2::text AS family_id', params: [selector.familyId] };
     case 'code':
-      return { sql: 'SELECT DISTINCT family_id FROM refresh_tokens WHERE code_hash = $2', params: [selector.codeHash] };
+      return {
+        sql: `SELECT DISTINCT family_id FROM refresh_tokens WHERE code_hash = $2 AND ${FIRST_TOKEN_OF_FAMILY}`,
+        params: [selector.codeHash],
+      };
     case 'session':
       return {
-        sql: 'SELECT DISTINCT family_id FROM refresh_tokens WHERE session_id = $2',
+        sql: `SELECT DISTINCT family_id FROM refresh_tokens WHERE session_id = $2 AND ${FIRST_TOKEN_OF_FAMILY}`,
         params: [selector.sessionId],
       };
     case 'user':
       return selector.clientId === null
-        ? { sql: 'SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = $2', params: [selector.userId] }
+        ? {
+            sql: `SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = $2 AND ${FIRST_TOKEN_OF_FAMILY}`,
+            params: [selector.userId],
+          }
         : {
-            sql: 'SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = $2 AND client_id = $3',
+            sql: `SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = $2 AND client_id = $3 AND ${FIRST_TOKEN_OF_FAMILY}`,
             params: [selector.userId, selector.clientId],
           };
   }

@@ -78,7 +78,11 @@ export const SQLITE_WRITE_OPERATIONS = {
     return true;
   },
 
-  /** Revokes whole families and deny-lists their access tokens that are still alive. */
+  /**
+   * Revokes whole families and deny-lists their access tokens that are still alive. Families
+   * are found through their first token (`created_at = family_created_at`: migration 0007's
+   * partial indexes).
+   */
   revokeFamilies: (p: Prepare, a: { selector: FamilySelectorArgs; now: number }): number => {
     const s = a.selector;
     let families: string[];
@@ -86,15 +90,20 @@ export const SQLITE_WRITE_OPERATIONS = {
     else {
       const rows = (
         s.by === 'code'
-          ? p('SELECT DISTINCT family_id FROM refresh_tokens WHERE code_hash = ?').all(s.codeHash)
+          ? p(
+              'SELECT DISTINCT family_id FROM refresh_tokens WHERE code_hash = ? AND created_at = family_created_at',
+            ).all(s.codeHash)
           : s.by === 'session'
-            ? p('SELECT DISTINCT family_id FROM refresh_tokens WHERE session_id = ?').all(s.sessionId)
+            ? p(
+                'SELECT DISTINCT family_id FROM refresh_tokens WHERE session_id = ? AND created_at = family_created_at',
+              ).all(s.sessionId)
             : s.clientId === null
-              ? p('SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = ?').all(s.userId)
-              : p('SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = ? AND client_id = ?').all(
-                  s.userId,
-                  s.clientId,
-                )
+              ? p(
+                  'SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = ? AND created_at = family_created_at',
+                ).all(s.userId)
+              : p(
+                  'SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = ? AND client_id = ? AND created_at = family_created_at',
+                ).all(s.userId, s.clientId)
       ) as { family_id: string }[];
       families = rows.map((row) => row.family_id);
     }
