@@ -114,7 +114,11 @@ async function main(argv: string[]): Promise<number> {
 
   let database: DatabaseHandle;
   try {
-    database = openDatabase(config.database, { sqliteSynchronous: config.sqliteSynchronous });
+    database = openDatabase(config.database, {
+      sqliteSynchronous: config.sqliteSynchronous,
+      // One command's few writes need no writer thread (`start` opens its own handle below).
+      sqliteWriter: 'inline',
+    });
     await migrateToLatest(database.db);
   } catch (error) {
     // Unreachable or missing database: one plain line and exit code 1 (issue 10).

@@ -64,6 +64,8 @@ export async function startServer(config: GatehouseConfig, options: StartServerO
   let app: FastifyInstance | undefined;
   try {
     try {
+      // Nothing else runs meanwhile: the writer thread's start-up and the heap limits (lib/heap-limits.ts).
+      await database.ready;
       await migrateToLatest(database.db);
     } catch (error) {
       throw databaseStartupError((error as { cause?: unknown }).cause ?? error, config);

@@ -1,6 +1,7 @@
 import { DEMO, seedDemo } from '../admin/demo.js';
 import type { GatehouseConfig } from '../config.js';
 import type { RunningServer } from '../server.js';
+import { finishHeapStartup } from '../lib/heap-limits.js';
 import { StartupError } from '../startup-errors.js';
 import { formatMetadata } from './client-commands.js';
 import type { FlagSpec } from './spec.js';
@@ -37,6 +38,7 @@ export async function start(config: GatehouseConfig, demo: boolean, json: boolea
   let server: RunningServer;
   try {
     server = await startServer(config, { ...(demo ? { seedDemo } : {}) });
+    finishHeapStartup();
   } catch (error) {
     // Port in use, database unreachable or missing: one plain line, exit 1 (issue 10).
     if (!(error instanceof StartupError)) throw error;

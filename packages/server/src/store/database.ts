@@ -19,6 +19,8 @@ export interface DatabaseHandle {
   readonly hot: HotPath;
   /** Tells caches when tenants, scopes, clients or signing keys changed, in any process. */
   readonly changes: ChangeFeed;
+  /** Settles once the handle's own threads run (SQLite's writer): a server awaits it before serving. */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
       dialect: 'postgres',
       hot,
       changes,
+      ready: Promise.resolve(),
       close: async () => {
         await changes.close();
         await db.destroy();
@@ -133,6 +136,7 @@ export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Da
     dialect: 'sqlite',
     hot,
     changes,
+    ready: writer.ready,
     close: async () => {
       await writer.close();
       await db.destroy();

@@ -1,6 +1,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { isolateStarting } from '../../lib/heap-limits.js';
 import { runBatch, type WriteOutcome, type WriteRequest } from './group-commit.js';
 import type { StatementCache } from './statement-cache.js';
 import {
@@ -13,6 +14,8 @@ import { writerThreadSource } from './writer-thread.js';
 
 /** Runs named write operations; each promise settles once the commit holding it is durable. */
 export interface SqliteWriter {
+  /** Settles once the writer can take work (its thread is running). */
+  readonly ready: Promise<void>;
   run<K extends WriteOperationName>(op: K, args: WriteArgs<K>): Promise<WriteResult<K>>;
   close(): Promise<void>;
 }
@@ -66,6 +69,7 @@ abstract class BatchingWriter implements SqliteWriter {
     }
   }
 
+  abstract readonly ready: Promise<void>;
   protected abstract submit(request: WriteRequest): void;
   abstract close(): Promise<void>;
 }
@@ -76,6 +80,7 @@ abstract class BatchingWriter implements SqliteWriter {
  * that arrive during a commit form the next batch.
  */
 export class ThreadWriter extends BatchingWriter {
+  readonly ready: Promise<void>;
   private readonly worker: Worker;
   private failed: Error | undefined;
   private referenced = false;
@@ -89,6 +94,16 @@ export class ThreadWriter extends BatchingWriter {
       // The thread holds a connection and a few batches of small messages: a small heap will do
       // and keeps the process's RSS close to what it was without the thread.
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 },
+    });
+    // A thread starting up sets one of V8's (process-wide) heap flags back: lib/heap-limits.ts.
+    const online = isolateStarting();
+    this.ready = new Promise<void>((resolve) => {
+      const started = () => {
+        online();
+        resolve();
+      };
+      this.worker.once('online', started);
+      this.worker.once('exit', started);
     });
     this.worker.unref();
     this.worker.on('message', (batch: { outcomes: WriteOutcome[]; seconds: number }) => {
@@ -148,6 +163,7 @@ export class ThreadWriter extends BatchingWriter {
  * operations and batches, run on the main connection at the end of the current turn.
  */
 export class InlineWriter extends BatchingWriter {
+  readonly ready = Promise.resolve();
   private queue: WriteRequest[] = [];
   private scheduled = false;
 
