@@ -21,9 +21,11 @@ sqlite.pragma('journal_mode = WAL');
 sqlite.pragma('synchronous = ' + workerData.synchronous);
 sqlite.pragma('busy_timeout = 5000');
 sqlite.pragma('foreign_keys = ON');
-// Checkpoint every ~40 MB of WAL instead of every ~4 MB: a hot index page rewritten by many
+// Checkpoint every ~12 MB of WAL instead of every ~4 MB: a hot index page rewritten by many
 // batches is copied back to the database file once per checkpoint, not once per 1000 frames.
-sqlite.pragma('wal_autocheckpoint = 10000');
+// Measured (returning flow, c=32, 30 s): 1000 frames 1879/s p99 30 ms; 3000: 2098/s p99 37 ms;
+// 10000: 2034/s p99 48 ms (a longer checkpoint stalls the commits queued behind it).
+sqlite.pragma('wal_autocheckpoint = 3000');
 // Statement journals (a multi-row change inside a SAVEPOINT) in memory, not in temp files.
 sqlite.pragma('temp_store = MEMORY');
 const statements = new Map();
