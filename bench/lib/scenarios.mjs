@@ -125,7 +125,11 @@ export const SCENARIOS = {
         fetchMetadata(
           client,
           target.paths.jwks,
-          (json) => Array.isArray(json.keys) && json.keys.length > 0 && json.keys.every((key) => key.crv === 'P-256'),
+          // An ES256 key (access tokens) at least; Gatehouse also publishes its RS256 ID Token keys.
+          (json) =>
+            Array.isArray(json.keys) &&
+            json.keys.some((key) => key.kty === 'EC' && key.crv === 'P-256') &&
+            json.keys.every((key) => (key.kty === 'EC' && key.crv === 'P-256') || key.kty === 'RSA'),
         ),
   },
 };
