@@ -33,6 +33,19 @@ async function signedInUsers(target, client, count) {
   return Promise.all(Array.from({ length: count }, (_, i) => signedInUser(target, client, i)));
 }
 
+/** GET one of the server's metadata documents (`target.paths[path]`) and check its content. */
+function metadataScenario(title, path, check) {
+  return {
+    unit: 'requests',
+    title,
+    setup: ({ concurrency }) => Array.from({ length: concurrency }, (_, index) => ({ index })),
+    iteration:
+      ({ target, client }) =>
+      () =>
+        fetchMetadata(client, target.paths[path], (json) => check(json, target)),
+  };
+}
+
 export const SCENARIOS = {
   returning: {
     unit: 'flows',
@@ -102,34 +115,18 @@ export const SCENARIOS = {
       (user) =>
         firstSignIn(target, client, new CookieJar(), target.users[user.index % target.users.length]),
   },
-  discovery: {
-    unit: 'requests',
-    title: 'discovery (openid-configuration)',
-    setup: ({ concurrency }) => Array.from({ length: concurrency }, (_, index) => ({ index })),
-    iteration:
-      ({ target, client }) =>
-      () =>
-        fetchMetadata(
-          client,
-          target.paths.discovery,
-          (json) => json.issuer === target.issuer && json.token_endpoint === `${target.origin}${target.paths.token}`,
-        ),
-  },
-  jwks: {
-    unit: 'requests',
-    title: 'JWKS',
-    setup: ({ concurrency }) => Array.from({ length: concurrency }, (_, index) => ({ index })),
-    iteration:
-      ({ target, client }) =>
-      () =>
-        fetchMetadata(
-          client,
-          target.paths.jwks,
-          // An ES256 key (access tokens) at least; Gatehouse also publishes its RS256 ID Token keys.
-          (json) =>
-            Array.isArray(json.keys) &&
-            json.keys.some((key) => key.kty === 'EC' && key.crv === 'P-256') &&
-            json.keys.every((key) => (key.kty === 'EC' && key.crv === 'P-256') || key.kty === 'RSA'),
-        ),
-  },
+  discovery: metadataScenario(
+    'discovery (openid-configuration)',
+    'discovery',
+    (json, target) => json.issuer === target.issuer && json.token_endpoint === `${target.origin}${target.paths.token}`,
+  ),
+  // An ES256 key (access tokens) at least; Gatehouse also publishes its RS256 ID Token keys.
+  jwks: metadataScenario(
+    'JWKS',
+    'jwks',
+    (json) =>
+      Array.isArray(json.keys) &&
+      json.keys.some((key) => key.kty === 'EC' && key.crv === 'P-256') &&
+      json.keys.every((key) => (key.kty === 'EC' && key.crv === 'P-256') || key.kty === 'RSA'),
+  ),
 };

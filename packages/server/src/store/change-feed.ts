@@ -24,7 +24,8 @@ const VERSION_SQL = 'SELECT version FROM gh_changes WHERE id = 1';
 
 /**
  * SQLite: the counter is read with one prepared statement (a few microseconds; under WAL it
- * sees every commit of every connection and process at once), at most once per event-loop turn. Before migration 0005 has run there is no
+ * sees every commit of every connection and process at once), at most once per event-loop
+ * turn. Before migration 0005 has run there is no
  * counter: nothing is cached then (version NaN never equals itself).
  */
 export function sqliteChangeFeed(statements: StatementCache): ChangeFeed & { wrote(): void } {

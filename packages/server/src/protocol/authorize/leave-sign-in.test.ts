@@ -1,65 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { RefreshFamilySelector } from '../ports.js';
-import { parseParameters } from '../parameters.js';
-import {
-  formEncode,
-  READ,
-  SEED_CHALLENGE,
-  SEED_CLIENT_ID,
-  SEED_REDIRECT_URI,
-  SEED_USER,
-  SEED_USER_REALM,
-  seedClient,
-} from '../testing/fakes.js';
-import { createSignInFlow, fakePasswordHash } from '../testing/sign-in-fakes.js';
-import { startAuthorization } from './flow.js';
+import { SEED_USER_REALM } from '../testing/fakes.js';
+import { parkedForm as form, parkedSignIn as parked } from '../testing/parked-sign-in.js';
 import { submitLogin } from './interaction.js';
 import { cancelSignIn, switchAccount } from './leave-sign-in.js';
 
 const realm = SEED_USER_REALM;
-const BROWSER = 'b'.repeat(43);
-const ALICE = { ...SEED_USER, passwordHash: fakePasswordHash('correct horse') };
-
-/** A parked request (id random-1, CSRF random-2) in BROWSER, with a recording refresh-token revoker. */
-async function parked(extra: Record<string, string> = {}) {
-  const fake = createSignInFlow({ clients: [seedClient()], users: [ALICE] });
-  const revoked: RefreshFamilySelector[] = [];
-  const deps = {
-    ...fake.deps,
-    refreshTokens: {
-      revokeFamilies: async (selector: RefreshFamilySelector) => {
-        revoked.push(selector);
-        return 1;
-      },
-    },
-  };
-  const parameters = parseParameters(
-    formEncode({
-      client_id: SEED_CLIENT_ID,
-      response_type: 'code',
-      redirect_uri: SEED_REDIRECT_URI,
-      scope: `openid ${READ}`,
-      state: 'st-1',
-      code_challenge: SEED_CHALLENGE,
-      code_challenge_method: 'S256',
-      ...extra,
-    }),
-  );
-  const outcome = await startAuthorization(deps, {
-    realm,
-    parameters,
-    cookies: { session: undefined, browser: BROWSER },
-  });
-  expect(outcome.kind).toBe('show_login');
-  return { fake, deps, revoked };
-}
-
-const form = (csrfToken = 'random-2', session?: string) => ({
-  realm,
-  requestId: 'random-1',
-  csrfToken,
-  cookies: { session, browser: BROWSER },
-});
 
 describe('cancelSignIn ("Back to the application", issue 11)', () => {
   it('closes the request and redirects access_denied with state and iss (RFC 6749 §4.1.2.1, RFC 9207)', async () => {
