@@ -5,21 +5,20 @@ import type { Metrics } from './metrics.js';
 const USERNAME_AND_ADDRESS_PREFIX = attemptKeys('', '').usernameAndAddress.split(':')[0]!;
 
 /**
- * The sign-in attempt store (protocol/sign-in.ts), counting a lockout when a reservation for one
- * username from one address is the one that reaches its limit (one extra read, on that counter
- * only).
+ * The sign-in attempt store (protocol/sign-in.ts), counting a lockout when a reservation under one
+ * username from one address is the one that reaches its limit.
  */
 export function countingLockouts(attempts: SignInAttemptStore, metrics: Metrics): SignInAttemptStore {
   return {
     get: (realmId, key) => attempts.get(realmId, key),
-    clear: (realmId, key) => attempts.clear(realmId, key),
-    release: (realmId, key) => attempts.release(realmId, key),
-    async reserve(realmId, key, now, windowSeconds, limit) {
-      const refused = await attempts.reserve(realmId, key, now, windowSeconds, limit);
-      if (refused === undefined && key.startsWith(USERNAME_AND_ADDRESS_PREFIX)) {
-        if ((await attempts.get(realmId, key))?.failures === limit) metrics.lockout();
+    settle: (realmId, cleared, released) => attempts.settle(realmId, cleared, released),
+    async reserve(realmId, plan, now, windowSeconds) {
+      const result = await attempts.reserve(realmId, plan, now, windowSeconds);
+      if (result.reserved) {
+        const i = plan.findIndex(({ key }) => key.startsWith(USERNAME_AND_ADDRESS_PREFIX));
+        if (i >= 0 && result.counts[i] === plan[i]!.limit) metrics.lockout();
       }
-      return refused;
+      return result;
     },
   };
 }

@@ -3,6 +3,7 @@ import { hashSecret, verifySecret } from '../lib/passwords.js';
 import type { Realm, User } from './model.js';
 import { attemptKeys, signIn, type SignInDeps } from './sign-in.js';
 import { createTestClock, SEED_TENANT, T0, testRealm } from './testing/fakes.js';
+import { createLoginFailureStore } from './testing/sign-in-fakes.js';
 
 const MAX_FAILURES = 3;
 const WINDOW_SECONDS = 300;
@@ -46,41 +47,13 @@ beforeAll(async () => {
   dummyPasswordHash = dummyHash;
 });
 
-/** The same windowing and atomic reservation as LoginFailureRepository, in memory. */
-function createAttemptStore() {
-  const rows = new Map<string, { failures: number; windowStart: number }>();
-  const id = (realmId: string, key: string): string => `${realmId}\u0000${key}`;
-  return {
-    rows,
-    peek: (realmId: string, key: string) => rows.get(id(realmId, key)),
-    async get(realmId: string, key: string) {
-      const row = rows.get(id(realmId, key));
-      return row && { ...row };
-    },
-    async reserve(realmId: string, key: string, now: number, windowSeconds: number, limit: number) {
-      const row = rows.get(id(realmId, key));
-      if (!row || row.windowStart <= now - windowSeconds) rows.set(id(realmId, key), { failures: 1, windowStart: now });
-      else if (row.failures < limit) rows.set(id(realmId, key), { ...row, failures: row.failures + 1 });
-      else return row.windowStart + windowSeconds - now;
-      return undefined;
-    },
-    async release(realmId: string, key: string) {
-      const row = rows.get(id(realmId, key));
-      if (row && row.failures > 0) rows.set(id(realmId, key), { ...row, failures: row.failures - 1 });
-    },
-    async clear(realmId: string, key: string) {
-      rows.delete(id(realmId, key));
-    },
-  };
-}
-
 const ADDRESS = '192.0.2.10';
 const OTHER_ADDRESS = '198.51.100.7';
 const keysOf = (username: string, address = ADDRESS) => attemptKeys(username, address);
 
 function setup(limits: Partial<SignInDeps['limits']> = {}) {
   const clock = createTestClock();
-  const failures = createAttemptStore();
+  const failures = createLoginFailureStore();
   const verifiedHashes: string[] = [];
   const lookedUp: string[] = [];
   const deps: SignInDeps = {

@@ -1,15 +1,35 @@
 import type { Realm, User } from './model.js';
 import type { Clock } from './ports.js';
 
+/** One counter an attempt is counted under, and the count it may not pass in a window. */
+export interface AttemptReservation {
+  readonly key: string;
+  readonly limit: number;
+}
+
+export type ReservationResult =
+  /** `counts[i]`: the count under `plan[i]` including this attempt. */
+  | { readonly reserved: true; readonly counts: readonly number[] }
+  | { readonly reserved: false; readonly retryAfterSeconds: number };
+
 /**
- * Attempt counters shared by every instance (store/login-failures.repository.ts). `reserve`
- * must be atomic: it counts one attempt only while the count is under `limit` and answers
- * `undefined`, else the seconds until the window ends.
+ * Attempt counters shared by every instance (store/login-failures.repository.ts). Each method is
+ * one atomic write: a sign-in costs two (reserve, then settle on success), never one per counter.
  */
 export interface SignInAttemptStore {
-  reserve(realmId: string, key: string, now: number, windowSeconds: number, limit: number): Promise<number | undefined>;
-  release(realmId: string, key: string): Promise<void>;
-  clear(realmId: string, key: string): Promise<void>;
+  /**
+   * Counts one attempt under every key of `plan`, or under none: when any counter is at its limit
+   * within its window, nothing changes and the answer is the seconds until the first such
+   * counter's window ends. A window older than `windowSeconds` starts again at one.
+   */
+  reserve(
+    realmId: string,
+    plan: readonly AttemptReservation[],
+    now: number,
+    windowSeconds: number,
+  ): Promise<ReservationResult>;
+  /** After a successful sign-in: forgets `cleared` and gives one attempt back under each of `released`. */
+  settle(realmId: string, cleared: string, released: readonly string[]): Promise<void>;
   get(realmId: string, key: string): Promise<{ failures: number; windowStart: number } | undefined>;
 }
 
@@ -84,28 +104,20 @@ export async function signIn(deps: SignInDeps, realm: Realm, attempt: SignInAtte
     realmCount !== undefined &&
     realmCount.windowStart > now - limits.windowSeconds &&
     realmCount.failures >= limits.realmAlertFailures;
-  const plan: [string, number][] = [
-    [keys.address, underAttack ? Math.max(1, Math.floor(limits.perAddress / 4)) : limits.perAddress],
-    [keys.usernameAndAddress, limits.perUsernameAndAddress],
-    [keys.username, limits.perUsername],
-    [keys.realm, UNLIMITED],
+  const plan: AttemptReservation[] = [
+    { key: keys.address, limit: underAttack ? Math.max(1, Math.floor(limits.perAddress / 4)) : limits.perAddress },
+    { key: keys.usernameAndAddress, limit: limits.perUsernameAndAddress },
+    { key: keys.username, limit: limits.perUsername },
+    { key: keys.realm, limit: UNLIMITED },
   ];
-  const reserved: string[] = [];
-  for (const [key, limit] of plan) {
-    const retryAfterSeconds = await attempts.reserve(realm.id, key, now, limits.windowSeconds, limit);
-    if (retryAfterSeconds !== undefined) {
-      // Nothing was checked: give back what this attempt took so far.
-      for (const taken of reserved) await attempts.release(realm.id, taken);
-      return { ok: false, reason: 'throttled', retryAfterSeconds };
-    }
-    reserved.push(key);
-  }
+  const reservation = await attempts.reserve(realm.id, plan, now, limits.windowSeconds);
+  if (!reservation.reserved)
+    return { ok: false, reason: 'throttled', retryAfterSeconds: reservation.retryAfterSeconds };
 
   const user = await deps.findUser(attempt.username);
   const passwordOk = await deps.verifyPassword(user?.passwordHash ?? deps.dummyPasswordHash, attempt.password);
   if (!user || user.disabled || !passwordOk) return { ok: false, reason: 'invalid_credentials' };
 
-  await attempts.clear(realm.id, keys.usernameAndAddress);
-  for (const key of [keys.address, keys.username, keys.realm]) await attempts.release(realm.id, key);
+  await attempts.settle(realm.id, keys.usernameAndAddress, [keys.address, keys.username, keys.realm]);
   return { ok: true, user };
 }

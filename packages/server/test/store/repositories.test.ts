@@ -156,15 +156,70 @@ for (const dialect of testDialects('repository tests')) {
     });
 
     it('reserves sign-in attempts atomically: 30 concurrent reservations under a limit of 5 let 5 through', async () => {
-      const results = await Promise.all(
-        Array.from({ length: 30 }, () => repos.loginFailures.reserve('T1-U', 'user:sam', NOW, 300, 5)),
+      const one = (at: number) => repos.loginFailures.reserve('T1-U', [{ key: 'user:sam', limit: 5 }], at, 300);
+      const results = await Promise.all(Array.from({ length: 30 }, () => one(NOW)));
+      expect(results.filter((r) => r.reserved)).toHaveLength(5);
+      expect(results.filter((r) => !r.reserved && r.retryAfterSeconds === 300)).toHaveLength(25);
+      expect(
+        results
+          .flatMap((r) => (r.reserved ? r.counts : []))
+          .sort()
+          .join(),
+      ).toBe('1,2,3,4,5');
+      await repos.loginFailures.settle('T1-U', 'nothing-to-clear', ['user:sam']);
+      expect(await one(NOW + 10)).toEqual({ reserved: true, counts: [5] });
+      expect(await one(NOW + 299)).toEqual({ reserved: false, retryAfterSeconds: 1 });
+      expect(await one(NOW + 300)).toEqual({ reserved: true, counts: [1] });
+    });
+
+    it('reserves every counter of an attempt or none: a refused one leaves the others as they were', async () => {
+      const plan = [
+        { key: 'address:a', limit: 10 },
+        { key: 'user:sam', limit: 2 },
+        { key: 'realm', limit: 1_000 },
+      ];
+      await repos.loginFailures.recordFailure('T1-U', 'address:a', NOW - 400, 300);
+      expect(await repos.loginFailures.reserve('T1-U', plan, NOW, 300)).toEqual({ reserved: true, counts: [1, 1, 1] });
+      expect(await repos.loginFailures.reserve('T1-U', plan, NOW + 5, 300)).toEqual({
+        reserved: true,
+        counts: [2, 2, 2],
+      });
+      expect(await repos.loginFailures.reserve('T1-U', plan, NOW + 10, 300)).toEqual({
+        reserved: false,
+        retryAfterSeconds: 290,
+      });
+      expect(await repos.loginFailures.get('T1-U', 'address:a')).toEqual({ failures: 2, windowStart: NOW });
+      expect(await repos.loginFailures.get('T1-U', 'realm')).toEqual({ failures: 2, windowStart: NOW });
+      // 20 attempts at once from one address, each under its own username: the address's limit of
+      // 10 lets exactly 10 through and the realm counts exactly those.
+      await repos.loginFailures.clear('T1-U', 'address:a');
+      await repos.loginFailures.clear('T1-U', 'realm');
+      const spread = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          repos.loginFailures.reserve(
+            'T1-U',
+            [
+              { key: 'address:a', limit: 10 },
+              { key: `user:u${i}`, limit: 5 },
+              { key: 'realm', limit: 1_000 },
+            ],
+            NOW + 20,
+            300,
+          ),
+        ),
       );
-      expect(results.filter((r) => r === undefined)).toHaveLength(5);
-      expect(results.filter((r) => r === 300)).toHaveLength(25);
-      await repos.loginFailures.release('T1-U', 'user:sam');
-      expect(await repos.loginFailures.reserve('T1-U', 'user:sam', NOW + 10, 300, 5)).toBeUndefined();
-      expect(await repos.loginFailures.reserve('T1-U', 'user:sam', NOW + 299, 300, 5)).toBe(1);
-      expect(await repos.loginFailures.reserve('T1-U', 'user:sam', NOW + 300, 300, 5)).toBeUndefined();
+      expect(spread.filter((r) => r.reserved)).toHaveLength(10);
+      expect(await repos.loginFailures.get('T1-U', 'realm')).toEqual({ failures: 10, windowStart: NOW + 20 });
+    });
+
+    it('settles a successful sign-in: clears one counter and gives one attempt back under the others', async () => {
+      const plan = ['address:a', 'user-address:a:sam', 'user:sam', 'realm'].map((key) => ({ key, limit: 10 }));
+      await repos.loginFailures.reserve('T1-U', plan, NOW, 300);
+      await repos.loginFailures.reserve('T1-U', plan, NOW + 1, 300);
+      await repos.loginFailures.settle('T1-U', 'user-address:a:sam', ['address:a', 'user:sam', 'realm']);
+      expect(await repos.loginFailures.get('T1-U', 'user-address:a:sam')).toBeUndefined();
+      for (const key of ['address:a', 'user:sam', 'realm'])
+        expect(await repos.loginFailures.get('T1-U', key)).toEqual({ failures: 1, windowStart: NOW });
     });
 
     it('stores any key, however long or strange, as its hash (issue 12: NUL bytes, 10 kB usernames)', async () => {

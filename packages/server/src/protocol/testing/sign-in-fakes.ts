@@ -70,31 +70,44 @@ export function createConsentStore(): ConsentStore & { grants: Map<string, strin
   };
 }
 
+/** The same windowing and all-or-nothing reservation as LoginFailureRepository, in memory. */
 export function createLoginFailureStore(): SignInDeps['attempts'] & {
   records: Map<string, { failures: number; windowStart: number }>;
+  peek(realmId: string, key: string): { failures: number; windowStart: number } | undefined;
 } {
   const records = new Map<string, { failures: number; windowStart: number }>();
+  const id = (realmId: string, key: string): string => `${realmId}\u0000${key}`;
   return {
     records,
+    peek: (realmId, key) => records.get(id(realmId, key)),
     async get(realmId, key) {
-      return records.get(`${realmId}|${key}`);
+      const record = records.get(id(realmId, key));
+      return record && { ...record };
     },
-    async reserve(realmId, key, now, windowSeconds, limit) {
-      const existing = records.get(`${realmId}|${key}`);
-      if (!existing || now >= existing.windowStart + windowSeconds)
-        records.set(`${realmId}|${key}`, { failures: 1, windowStart: now });
-      else if (existing.failures < limit)
-        records.set(`${realmId}|${key}`, { ...existing, failures: existing.failures + 1 });
-      else return existing.windowStart + windowSeconds - now;
-      return undefined;
+    async reserve(realmId, plan, now, windowSeconds) {
+      const live = (key: string) => {
+        const record = records.get(id(realmId, key));
+        return record && record.windowStart > now - windowSeconds ? record : undefined;
+      };
+      for (const { key, limit } of plan) {
+        const record = live(key);
+        if (record && record.failures >= limit)
+          return { reserved: false, retryAfterSeconds: Math.max(1, record.windowStart + windowSeconds - now) };
+      }
+      const counts = plan.map(({ key }) => {
+        const record = live(key);
+        const next = record ? { ...record, failures: record.failures + 1 } : { failures: 1, windowStart: now };
+        records.set(id(realmId, key), next);
+        return next.failures;
+      });
+      return { reserved: true, counts };
     },
-    async release(realmId, key) {
-      const existing = records.get(`${realmId}|${key}`);
-      if (existing && existing.failures > 0)
-        records.set(`${realmId}|${key}`, { ...existing, failures: existing.failures - 1 });
-    },
-    async clear(realmId, key) {
-      records.delete(`${realmId}|${key}`);
+    async settle(realmId, cleared, released) {
+      records.delete(id(realmId, cleared));
+      for (const key of released) {
+        const record = records.get(id(realmId, key));
+        if (record && record.failures > 0) records.set(id(realmId, key), { ...record, failures: record.failures - 1 });
+      }
     },
   };
 }

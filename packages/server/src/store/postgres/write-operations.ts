@@ -6,7 +6,7 @@
  * row count still decides single use across any number of instances.
  */
 import type pg from 'pg';
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { FIRST_TOKEN_OF_FAMILY } from '../migrations/0007-family-indexes.js';
 import type {
@@ -17,6 +17,7 @@ import type {
   WriteResult,
 } from '../sqlite/write-operations.js';
 import { ConsentRepositoryTransaction } from './consent-merge.js';
+import { inTransaction } from '../transaction.js';
 
 export interface PostgresContext {
   /** Runs one statement as a named (server-side prepared) statement. */
@@ -87,6 +88,19 @@ function familiesSql(selector: FamilySelectorArgs): { sql: string; params: unkno
           };
   }
 }
+
+/**
+ * Counts one attempt under a key while it is under `$5` or its window has passed. The condition
+ * sits in ON CONFLICT's WHERE, which sees the row as locked, not the statement's snapshot, so
+ * concurrent attempts cannot both pass on the same count. No row back: refused (the row stays
+ * locked until the transaction ends).
+ */
+const RESERVE_ATTEMPT = `INSERT INTO login_failures AS f (realm_id, username_key, failures, window_start) VALUES ($1, $2, 1, $3)
+  ON CONFLICT (realm_id, username_key) DO UPDATE SET
+    failures = CASE WHEN f.window_start <= $4 THEN 1 ELSE f.failures + 1 END,
+    window_start = CASE WHEN f.window_start <= $4 THEN $3 ELSE f.window_start END
+  WHERE f.window_start <= $4 OR f.failures < $5
+  RETURNING failures`;
 
 type PgOperations = {
   [K in WriteOperationName]: (ctx: PostgresContext, args: WriteArgs<K>) => Promise<WriteResult<K>>;
@@ -206,4 +220,64 @@ export const POSTGRES_WRITE_OPERATIONS: PgOperations = {
   revokeConsent: async (ctx, a) =>
     ((await ctx.query('DELETE FROM consents WHERE user_id = $1 AND client_id = $2', [a.userId, a.clientId])).rowCount ??
       0) > 0,
+  /**
+   * One transaction, counters taken in the plan's order (address, person+address, person, realm
+   * for every attempt, so two transactions never wait on each other in opposite orders). A refusal
+   * gives back what this attempt counted before it, still under the transaction's locks: no
+   * other attempt ever sees the partial count.
+   */
+  reserveSignInAttempts: (ctx, a) =>
+    inTransaction(ctx.db, async (trx) => {
+      const windowOpenedAfter = a.now - a.windowSeconds;
+      const run = (text: string, params: unknown[]) => trx.executeQuery(CompiledQuery.raw(text, params));
+      const counts: number[] = [];
+      for (const { key, limit } of a.plan) {
+        const counted = await run(RESERVE_ATTEMPT, [a.realmId, key, a.now, windowOpenedAfter, limit]);
+        const row = counted.rows[0] as { failures: number } | undefined;
+        if (row) {
+          counts.push(row.failures);
+          continue;
+        }
+        const taken = a.plan.slice(0, counts.length).map((reservation) => reservation.key);
+        await run(
+          'UPDATE login_failures SET failures = failures - 1 WHERE realm_id = $1 AND username_key = ANY($2::text[])',
+          [a.realmId, taken],
+        );
+        const window = (
+          await run('SELECT window_start FROM login_failures WHERE realm_id = $1 AND username_key = $2', [
+            a.realmId,
+            key,
+          ])
+        ).rows[0] as { window_start: number };
+        return { reserved: false, retryAfterSeconds: Math.max(1, window.window_start + a.windowSeconds - a.now) };
+      }
+      return { reserved: true, counts };
+    }),
+  settleSignInAttempts: async (ctx, a) => {
+    await ctx.query(
+      `WITH cleared AS (DELETE FROM login_failures WHERE realm_id = $1 AND username_key = $2)
+      UPDATE login_failures SET failures = failures - 1 WHERE realm_id = $1 AND username_key = ANY($3::text[]) AND failures > 0`,
+      [a.realmId, a.cleared, a.released],
+    );
+    return null;
+  },
+  insertAuditEvent: async (ctx, r) => {
+    await ctx.query(
+      'INSERT INTO audit_events (id, at, type, tenant_id, actor_kind, actor_id, actor_name, target, before_json, after_json, detail_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
+      [
+        r.id,
+        r.at,
+        r.type,
+        r.tenant_id,
+        r.actor_kind,
+        r.actor_id,
+        r.actor_name,
+        r.target,
+        r.before_json,
+        r.after_json,
+        r.detail_json,
+      ],
+    );
+    return null;
+  },
 };

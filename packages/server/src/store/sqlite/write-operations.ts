@@ -7,6 +7,7 @@
  */
 import type { Selectable } from 'kysely';
 import type {
+  AuditEventTable,
   AuthorizationCodeTable,
   ConsentTable,
   PendingAuthorizationTable,
@@ -27,6 +28,18 @@ export type RefreshRow = Selectable<RefreshTokenTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type PendingRow = Selectable<PendingAuthorizationTable>;
 export type ConsentRow = Selectable<ConsentTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;
+
+/** Sign-in attempt counters to reserve: keys already hashed (login-failures.repository.ts). */
+export interface AttemptReservationArgs {
+  readonly realmId: string;
+  readonly plan: readonly { readonly key: string; readonly limit: number }[];
+  readonly now: number;
+  readonly windowSeconds: number;
+}
+export type AttemptReservationResult =
+  | { readonly reserved: true; readonly counts: number[] }
+  | { readonly reserved: false; readonly retryAfterSeconds: number };
 
 /** Which refresh families to revoke (protocol/ports.ts RefreshFamilySelector, flattened). */
 export type FamilySelectorArgs =
@@ -173,6 +186,44 @@ export const SQLITE_WRITE_OPERATIONS = {
 
   revokeConsent: (p: Prepare, a: { userId: string; clientId: string }): boolean =>
     p('DELETE FROM consents WHERE user_id = ? AND client_id = ?').run(a.userId, a.clientId).changes > 0,
+
+  /**
+   * All or nothing (protocol/sign-in.ts): the writer runs one operation at a time, so checking
+   * every counter and then counting under each is atomic.
+   */
+  reserveSignInAttempts: (p: Prepare, a: AttemptReservationArgs): AttemptReservationResult => {
+    const windowOpenedAfter = a.now - a.windowSeconds;
+    const read = p('SELECT failures, window_start FROM login_failures WHERE realm_id = ? AND username_key = ?');
+    for (const { key, limit } of a.plan) {
+      const row = read.get(a.realmId, key) as { failures: number; window_start: number } | undefined;
+      if (row && row.window_start > windowOpenedAfter && row.failures >= limit)
+        return { reserved: false, retryAfterSeconds: Math.max(1, row.window_start + a.windowSeconds - a.now) };
+    }
+    const count = p(
+      'INSERT INTO login_failures (realm_id, username_key, failures, window_start) VALUES (?, ?, 1, ?) ON CONFLICT (realm_id, username_key) DO UPDATE SET failures = CASE WHEN login_failures.window_start <= ? THEN 1 ELSE login_failures.failures + 1 END, window_start = CASE WHEN login_failures.window_start <= ? THEN excluded.window_start ELSE login_failures.window_start END RETURNING failures',
+    );
+    const counts = a.plan.map(
+      ({ key }) =>
+        (count.get(a.realmId, key, a.now, windowOpenedAfter, windowOpenedAfter) as { failures: number }).failures,
+    );
+    return { reserved: true, counts };
+  },
+
+  settleSignInAttempts: (p: Prepare, a: { realmId: string; cleared: string; released: readonly string[] }): null => {
+    p('DELETE FROM login_failures WHERE realm_id = ? AND username_key = ?').run(a.realmId, a.cleared);
+    const release = p(
+      'UPDATE login_failures SET failures = failures - 1 WHERE realm_id = ? AND username_key = ? AND failures > 0',
+    );
+    for (const key of a.released) release.run(a.realmId, key);
+    return null;
+  },
+
+  insertAuditEvent: (p: Prepare, row: AuditEventRow): null => {
+    p(
+      'INSERT INTO audit_events (id, at, type, tenant_id, actor_kind, actor_id, actor_name, target, before_json, after_json, detail_json) VALUES (@id, @at, @type, @tenant_id, @actor_kind, @actor_id, @actor_name, @target, @before_json, @after_json, @detail_json)',
+    ).run(row);
+    return null;
+  },
 };
 
 export type WriteOperations = typeof SQLITE_WRITE_OPERATIONS;
