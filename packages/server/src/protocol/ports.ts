@@ -39,7 +39,8 @@ export interface AuthorizationCodeRepository {
    * Marks the code used and records the jti of the access token it yields, in one atomic
    * statement; with `firstRefreshToken`, stores the refresh family's first token in the same
    * transaction (one commit on the hot path). Returns false, storing nothing, if the code was
-   * already consumed (by a concurrent request too).
+   * already consumed (by a concurrent request too). The grant relies on this: a replay that finds
+   * the code consumed always finds the family too, and revokes it (RFC 9700 §4.5).
    */
   consume(
     codeHash: string,

@@ -100,13 +100,9 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
       issuedAt: now,
     };
     const { response } = await mintTokens(deps, grant, { nonce: record.nonce });
-    if (!refresh) return response;
-    // With the SQL stores a racing replay always finds the family (it is committed with the
-    // consume). Defence in depth for a store that writes them separately: if our jti was already
-    // deny-listed, revoke the family ourselves. The response still goes out (issued, then revoked).
-    if (await deps.revokedTokens.isAccessTokenRevoked(jti))
-      await deps.refreshTokens.revokeFamilies({ familyId: refresh.record.familyId }, now);
-    return { ...response, refresh_token: refresh.token };
+    // No check that a racing replay deny-listed `jti` meanwhile: `consume` commits the family
+    // with the code (ports.ts), so such a replay finds the family and revokes it itself.
+    return refresh ? { ...response, refresh_token: refresh.token } : response;
   };
 }
 
