@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { TenantBranding } from '../protocol/branding.js';
 import type { Client, Tenant } from '../protocol/model.js';
+import { BrandingRepository } from './branding.repository.js';
 import type { ChangeFeed } from './change-feed.js';
 import { ClientRepository } from './clients.repository.js';
 import type { Database } from './schema.js';
@@ -47,5 +49,23 @@ export class CachedClientRepository extends ClientRepository {
 
   override async listByTenant(tenantId: string): Promise<Client[]> {
     return [...(await this.byTenant.get(tenantId, () => super.listByTenant(tenantId)))];
+  }
+}
+
+/**
+ * Each tenant's branding from memory (read by every sign-in and consent page); migration 0008
+ * puts its table on the change feed.
+ */
+export class CachedBrandingRepository extends BrandingRepository {
+  private readonly byTenant: VersionedCache<TenantBranding | undefined>;
+
+  constructor(db: Kysely<Database>, changes: ChangeFeed) {
+    super(db);
+    this.byTenant = new VersionedCache(changes);
+  }
+
+  override async find(tenantId: string): Promise<TenantBranding | undefined> {
+    const branding = await this.byTenant.get(tenantId, () => super.find(tenantId));
+    return branding && { ...branding };
   }
 }

@@ -3,7 +3,7 @@ import { AuthorizationCodeRepository } from './authorization-codes.repository.js
 import { AdministratorRepository, ApiKeyRepository } from './administrators.repository.js';
 import { AuditEventRepository } from './audit-events.repository.js';
 import { BrandingRepository } from './branding.repository.js';
-import { CachedClientRepository, CachedTenantRepository } from './cached-repositories.js';
+import { CachedBrandingRepository, CachedClientRepository, CachedTenantRepository } from './cached-repositories.js';
 import { ClientAdminQueries, ClientRepository } from './clients.repository.js';
 import { SettingsRepository } from './settings.repository.js';
 import { ConsentRepository } from './consents.repository.js';
@@ -39,7 +39,7 @@ export interface Repositories {
   readonly branding: BrandingRepository;
 }
 
-/** Tenants and clients are served from memory, kept current by the database's change feed. */
+/** Tenants, clients and branding are served from memory, kept current by the database's change feed. */
 export function createRepositories(db: Kysely<Database>): Repositories {
   // Inside a transaction, reads must see its own uncommitted changes: no cache there.
   const changes = db.isTransaction ? undefined : changeFeedOf(db);
@@ -60,6 +60,6 @@ export function createRepositories(db: Kysely<Database>): Repositories {
     administrators: new AdministratorRepository(db),
     apiKeys: new ApiKeyRepository(db),
     settings: new SettingsRepository(db),
-    branding: new BrandingRepository(db),
+    branding: changes ? new CachedBrandingRepository(db, changes) : new BrandingRepository(db),
   };
 }

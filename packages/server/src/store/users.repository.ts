@@ -36,14 +36,11 @@ export class UserRepository {
    */
   async findByUsername(tenantId: string, actor: Actor, username: string): Promise<User | undefined> {
     if (cannotBeStored(username, 200)) return undefined;
-    const rows = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('actor', '=', actor)
-      .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
-      .limit(10)
-      .execute();
+    // Every sign-in looks its person up: a statement prepared once.
+    const rows = await hotPathOf(this.db).all<Selectable<UserTable>>(
+      'SELECT * FROM users WHERE tenant_id = ? AND actor = ? AND lower(username) = ? LIMIT 10',
+      [tenantId, actor, username.toLowerCase()],
+    );
     const row = rows.find((candidate) => candidate.username === username) ?? rows[0];
     return row && toUser(row);
   }

@@ -124,6 +124,17 @@ for (const dialect of dialects) {
       });
     });
 
+    it("a tenant's branding changed by another instance, and with plain SQL (migration 0008)", async () => {
+      const { a, b } = await twoInstances(dialect);
+      expect(await a.repos.branding.find('T1')).toBeUndefined();
+      await b.repos.branding.save('T1', { displayName: 'Acme', primaryColor: '#112233' }, NOW);
+      await seen(async () =>
+        expect(await a.repos.branding.find('T1')).toEqual({ displayName: 'Acme', primaryColor: '#112233' }),
+      );
+      await sql`DELETE FROM tenant_branding WHERE tenant_id = 'T1'`.execute(b.db);
+      await seen(async () => expect(await a.repos.branding.find('T1')).toBeUndefined());
+    });
+
     it('a key rotation on another instance: this one signs with the new key and publishes it', async () => {
       const { a, b } = await twoInstances(dialect);
       await a.keys.ensureKey('T1');

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
-/** The tables whose rows are cached in every instance (see store/change-feed.ts). */
+/** The tables whose rows are cached in every instance (see store/change-feed.ts; migration 0008 adds tenant_branding). */
 export const CACHED_TABLES = ['tenants', 'scopes', 'clients', 'signing_keys'] as const;
 
 /**
@@ -45,7 +45,7 @@ export const migration0005ChangeCounter: Migration = {
   },
 };
 
-async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
+export async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
   try {
     await sql`SELECT current_setting('server_version_num')`.execute(db);
     return true;

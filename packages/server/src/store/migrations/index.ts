@@ -6,6 +6,7 @@ import { migration0004IdTokenAlg } from './0004-id-token-alg.js';
 import { migration0005ChangeCounter } from './0005-change-counter.js';
 import { migration0006PersonPages } from './0006-person-pages.js';
 import { migration0007FamilyIndexes } from './0007-family-indexes.js';
+import { migration0008BrandingChanges } from './0008-branding-changes.js';
 
 /** Migrations in order. Each is written with Kysely's schema builder so it runs on both dialects. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-change-counter': migration0005ChangeCounter,
   '0006-person-pages': migration0006PersonPages,
   '0007-family-indexes': migration0007FamilyIndexes,
+  '0008-branding-changes': migration0008BrandingChanges,
 };
 
 export const migrationProvider: MigrationProvider = {
