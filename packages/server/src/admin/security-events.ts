@@ -47,6 +47,15 @@ export class SecurityEvents {
     });
   }
 
+  /** The person's own withdrawal (an administrator's is audited by admin/users.ts). */
+  async consentWithdrawn(realm: Realm, user: { id: string; username: string }, clientId: string): Promise<void> {
+    await this.record('consent.withdrawn', realm, {
+      actor: { kind: 'person', id: user.id, name: user.username },
+      target: user.id,
+      detail: { client_id: clientId, by: 'person' },
+    });
+  }
+
   async logout(realm: Realm, user: { id: string; username: string }): Promise<void> {
     await this.record('logout', realm, {
       actor: { kind: 'person', id: user.id, name: user.username },

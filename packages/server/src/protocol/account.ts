@@ -26,7 +26,8 @@ export interface AccountDeps extends SessionDeps {
   readonly clients: Pick<ClientDirectory, 'findById'>;
   readonly consents: {
     listByUser(userId: string): Promise<readonly { clientId: string; scopes: readonly string[] }[]>;
-    revoke(userId: string, clientId: string): Promise<unknown>;
+    /** true when there was a grant to withdraw. */
+    revoke(userId: string, clientId: string): Promise<boolean>;
   };
   readonly refreshTokens: Pick<RefreshTokenRepository, 'revokeFamilies'>;
   readonly loginFailures: SignInDeps['attempts'];
@@ -36,7 +37,7 @@ export interface AccountDeps extends SessionDeps {
   readonly signInLimits: SignInLimits;
   readonly minPasswordLength: number;
   /** The audit trail's sign-in and logout events (issue 9), as the login page records them. */
-  readonly securityEvents?: Pick<SecurityEventSink, 'signIn' | 'logout'>;
+  readonly securityEvents?: Pick<SecurityEventSink, 'signIn' | 'logout' | 'consentWithdrawn'>;
 }
 
 export interface AccountCookies {
@@ -144,8 +145,9 @@ export async function withdrawConsent(
 ): Promise<Guard | { readonly kind: 'withdrawn' }> {
   const form = await signedInForm(deps, input);
   if (form.kind !== 'ok') return form;
-  await deps.consents.revoke(form.user.id, input.clientId);
+  const withdrawn = await deps.consents.revoke(form.user.id, input.clientId);
   await deps.refreshTokens.revokeFamilies({ userId: form.user.id, clientId: input.clientId }, deps.clock.nowSeconds());
+  if (withdrawn) await deps.securityEvents?.consentWithdrawn(input.realm, form.user, input.clientId);
   return { kind: 'withdrawn' };
 }
 

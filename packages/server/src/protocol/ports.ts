@@ -162,5 +162,7 @@ export interface SecurityEventSink {
     clientId: string,
     scopes: readonly string[],
   ): Promise<void>;
+  /** The person withdrew their grant to `clientId` on their account page. */
+  consentWithdrawn(realm: Realm, user: { id: string; username: string }, clientId: string): Promise<void>;
   logout(realm: Realm, user: { id: string; username: string }): Promise<void>;
 }

@@ -97,6 +97,15 @@ for (const dialect of testDialects('account page (issue 11)')) {
       const after = await browser.get(withdraw.headers.location as string);
       expect(after.body).toContain('Access withdrawn.');
       expect(after.body).toContain('No application has access to your account.');
+      // The person's own withdrawal is in the audit trail, like an administrator's.
+      const audited = await server.database.db
+        .selectFrom('audit_events')
+        .select(['actor_kind', 'actor_name', 'detail_json'])
+        .where('type', '=', 'consent.withdrawn')
+        .execute();
+      expect(audited).toHaveLength(1);
+      expect(audited[0]).toMatchObject({ actor_kind: 'person', actor_name: 'agent' });
+      expect(JSON.parse(audited[0]!.detail_json!)).toMatchObject({ client_id: SEED_CLIENT_ID, by: 'person' });
 
       const refused = await refresh(String(tokens.refresh_token));
       expect(refused.statusCode).toBe(400);
