@@ -14,7 +14,8 @@ import { freePort, spawnPinned, waitUntilReady } from './processes.mjs';
  */
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const CLI = join(ROOT, 'packages/server/bin/gatehouse.js');
+// BENCH_GATEHOUSE_CLI: another build's bin/gatehouse.js, to compare two builds under the same harness.
+const CLI = process.env.BENCH_GATEHOUSE_CLI ?? join(ROOT, 'packages/server/bin/gatehouse.js');
 const TENANT = 'TBENCH000000001';
 const REALM = `${TENANT}-U`;
 export const SCOPES = ['core.aiservices.read', 'core.aiservices.write'];

@@ -239,10 +239,11 @@ export const POSTGRES_WRITE_OPERATIONS: PgOperations = {
           continue;
         }
         const taken = a.plan.slice(0, counts.length).map((reservation) => reservation.key);
-        await run(
-          'UPDATE login_failures SET failures = failures - 1 WHERE realm_id = $1 AND username_key = ANY($2::text[])',
-          [a.realmId, taken],
-        );
+        if (taken.length > 0)
+          await run(
+            'UPDATE login_failures SET failures = failures - 1 WHERE realm_id = $1 AND username_key = ANY($2::text[])',
+            [a.realmId, taken],
+          );
         const window = (
           await run('SELECT window_start FROM login_failures WHERE realm_id = $1 AND username_key = $2', [
             a.realmId,

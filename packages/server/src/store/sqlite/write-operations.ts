@@ -188,8 +188,9 @@ export const SQLITE_WRITE_OPERATIONS = {
     p('DELETE FROM consents WHERE user_id = ? AND client_id = ?').run(a.userId, a.clientId).changes > 0,
 
   /**
-   * All or nothing (protocol/sign-in.ts): the writer runs one operation at a time, so checking
-   * every counter and then counting under each is atomic.
+   * All or nothing (protocol/sign-in.ts). Checking every counter and then counting under each is
+   * atomic: it runs inside a write transaction (the batch's BEGIN IMMEDIATE), so no other
+   * connection or process writes in between, and the writer runs one operation at a time.
    */
   reserveSignInAttempts: (p: Prepare, a: AttemptReservationArgs): AttemptReservationResult => {
     const windowOpenedAfter = a.now - a.windowSeconds;
