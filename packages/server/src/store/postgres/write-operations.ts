@@ -10,8 +10,12 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import { FIRST_TOKEN_OF_FAMILY } from '../migrations/0007-family-indexes.js';
 import type {
+  AuditEventRow,
+  CodeRow,
   FamilySelectorArgs,
+  PendingRow,
   RefreshRow,
+  SessionRow,
   WriteArgs,
   WriteOperationName,
   WriteResult,
@@ -23,6 +27,21 @@ export interface PostgresContext {
   /** Runs one statement as a named (server-side prepared) statement. */
   query(sql: string, params: readonly unknown[]): Promise<Pick<pg.QueryResult, 'rows' | 'rowCount'>>;
   readonly db: Kysely<Database>;
+}
+
+/**
+ * An operation that inserts one row, its columns in `columns`' order: the statement text is built
+ * once, at load, so it is one named prepared statement like every other.
+ */
+function rowInsert<Row>(table: string, columns: readonly (keyof Row & string)[]) {
+  const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`;
+  return async (ctx: PostgresContext, row: Row): Promise<null> => {
+    await ctx.query(
+      text,
+      columns.map((column) => row[column]),
+    );
+    return null;
+  };
 }
 
 const REFRESH_COLUMNS: ReadonlyArray<[keyof RefreshRow, string]> = [
@@ -54,7 +73,6 @@ function insertRefreshFrom(source: string, from: number): string {
   return `INSERT INTO refresh_tokens (${columns}) SELECT ${values} FROM ${source}`;
 }
 const refreshValues = (row: RefreshRow): unknown[] => REFRESH_COLUMNS.map(([name]) => row[name]);
-const INSERT_REFRESH = `INSERT INTO refresh_tokens (${REFRESH_COLUMNS.map(([n]) => n).join(', ')}) VALUES (${REFRESH_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`;
 const CONSUME =
   'UPDATE authorization_codes SET consumed_at = $1, access_token_jti = $2 WHERE code_hash = $3 AND consumed_at IS NULL';
 const CONSUME_AND_START_FAMILY = `WITH consumed AS (${CONSUME} RETURNING 1) ${insertRefreshFrom('consumed', 4)}`;
@@ -107,39 +125,33 @@ type PgOperations = {
 };
 
 export const POSTGRES_WRITE_OPERATIONS: PgOperations = {
-  insertCode: async (ctx, r) => {
-    await ctx.query(
-      'INSERT INTO authorization_codes (code_hash, realm_id, tenant_id, client_id, user_id, session_id, redirect_uri, scope, code_challenge, nonce, auth_time, expires_at, consumed_at, access_token_jti, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)',
-      [
-        r.code_hash,
-        r.realm_id,
-        r.tenant_id,
-        r.client_id,
-        r.user_id,
-        r.session_id,
-        r.redirect_uri,
-        r.scope,
-        r.code_challenge,
-        r.nonce,
-        r.auth_time,
-        r.expires_at,
-        r.consumed_at,
-        r.access_token_jti,
-        r.created_at,
-      ],
-    );
-    return null;
-  },
+  insertCode: rowInsert<CodeRow>('authorization_codes', [
+    'code_hash',
+    'realm_id',
+    'tenant_id',
+    'client_id',
+    'user_id',
+    'session_id',
+    'redirect_uri',
+    'scope',
+    'code_challenge',
+    'nonce',
+    'auth_time',
+    'expires_at',
+    'consumed_at',
+    'access_token_jti',
+    'created_at',
+  ]),
   consumeCode: async (ctx, a) => {
     const result = a.refresh
       ? await ctx.query(CONSUME_AND_START_FAMILY, [a.now, a.jti, a.codeHash, ...refreshValues(a.refresh)])
       : await ctx.query(CONSUME, [a.now, a.jti, a.codeHash]);
     return result.rowCount === 1;
   },
-  insertRefreshToken: async (ctx, row) => {
-    await ctx.query(INSERT_REFRESH, refreshValues(row));
-    return null;
-  },
+  insertRefreshToken: rowInsert<RefreshRow>(
+    'refresh_tokens',
+    REFRESH_COLUMNS.map(([name]) => name),
+  ),
   rotateRefreshToken: async (ctx, a) =>
     (await ctx.query(ROTATE_AND_INSERT, [a.now, a.sealed, a.previousHash, ...refreshValues(a.successor)])).rowCount ===
     1,
@@ -162,13 +174,15 @@ export const POSTGRES_WRITE_OPERATIONS: PgOperations = {
     );
     return null;
   },
-  insertSession: async (ctx, r) => {
-    await ctx.query(
-      'INSERT INTO sessions (id_hash, realm_id, tenant_id, user_id, auth_time, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [r.id_hash, r.realm_id, r.tenant_id, r.user_id, r.auth_time, r.expires_at, r.created_at],
-    );
-    return null;
-  },
+  insertSession: rowInsert<SessionRow>('sessions', [
+    'id_hash',
+    'realm_id',
+    'tenant_id',
+    'user_id',
+    'auth_time',
+    'expires_at',
+    'created_at',
+  ]),
   deleteSession: async (ctx, a) => {
     await ctx.query('DELETE FROM sessions WHERE id_hash = $1', [a.idHash]);
     return null;
@@ -177,31 +191,25 @@ export const POSTGRES_WRITE_OPERATIONS: PgOperations = {
     await ctx.query('DELETE FROM sessions WHERE user_id = $1', [a.userId]);
     return null;
   },
-  insertPending: async (ctx, r) => {
-    await ctx.query(
-      'INSERT INTO pending_authorizations (id, realm_id, tenant_id, browser_hash, csrf_token, client_id, redirect_uri, scope, state, code_challenge, nonce, user_id, created_at, expires_at, consumed_at, login_hint, ui_locales) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)',
-      [
-        r.id,
-        r.realm_id,
-        r.tenant_id,
-        r.browser_hash,
-        r.csrf_token,
-        r.client_id,
-        r.redirect_uri,
-        r.scope,
-        r.state,
-        r.code_challenge,
-        r.nonce,
-        r.user_id,
-        r.created_at,
-        r.expires_at,
-        r.consumed_at,
-        r.login_hint,
-        r.ui_locales,
-      ],
-    );
-    return null;
-  },
+  insertPending: rowInsert<PendingRow>('pending_authorizations', [
+    'id',
+    'realm_id',
+    'tenant_id',
+    'browser_hash',
+    'csrf_token',
+    'client_id',
+    'redirect_uri',
+    'scope',
+    'state',
+    'code_challenge',
+    'nonce',
+    'user_id',
+    'created_at',
+    'expires_at',
+    'consumed_at',
+    'login_hint',
+    'ui_locales',
+  ]),
   attachUserToPending: async (ctx, a) => {
     await ctx.query('UPDATE pending_authorizations SET user_id = $1 WHERE id = $2', [a.userId, a.id]);
     return null;
@@ -262,23 +270,17 @@ export const POSTGRES_WRITE_OPERATIONS: PgOperations = {
     );
     return null;
   },
-  insertAuditEvent: async (ctx, r) => {
-    await ctx.query(
-      'INSERT INTO audit_events (id, at, type, tenant_id, actor_kind, actor_id, actor_name, target, before_json, after_json, detail_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
-      [
-        r.id,
-        r.at,
-        r.type,
-        r.tenant_id,
-        r.actor_kind,
-        r.actor_id,
-        r.actor_name,
-        r.target,
-        r.before_json,
-        r.after_json,
-        r.detail_json,
-      ],
-    );
-    return null;
-  },
+  insertAuditEvent: rowInsert<AuditEventRow>('audit_events', [
+    'id',
+    'at',
+    'type',
+    'tenant_id',
+    'actor_kind',
+    'actor_id',
+    'actor_name',
+    'target',
+    'before_json',
+    'after_json',
+    'detail_json',
+  ]),
 };
