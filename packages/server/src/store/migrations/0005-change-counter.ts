@@ -24,28 +24,31 @@ export const migration0005ChangeCounter: Migration = {
           PERFORM pg_notify('gatehouse_changes', TG_TABLE_NAME);
           RETURN NULL;
         END $$`.execute(db);
-      for (const table of CACHED_TABLES) {
-        await sql
-          .raw(
-            `CREATE TRIGGER gh_changes_${table} AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION gh_bump_changes()`,
-          )
-          .execute(db);
-      }
-      return;
     }
-    for (const table of CACHED_TABLES) {
-      for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
-        await sql
-          .raw(
-            `CREATE TRIGGER gh_changes_${table}_${event.toLowerCase()} AFTER ${event} ON ${table} BEGIN UPDATE gh_changes SET version = version + 1 WHERE id = 1; END`,
-          )
-          .execute(db);
-      }
-    }
+    for (const table of CACHED_TABLES) await addChangeTriggers(db, table);
   },
 };
 
-export async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
+/** Puts `table` on the change counter: its writes bump `gh_changes` (and NOTIFY on PostgreSQL). */
+export async function addChangeTriggers(db: Kysely<unknown>, table: string): Promise<void> {
+  if (await isPostgres(db)) {
+    await sql
+      .raw(
+        `CREATE TRIGGER gh_changes_${table} AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION gh_bump_changes()`,
+      )
+      .execute(db);
+    return;
+  }
+  for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
+    await sql
+      .raw(
+        `CREATE TRIGGER gh_changes_${table}_${event.toLowerCase()} AFTER ${event} ON ${table} BEGIN UPDATE gh_changes SET version = version + 1 WHERE id = 1; END`,
+      )
+      .execute(db);
+  }
+}
+
+async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
   try {
     await sql`SELECT current_setting('server_version_num')`.execute(db);
     return true;

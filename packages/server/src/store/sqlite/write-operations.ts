@@ -6,6 +6,7 @@
  * each must be self-contained: no imports, no outer variables, only its arguments.
  */
 import type { Selectable } from 'kysely';
+import type { AttemptReservation, ReservationResult } from '../../protocol/sign-in.js';
 import type {
   AuditEventTable,
   AuthorizationCodeTable,
@@ -30,16 +31,13 @@ export type PendingRow = Selectable<PendingAuthorizationTable>;
 export type ConsentRow = Selectable<ConsentTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 
-/** Sign-in attempt counters to reserve: keys already hashed (login-failures.repository.ts). */
+/** Sign-in attempt counters to reserve (protocol/sign-in.ts), keys already hashed (login-failures.repository.ts). */
 export interface AttemptReservationArgs {
   readonly realmId: string;
-  readonly plan: readonly { readonly key: string; readonly limit: number }[];
+  readonly plan: readonly AttemptReservation[];
   readonly now: number;
   readonly windowSeconds: number;
 }
-export type AttemptReservationResult =
-  | { readonly reserved: true; readonly counts: number[] }
-  | { readonly reserved: false; readonly retryAfterSeconds: number };
 
 /** Which refresh families to revoke (protocol/ports.ts RefreshFamilySelector, flattened). */
 export type FamilySelectorArgs =
@@ -192,7 +190,7 @@ export const SQLITE_WRITE_OPERATIONS = {
    * atomic: it runs inside a write transaction (the batch's BEGIN IMMEDIATE), so no other
    * connection or process writes in between, and the writer runs one operation at a time.
    */
-  reserveSignInAttempts: (p: Prepare, a: AttemptReservationArgs): AttemptReservationResult => {
+  reserveSignInAttempts: (p: Prepare, a: AttemptReservationArgs): ReservationResult => {
     const windowOpenedAfter = a.now - a.windowSeconds;
     const read = p('SELECT failures, window_start FROM login_failures WHERE realm_id = ? AND username_key = ?');
     for (const { key, limit } of a.plan) {
