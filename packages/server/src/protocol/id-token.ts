@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Realm } from './model.js';
 
 /**
@@ -6,7 +6,8 @@ import type { Realm } from './model.js';
  * (SHA-256 because the id_token is signed with ES256 or RS256, both SHA-256 based).
  */
 export function accessTokenHash(accessToken: string): string {
-  return createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
+  // A JWT is ASCII, so hashing its UTF-8 bytes hashes the octets OIDC asks for.
+  return hash('sha256', accessToken, 'buffer').subarray(0, 16).toString('base64url');
 }
 
 /** OIDC Core §2 ID Token claims for the code flow. */

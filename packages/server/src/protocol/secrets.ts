@@ -1,11 +1,20 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  hash,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /**
  * Opaque high-entropy secrets (codes, refresh tokens, session cookies) are stored as their
  * SHA-256: a leaked table cannot be replayed, and with 256 random bits no salt is needed.
  */
 export function hashOpaqueSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  // One-shot crypto.hash (UTF-8 input): ~0.4 µs against ~1 µs for a Hash object; two per refresh.
+  return hash('sha256', secret, 'hex');
 }
 
 /** Constant-time string equality for secrets that are compared directly (CSRF tokens). */
