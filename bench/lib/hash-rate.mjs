@@ -3,8 +3,9 @@ import { spawnPinned } from './processes.mjs';
 /**
  * The password hash's own rate on the server's core: how many password checks per second that
  * core can do when it does nothing else, the ceiling of any first-sign-in flow. Run in a child
- * process pinned like the servers, with 4 checks in flight (libuv's thread pool, which both
- * servers hash on).
+ * process pinned like the servers, with 4 checks asked for at once (libuv's thread pool size).
+ * Gatehouse's verifySecret runs them one per core the process may use (1 when pinned), as its
+ * server does; the peer's scrypt runs 4 at once on the pool.
  *   argon2id — Gatehouse's own verifySecret (packages/server/dist/lib/passwords.js), its parameters;
  *   scrypt   — the peer's check (bench/peer/password.mjs, N=2^14, r=8, p=1).
  *

@@ -139,7 +139,7 @@ export function printReport({ rows, hashRates, options, machine, startedAt }) {
         ? `${fixed(result.perSecondAvg, 1)}/s (${fixed(result.serverCpuMsPerIteration, 1)} ms CPU per sign-in)`
         : '-';
     console.log(
-      `\npassword hash alone on the server core (4 in flight): argon2id (Gatehouse: 19 MiB, t=2, p=1) ${hash(hashRates.argon2id)};` +
+      `\npassword hash alone on the server core (4 asked for at once): argon2id (Gatehouse: 19 MiB, t=2, p=1) ${hash(hashRates.argon2id)};` +
         ` scrypt (oidc-provider login form: N=2^14, r=8, p=1) ${hash(hashRates.scrypt)}.` +
         ` First sign-in at c=${top}: Gatehouse ${flowText(flow('gatehouse'))}, oidc-provider ${flowText(flow('peer'))}.`,
     );
