@@ -117,7 +117,9 @@ export const lazyChildLoggerFactory: ChildLoggerFactory = function (this: unknow
   const at =
     (level: LogLevelName): LogCall =>
     (...args) => {
-      if (child || enabled(logger, level)) (made()[level] as LogCall)(...args);
+      if (!child && !enabled(logger, level)) return;
+      const target = made();
+      (target[level] as LogCall).apply(target, args);
     };
   return {
     fatal: at('fatal'),
