@@ -9,6 +9,7 @@ import {
   SCOPES,
   type SeededUser,
   type Service,
+  spawnGatehouse,
   spawnService,
   stopAll,
   TENANT,
@@ -99,24 +100,7 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
     ]);
     await compiling;
 
-    services.push(
-      spawnService(
-        'gatehouse',
-        [
-          CLI,
-          'start',
-          '--database',
-          database,
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(gatehousePort),
-          '--public-url',
-          gatehouseUrl,
-        ],
-        { GATEHOUSE_LOG_LEVEL: 'warn' },
-      ),
-    );
+    services.push(spawnGatehouse(database, gatehousePort!, gatehouseUrl));
     await waitUntilReady(services[0]!, `http://127.0.0.1:${gatehousePort}/healthz`);
 
     const startDemoApps = async (clientId: string) => {

@@ -113,28 +113,12 @@ export async function startStack(userSpecs: readonly UserSpec[], options: StackO
     const [{ users, introspectionClient }] = await Promise.all([seeding, building]);
 
     services.push(
-      spawnService(
-        'gatehouse',
-        [
-          CLI,
-          'start',
-          '--database',
-          database,
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(gatehousePort),
-          '--public-url',
-          gatehouseUrl,
-        ],
-        {
-          GATEHOUSE_LOG_LEVEL: 'warn',
-          // Suites run in parallel: no management listener, so none competes for port 9464.
-          GATEHOUSE_METRICS_PORT: '0',
-          GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS:
-            options.accessTokenTtlSeconds === undefined ? '' : String(options.accessTokenTtlSeconds),
-        },
-      ),
+      spawnGatehouse(database, gatehousePort!, gatehouseUrl, {
+        // Suites run in parallel: no management listener, so none competes for port 9464.
+        GATEHOUSE_METRICS_PORT: '0',
+        GATEHOUSE_ACCESS_TOKEN_TTL_SECONDS:
+          options.accessTokenTtlSeconds === undefined ? '' : String(options.accessTokenTtlSeconds),
+      }),
       spawnService('api-demo', [join(ROOT, 'examples/api-demo/dist/server.js')], {
         API_DEMO_PORT: String(apiPort),
         API_DEMO_GATEHOUSE_URL: gatehouseUrl,
@@ -361,6 +345,28 @@ export function run(
         : reject(new Error(`${name} ${args.slice(1).join(' ')} exited with ${code}:\n${stdout}${stderr}`)),
     );
   });
+}
+
+/** `gatehouse start` on a database file, on 127.0.0.1:`port`, logging warnings only. */
+export function spawnGatehouse(
+  database: string,
+  port: number,
+  publicUrl: string,
+  env: Record<string, string> = {},
+): Service {
+  const args = [
+    CLI,
+    'start',
+    '--database',
+    database,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--public-url',
+    publicUrl,
+  ];
+  return spawnService('gatehouse', args, { GATEHOUSE_LOG_LEVEL: 'warn', ...env });
 }
 
 export function spawnService(name: string, args: string[], env: Record<string, string>, cwd = ROOT): Service {
