@@ -134,6 +134,10 @@ async function runOne(serverName, scenarioName, concurrency) {
     const summary = `${serverName} ${scenarioName} c=${concurrency}: ${result.perSecondAvg.toFixed(1)} ${scenario.unit}/s, p99 ${result.p99Ms?.toFixed(1)} ms, server CPU ${(result.serverCpu * 100).toFixed(0)}%, generator ${(result.generatorCpu * 100).toFixed(0)}%, failures ${result.failureCount}`;
     console.log(`${summary}${result.seconds < seconds - 0.5 ? ` (ran ${result.seconds} s: code pool exhausted)` : ''}`);
     return { server: serverName, scenario: scenarioName, concurrency, unit: scenario.unit, minted, ...result };
+  } catch (error) {
+    // A run that cannot even start its flows: the server's own log says why.
+    console.error(`${serverName} ${scenarioName} c=${concurrency} failed; the server's output:\n${proc.output()}`);
+    throw error;
   } finally {
     client.close();
     await proc.stop();

@@ -222,6 +222,22 @@ for (const dialect of testDialects('repository tests')) {
         expect(await repos.loginFailures.get('T1-U', key)).toEqual({ failures: 1, windowStart: NOW });
     });
 
+    it('settles concurrent sign-ins from one address without a deadlock (reserve and settle share counters)', async () => {
+      // Each sign-in reserves address, address+username, username and realm, then settles: the
+      // address and realm counters are shared by all of them, so their row locks meet.
+      const signIn = async (user: number) => {
+        const keys = { address: 'address:a', both: `user-address:a:u${user}`, user: `user:u${user}`, realm: 'realm' };
+        const plan = [keys.address, keys.both, keys.user, keys.realm].map((key) => ({ key, limit: 1000 }));
+        const reservation = await repos.loginFailures.reserve('T1-U', plan, NOW, 300);
+        expect(reservation.reserved).toBe(true);
+        await repos.loginFailures.settle('T1-U', keys.both, [keys.address, keys.user, keys.realm]);
+      };
+      for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 16 }, (_, i) => signIn(i)));
+      for (const key of ['address:a', 'realm', 'user:u3'])
+        expect(await repos.loginFailures.get('T1-U', key)).toEqual({ failures: 0, windowStart: NOW });
+      expect(await repos.loginFailures.get('T1-U', 'user-address:a:u3')).toBeUndefined();
+    });
+
     it('stores any key, however long or strange, as its hash (issue 12: NUL bytes, 10 kB usernames)', async () => {
       const key = `user:${'x'.repeat(10_000)}\u0000`;
       await repos.loginFailures.recordFailure('T1-U', key, NOW, 300);

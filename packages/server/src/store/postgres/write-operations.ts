@@ -262,12 +262,18 @@ export const POSTGRES_WRITE_OPERATIONS: PgOperations = {
       }
       return { reserved: true, counts };
     }),
+  // One statement per counter, each committed on its own, so a settlement never holds one counter's
+  // row lock while it waits for another's. A reservation locks its counters in plan order; one
+  // statement over several counters locked them in index order, and the two orders deadlocked
+  // (40P01, a 500 on a correct password) when sign-ins from one address ran at once. Settling is
+  // giving back, so a crash between the statements leaves counts too high, never too low.
   settleSignInAttempts: async (ctx, a) => {
-    await ctx.query(
-      `WITH cleared AS (DELETE FROM login_failures WHERE realm_id = $1 AND username_key = $2)
-      UPDATE login_failures SET failures = failures - 1 WHERE realm_id = $1 AND username_key = ANY($3::text[]) AND failures > 0`,
-      [a.realmId, a.cleared, a.released],
-    );
+    await ctx.query('DELETE FROM login_failures WHERE realm_id = $1 AND username_key = $2', [a.realmId, a.cleared]);
+    for (const key of a.released)
+      await ctx.query(
+        'UPDATE login_failures SET failures = failures - 1 WHERE realm_id = $1 AND username_key = $2 AND failures > 0',
+        [a.realmId, key],
+      );
     return null;
   },
   insertAuditEvent: rowInsert<AuditEventRow>('audit_events', [
