@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
+import { hotPathOf } from './hot-path.js';
 import type { Database } from './schema.js';
 
 /**
  * Deletes rows nobody can use any more: expired codes, pending requests, sessions, refresh
  * families past their absolute lifetime, deny-list entries of expired access tokens and stale
- * login-failure windows. Safe to run from every instance at once (plain DELETEs by time).
+ * login-failure windows. Safe to run from every instance at once (DELETEs by time; on PostgreSQL
+ * the sign-in counters skip a row a sign-in holds, see below).
  */
 export async function purgeExpired(
   db: Kysely<Database>,
@@ -28,11 +30,28 @@ export async function purgeExpired(
   await purge('revoked_access_tokens', () =>
     db.deleteFrom('revoked_access_tokens').where('expires_at', '<', now).executeTakeFirstOrThrow(),
   );
+  const staleBefore = now - loginFailureWindowSeconds;
   await purge('login_failures', () =>
-    db
-      .deleteFrom('login_failures')
-      .where('window_start', '<', now - loginFailureWindowSeconds)
-      .executeTakeFirstOrThrow(),
+    hotPathOf(db).dialect === 'postgres'
+      ? // A sign-in's reservation locks several counters in plan order; a bulk DELETE taking the
+        // same rows in scan order could deadlock with it. A counter in use now is left for the
+        // next run instead (SKIP LOCKED): the purge never waits for a sign-in.
+        db
+          .deleteFrom('login_failures')
+          .where(({ eb, refTuple, selectFrom }) =>
+            eb(
+              refTuple('realm_id', 'username_key'),
+              'in',
+              selectFrom('login_failures')
+                .select(['realm_id', 'username_key'])
+                .where('window_start', '<', staleBefore)
+                .forUpdate()
+                .skipLocked()
+                .$asTuple('realm_id', 'username_key'),
+            ),
+          )
+          .executeTakeFirstOrThrow()
+      : db.deleteFrom('login_failures').where('window_start', '<', staleBefore).executeTakeFirstOrThrow(),
   );
   return counts;
 }

@@ -65,6 +65,6 @@ export class LoginFailureRepository implements SignInAttemptStore {
 /** The integer column's maximum: a limit that never refuses. */
 const UNLIMITED = 2_147_483_647;
 
-function storedKey(key: string): string {
+export function storedKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/database.js';
 import { purgeExpired } from '../../src/store/housekeeping.js';
+import { storedKey } from '../../src/store/login-failures.repository.js';
 import { createRepositories, type Repositories } from '../../src/store/repositories.js';
 import { openTestDatabase, testDialects } from '../support/harness.js';
 
@@ -243,6 +244,30 @@ for (const dialect of testDialects('repository tests')) {
       await repos.loginFailures.recordFailure('T1-U', key, NOW, 300);
       expect(await repos.loginFailures.get('T1-U', key)).toEqual({ failures: 1, windowStart: NOW });
     });
+
+    if (dialect === 'postgres')
+      it('purges stale sign-in counters without waiting for one a sign-in holds locked', async () => {
+        await repos.loginFailures.recordFailure('T1-U', 'address:held', NOW - 400, 300);
+        await repos.loginFailures.recordFailure('T1-U', 'address:free', NOW - 400, 300);
+        const counts = await database.db.transaction().execute(async (trx) => {
+          // A sign-in's reservation, mid-transaction, holding the 'held' counter's row lock.
+          await trx
+            .updateTable('login_failures')
+            .set({ failures: 1 })
+            .where('realm_id', '=', 'T1-U')
+            .where('window_start', '<', NOW - 300)
+            .where('failures', '=', 1)
+            .where('username_key', '=', storedKey('address:held'))
+            .execute();
+          const purged = purgeExpired(database.db, NOW + 1, 300);
+          const waited = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 5000));
+          return Promise.race([purged, waited]);
+        });
+        expect(counts).not.toBe('waited');
+        expect((counts as Record<string, number>).login_failures).toBe(1);
+        expect(await repos.loginFailures.get('T1-U', 'address:free')).toBeUndefined();
+        expect(await repos.loginFailures.get('T1-U', 'address:held')).toEqual({ failures: 1, windowStart: NOW - 400 });
+      });
 
     if (dialect === 'postgres')
       it("migrates a second schema in the same database on its own (Kysely must not find the first one's tables)", async () => {
