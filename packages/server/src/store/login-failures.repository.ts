@@ -24,7 +24,7 @@ export class LoginFailureRepository implements SignInAttemptStore {
   async get(realmId: string, key: string): Promise<{ failures: number; windowStart: number } | undefined> {
     const row = await this.hot.get<{ failures: number; window_start: number }>(
       'SELECT failures, window_start FROM login_failures WHERE realm_id = ? AND username_key = ?',
-      [realmId, storedKey(key)],
+      [realmId, storedAttemptKey(key)],
     );
     return row && { failures: row.failures, windowStart: row.window_start };
   }
@@ -38,7 +38,7 @@ export class LoginFailureRepository implements SignInAttemptStore {
   ): Promise<ReservationResult> {
     return this.hot.write('reserveSignInAttempts', {
       realmId,
-      plan: plan.map(({ key, limit }) => ({ key: storedKey(key), limit })),
+      plan: plan.map(({ key, limit }) => ({ key: storedAttemptKey(key), limit })),
       now,
       windowSeconds,
     });
@@ -47,8 +47,8 @@ export class LoginFailureRepository implements SignInAttemptStore {
   async settle(realmId: string, cleared: string, released: readonly string[]): Promise<void> {
     await this.hot.write('settleSignInAttempts', {
       realmId,
-      cleared: storedKey(cleared),
-      released: released.map(storedKey),
+      cleared: storedAttemptKey(cleared),
+      released: released.map(storedAttemptKey),
     });
   }
 
@@ -65,6 +65,7 @@ export class LoginFailureRepository implements SignInAttemptStore {
 /** The integer column's maximum: a limit that never refuses. */
 const UNLIMITED = 2_147_483_647;
 
-export function storedKey(key: string): string {
+/** A counter key as stored: its SHA-256 (exported for the tests that lock a counter row). */
+export function storedAttemptKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/database.js';
 import { purgeExpired } from '../../src/store/housekeeping.js';
-import { storedKey } from '../../src/store/login-failures.repository.js';
+import { storedAttemptKey } from '../../src/store/login-failures.repository.js';
 import { createRepositories, type Repositories } from '../../src/store/repositories.js';
 import { openTestDatabase, testDialects } from '../support/harness.js';
 
@@ -257,7 +257,7 @@ for (const dialect of testDialects('repository tests')) {
             .where('realm_id', '=', 'T1-U')
             .where('window_start', '<', NOW - 300)
             .where('failures', '=', 1)
-            .where('username_key', '=', storedKey('address:held'))
+            .where('username_key', '=', storedAttemptKey('address:held'))
             .execute();
           const purged = purgeExpired(database.db, NOW + 1, 300);
           const waited = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 5000));
