@@ -26,8 +26,11 @@ function pooledTokens(): (bytes: number) => string {
   };
 }
 
+const token = pooledTokens();
+
 export const systemRandom: Random = {
-  token: pooledTokens(),
+  token,
+  sortableToken: (bytes) => `${Date.now().toString(16).padStart(12, '0')}${token(bytes)}`,
   uuid: () => randomUUID(),
 };
 

@@ -12,6 +12,12 @@ export interface Clock {
 export interface Random {
   /** base64url of `bytes` cryptographically random bytes. */
   token(bytes: number): string;
+  /**
+   * `token(bytes)` after 12 lower-case hex digits of the current time in milliseconds. For
+   * secrets stored by key (codes, refresh tokens, session cookies): the key keeps the prefix
+   * (secrets.ts hashOpaqueSecret), so new rows go to the end of the index, not to a random page.
+   */
+  sortableToken(bytes: number): string;
   uuid(): string;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { constantTimeEqual, hashOpaqueSecret, openWithSecret, sealWithSecret } from './secrets.js';
 
@@ -13,6 +14,24 @@ describe('hashOpaqueSecret', () => {
 
   it('gives different hashes for different secrets', () => {
     expect(hashOpaqueSecret('code-1')).not.toBe(hashOpaqueSecret('code-2'));
+  });
+
+  it('keeps the issue-time prefix of a sortable secret in place of the first 12 hex digits of the hash', () => {
+    const secret = `019ad3f0a1b2${'A'.repeat(43)}`;
+    const sha256 = createHash('sha256').update(secret).digest('hex');
+    expect(hashOpaqueSecret(secret)).toBe(`019ad3f0a1b2${sha256.slice(12)}`);
+    expect(hashOpaqueSecret(secret)).toHaveLength(64);
+  });
+
+  it('hashes in full a secret that only looks almost sortable (unprefixed tokens of earlier releases, other lengths, upper-case hex)', () => {
+    for (const secret of ['A'.repeat(43), `019ad3f0a1b2${'A'.repeat(42)}`, `019AD3F0A1B2${'A'.repeat(43)}`])
+      expect(hashOpaqueSecret(secret)).toBe(createHash('sha256').update(secret).digest('hex'));
+  });
+
+  it('orders the keys of sortable secrets by their issue time', () => {
+    const earlier = hashOpaqueSecret(`019ad3f0a1b2${'z'.repeat(43)}`);
+    const later = hashOpaqueSecret(`019ad3f0a1b3${'0'.repeat(43)}`);
+    expect(earlier < later).toBe(true);
   });
 });
 

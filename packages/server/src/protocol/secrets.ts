@@ -8,13 +8,23 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 
+/** What Random.sortableToken(32) makes: a 12-hex-digit issue time, then 256 random bits. */
+const SORTABLE_SECRET = /^[0-9a-f]{12}[A-Za-z0-9_-]{43}$/;
+
 /**
- * Opaque high-entropy secrets (codes, refresh tokens, session cookies) are stored as their
- * SHA-256: a leaked table cannot be replayed, and with 256 random bits no salt is needed.
+ * Opaque high-entropy secrets (codes, refresh tokens, session cookies) are stored under their
+ * SHA-256 (hex): a leaked table cannot be replayed, and with 256 random bits no salt is needed.
+ *
+ * For a sortable secret the key's first 12 digits are the secret's own issue-time prefix in
+ * place of the hash's (208 bits of the hash remain). Keys made in the same millisecond then sit
+ * side by side in the index: a group commit of a dozen new codes or refresh tokens writes one or
+ * two index pages to the WAL instead of a dozen random ones, and a token issued a moment ago is
+ * found on pages still in cache. Secrets of the older, unprefixed form keep their full hash.
  */
 export function hashOpaqueSecret(secret: string): string {
   // One-shot crypto.hash (UTF-8 input): ~0.4 µs against ~1 µs for a Hash object; two per refresh.
-  return hash('sha256', secret, 'hex');
+  const digest = hash('sha256', secret, 'hex');
+  return SORTABLE_SECRET.test(secret) ? `${secret.slice(0, 12)}${digest.slice(12)}` : digest;
 }
 
 /** Constant-time string equality for secrets that are compared directly (CSRF tokens). */

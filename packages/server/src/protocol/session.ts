@@ -45,7 +45,7 @@ export async function startSession(
 ): Promise<{ session: Session; cookie: string }> {
   if (previousCookie) await deps.sessions.delete(hashOpaqueSecret(previousCookie));
   const now = deps.clock.nowSeconds();
-  const cookie = deps.random.token(32);
+  const cookie = deps.random.sortableToken(32);
   const session = {
     realmId: realm.id,
     tenantId: realm.tenantId,

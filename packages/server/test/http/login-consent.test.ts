@@ -45,7 +45,7 @@ describe('login page', () => {
     const login = await browser.postForm(`${ISSUER_U}/login`, { request, csrf_token: csrf, ...AGENT });
     expect(login.statusCode).toBe(303);
     expect(login.headers.location).toBe(`${ISSUER_U}/consent?request=${request}`);
-    expect(browser.cookie('gh_session')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(browser.cookie('gh_session')).toMatch(/^[0-9a-f]{12}[A-Za-z0-9_-]{43}$/);
   });
 
   it('refuses a wrong password and an unknown user with the same message', async () => {
@@ -167,7 +167,7 @@ describe('consent page', () => {
     const location = new URL(response.headers.location as string);
     expect(`${location.origin}${location.pathname}`).toBe(SEED_REDIRECT_URI);
     expect([...location.searchParams.keys()]).toEqual(['code', 'state', 'iss']);
-    expect(location.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(location.searchParams.get('code')).toMatch(/^[0-9a-f]{12}[A-Za-z0-9_-]{43}$/);
     expect(location.searchParams.get('state')).toBe('a1b2c3d4e5f67890');
     expect(location.searchParams.get('iss')).toBe(ISSUER_U);
   });
@@ -238,7 +238,7 @@ describe('returning users and first-party clients', () => {
     const again = await browser.get(authorizeUrl(ISSUER_U, seedAuthorizeParams({ state: 'second' })));
     expect(again.statusCode).toBe(303);
     const params = redirectParams(again);
-    expect(params.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(params.get('code')).toMatch(/^[0-9a-f]{12}[A-Za-z0-9_-]{43}$/);
     expect(params.get('state')).toBe('second');
     expect(params.get('iss')).toBe(ISSUER_U);
   });

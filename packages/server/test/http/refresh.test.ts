@@ -1,4 +1,6 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { hashOpaqueSecret } from '../../src/protocol/secrets.js';
 import { createClient } from '../../src/admin/clients.js';
 import { revokeConsent, setUserDisabled, setUserPassword } from '../../src/admin/users.js';
 import { setClientDisabled } from '../../src/admin/clients.js';
@@ -44,10 +46,24 @@ async function introspect(token: string) {
 describe('refresh tokens: rotation (RFC 9700 §4.14.2)', () => {
   it('issues a refresh token with the code exchange to an spa client', async () => {
     const tokens = await obtainTokens(server.app, ISSUER_U, seedAuthorizeParams(), AGENT);
-    expect(tokens.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(tokens.refresh_token).toMatch(/^[0-9a-f]{12}[A-Za-z0-9_-]{43}$/);
     const rows = await server.database.db.selectFrom('refresh_tokens').selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(String(tokens.refresh_token));
+  });
+
+  it('still rotates a refresh token of the earlier unprefixed form (issued before the upgrade), stored under its full SHA-256', async () => {
+    const tokens = await obtainTokens(server.app, ISSUER_U, seedAuthorizeParams(), AGENT);
+    const earlierToken = randomBytes(32).toString('base64url');
+    await server.database.db
+      .updateTable('refresh_tokens')
+      .set({ token_hash: createHash('sha256').update(earlierToken).digest('hex') })
+      .where('token_hash', '=', hashOpaqueSecret(String(tokens.refresh_token)))
+      .execute();
+    expect((await refresh(String(tokens.refresh_token))).json()).toMatchObject({ error: 'invalid_grant' });
+    const response = await refresh(earlierToken);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().refresh_token).toMatch(/^[0-9a-f]{12}[A-Za-z0-9_-]{43}$/);
   });
 
   it('rotates on every use: a new refresh token and access token, the same scopes', async () => {

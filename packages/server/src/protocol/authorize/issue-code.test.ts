@@ -28,7 +28,11 @@ describe('issueAuthorizationCode', () => {
       {
         codes,
         clock: { nowSeconds: () => 1_000 },
-        random: { token: (bytes) => (requestedBytes.push(bytes), 'random-code'), uuid: () => 'uuid' },
+        random: {
+          token: () => 'unused',
+          sortableToken: (bytes) => (requestedBytes.push(bytes), 'random-code'),
+          uuid: () => 'uuid',
+        },
         codeTtlSeconds: 60,
       },
       { realm: ACME_USER_REALM, request, userId: 'user-1', sessionId: 'session-1', authTime: 990 },

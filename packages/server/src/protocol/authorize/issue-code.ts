@@ -11,14 +11,14 @@ export interface IssueCodeDeps {
 
 /**
  * Creates a one-time authorization code: 256 random bits (RFC 6749 §10.10 asks for codes that
- * cannot be guessed), stored only as its SHA-256 and bound to everything the token request must
+ * cannot be guessed), stored only under its SHA-256 (secrets.ts) and bound to everything the token request must
  * repeat or prove: client, realm, redirect_uri, PKCE challenge, scopes and the person.
  */
 export async function issueAuthorizationCode(
   deps: IssueCodeDeps,
   input: { realm: Realm; request: AuthorizationRequest; userId: string; sessionId: string | null; authTime: number },
 ): Promise<string> {
-  const code = deps.random.token(32);
+  const code = deps.random.sortableToken(32);
   const now = deps.clock.nowSeconds();
   await deps.codes.insert({
     codeHash: hashOpaqueSecret(code),

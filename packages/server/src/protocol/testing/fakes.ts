@@ -163,6 +163,11 @@ export function createRecordingRandom(
       drawnBytes.push(bytes);
       return answer(bytes, drawnBytes.length);
     },
+    // One sequence of draws for both kinds: the rules under test do not depend on the prefix.
+    sortableToken: (bytes) => {
+      drawnBytes.push(bytes);
+      return answer(bytes, drawnBytes.length);
+    },
     uuid: () => 'unused',
   };
 }

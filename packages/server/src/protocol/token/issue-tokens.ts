@@ -72,12 +72,12 @@ export async function mintTokens(
   return { response: { ...response, id_token }, accessTokenExpiresAt: accessToken.expiresAt };
 }
 
-/** A new refresh token: 256 random bits, stored only as its SHA-256. */
+/** A new refresh token: 256 random bits after its issue time, stored only under its key (hashOpaqueSecret). */
 export function newRefreshToken(
   random: Random,
   fields: Omit<RefreshTokenRecord, 'tokenHash' | 'rotatedAt' | 'revokedAt' | 'successorSealed'>,
 ): { token: string; record: RefreshTokenRecord } {
-  const token = random.token(32);
+  const token = random.sortableToken(32);
   return {
     token,
     record: { ...fields, tokenHash: hashOpaqueSecret(token), rotatedAt: null, revokedAt: null, successorSealed: null },
