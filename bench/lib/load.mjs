@@ -98,6 +98,8 @@ export async function runLoad({ seconds, concurrency, users, iteration, recover,
     failureCount: [...failures.values()].reduce((sum, n) => sum + n, 0),
     serverCpu: serverCpuSeconds / wallSeconds,
     serverCpuMsPerIteration: completed ? (serverCpuSeconds * 1000) / completed : null,
+    // Storage writes per unit (JSON only): what a change to the write path costs in disk I/O.
+    serverWrittenKbPerIteration: completed ? (endCpu.writtenBytes - startCpu.writtenBytes) / 1024 / completed : null,
     generatorCpu: (selfUsage.user + selfUsage.system) / 1e6 / wallSeconds,
     // Whole-core busy fractions (all processes): what other work on the shared machine took.
     serverCoreBusy,

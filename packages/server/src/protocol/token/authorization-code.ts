@@ -65,7 +65,7 @@ export function authorizationCodeGrant(deps: AuthorizationCodeGrantDeps): GrantH
     const policy = client.refreshTokens;
     const refresh = policy.enabled
       ? newRefreshToken(deps.random, {
-          familyId: deps.random.token(16),
+          familyId: deps.random.sortableToken(16),
           realmId: realm.id,
           tenantId: realm.tenantId,
           clientId: client.clientId,
