@@ -98,6 +98,22 @@ for (const dialect of testDialects('refresh families found through their first t
       });
     }
 
+    it('revokes overlapping sets of families at the same moment without a deadlock (person, person + client, session, family)', async () => {
+      // Each revocation changes several rows; run at once (PostgreSQL: on several pooled
+      // connections) they take their row locks at the same time, over the same families.
+      for (let round = 0; round < 10; round++) {
+        const families = Array.from({ length: 8 }, (_, i) => `r${round}-f${i}`);
+        for (const family of families) await rotatedFamily(family);
+        const revocations: RefreshFamilySelector[] = [
+          { userId: 'user-1' },
+          { userId: 'user-1', clientId: CLIENT },
+          ...families.flatMap((family) => [{ familyId: family }, { sessionId: `${family}-session` }]),
+        ].sort(() => Math.random() - 0.5);
+        await Promise.all(revocations.map((selector) => repos.refreshTokens.revokeFamilies(selector, NOW + 100)));
+        for (const family of families) expect(await liveTokens(family)).toBe(0);
+      }
+    });
+
     it('revoking every family of a person reaches all of them', async () => {
       await rotatedFamily('fam-a');
       await rotatedFamily('fam-c', { clientId: OTHER_CLIENT });
